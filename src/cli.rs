@@ -1,0 +1,364 @@
+//! Every command-line type, as plain data. Commands turn these into validated requests before
+//! doing any I/O; nothing here reads files or talks to a store.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A command-line AWS credential broker: long-term keys in the OS keyring, short-lived STS
+/// credentials for shells, scripts, the AWS CLI and every SDK.
+#[derive(Debug, Parser)]
+#[command(name = "fedaws", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Global options.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]
+    #[arg(long, global = true, env = "FEDAWS_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Secret store backend, overriding `settings.keyring`
+    #[arg(long, global = true, env = "FEDAWS_KEYRING", value_name = "BACKEND")]
+    pub keyring: Option<String>,
+    /// Never prompt; fail with a message naming the missing flag instead
+    #[arg(long, global = true)]
+    pub no_input: bool,
+    /// Say more on stderr (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Say nothing on stderr but errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the config file with sensible settings
+    Init(InitArgs),
+    /// Manage accounts: long-term IAM user keys kept in the secret store
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Manage connectors: how temporary credentials are derived from an account
+    #[command(subcommand)]
+    Connector(ConnectorCommand),
+    /// Manage groups of users that connectors are granted to
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Example session policies and local policy checks
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Check the config and the secret store
+    Check(CheckArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+/// `fedaws init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Default AWS region
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Secret store backend to record in the settings
+    #[arg(long = "store", value_name = "BACKEND")]
+    pub store: Option<String>,
+    /// An administrator (repeatable) [default: the current user]
+    #[arg(long = "admin", value_name = "USER")]
+    pub admins: Vec<String>,
+}
+
+/// Where a new account's key pair comes from. Never from argv.
+#[derive(Debug, Args, Default)]
+#[group(multiple = false)]
+pub struct KeySource {
+    /// Read the access key id and the secret from stdin, one per line
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment
+    #[arg(long)]
+    pub from_env: bool,
+    /// Import a profile's keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)
+    #[arg(long, value_name = "PROFILE")]
+    pub from_aws_profile: Option<String>,
+}
+
+/// `fedaws account …`.
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Add an account and store its key pair
+    Add(AccountAddArgs),
+    /// Change an account's settings or replace its key pair
+    Edit(AccountEditArgs),
+    /// Remove an account and its key pair
+    Remove(RemoveArgs),
+    /// List accounts
+    List(ListArgs),
+    /// Show one account
+    Show(ShowArgs),
+}
+
+/// `fedaws account add`.
+#[derive(Debug, Args)]
+pub struct AccountAddArgs {
+    /// Account name
+    pub name: String,
+    /// iam-user (recommended) or root
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// ARN of the account's MFA device
+    #[arg(long, value_name = "ARN")]
+    pub mfa_serial: Option<String>,
+    /// A command that prints a current MFA code
+    #[arg(long, value_name = "COMMAND")]
+    pub mfa_process: Option<String>,
+    /// Free text
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Where the key pair comes from (default: a hidden prompt on a terminal)
+    #[command(flatten)]
+    pub source: KeySource,
+}
+
+/// `fedaws account edit`.
+#[derive(Debug, Args)]
+pub struct AccountEditArgs {
+    /// Account name
+    pub name: String,
+    /// iam-user or root
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// ARN of the account's MFA device
+    #[arg(long, value_name = "ARN")]
+    pub mfa_serial: Option<String>,
+    /// A command that prints a current MFA code
+    #[arg(long, value_name = "COMMAND")]
+    pub mfa_process: Option<String>,
+    /// Free text
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Remove a setting (mfa-serial, mfa-process, description); repeatable
+    #[arg(long, value_name = "FIELD")]
+    pub unset: Vec<String>,
+    /// Replace the key pair (from a hidden prompt unless a source flag is given)
+    #[arg(long)]
+    pub rotate: bool,
+    /// Where the new key pair comes from
+    #[command(flatten)]
+    pub source: KeySource,
+}
+
+/// `… remove NAME`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Name to remove
+    pub name: String,
+    /// Remove even when connectors still use it (they are left broken)
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `… list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `… show NAME`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Name to show
+    pub name: String,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `fedaws connector …`.
+#[derive(Debug, Subcommand)]
+pub enum ConnectorCommand {
+    /// Add a connector
+    Add(ConnectorAddArgs),
+    /// Change a connector
+    Edit(ConnectorEditArgs),
+    /// Remove a connector
+    Remove(ConnectorRemoveArgs),
+    /// List connectors
+    List(ListArgs),
+    /// Show one connector
+    Show(ShowArgs),
+}
+
+/// The fields of a connector, every one optional so `add` and `edit` share them.
+#[derive(Debug, Args, Default)]
+pub struct ConnectorFields {
+    /// Account whose keys sign the STS call
+    #[arg(long)]
+    pub account: Option<String>,
+    /// federated-user, iam-user or assume-role
+    #[arg(long, value_name = "TYPE")]
+    pub principal: Option<String>,
+    /// Role to assume (assume-role)
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// External ID the role expects (assume-role)
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// Inline session policy (JSON)
+    #[arg(long, value_name = "JSON", conflicts_with = "policy_file")]
+    pub policy: Option<String>,
+    /// Session policy file (stored as given; relative paths are relative to the config file)
+    #[arg(long, value_name = "PATH")]
+    pub policy_file: Option<PathBuf>,
+    /// Managed session policy ARN (repeatable)
+    #[arg(long = "policy-arn", value_name = "ARN")]
+    pub policy_arns: Vec<String>,
+    /// Longest lifetime callers may ask for (900, 15m, 1h30m, 36h)
+    #[arg(long, value_name = "DURATION")]
+    pub max_duration: Option<String>,
+    /// Group allowed to use the connector (repeatable)
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// Allow `--system` callers without a user session
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub system_scope: Option<bool>,
+    /// Region for the STS call
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Free text
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Session tag KEY=VALUE (repeatable)
+    #[arg(long = "session-tag", value_name = "KEY=VALUE")]
+    pub session_tags: Vec<String>,
+}
+
+/// `fedaws connector add`.
+#[derive(Debug, Args)]
+pub struct ConnectorAddArgs {
+    /// Connector name
+    pub name: String,
+    /// The connector's fields
+    #[command(flatten)]
+    pub fields: ConnectorFields,
+}
+
+/// `fedaws connector edit`.
+#[derive(Debug, Args)]
+pub struct ConnectorEditArgs {
+    /// Connector name
+    pub name: String,
+    /// New values; list flags replace the whole list
+    #[command(flatten)]
+    pub fields: ConnectorFields,
+    /// Remove a field (e.g. policy, external-id, max-duration, groups); repeatable
+    #[arg(long, value_name = "FIELD")]
+    pub unset: Vec<String>,
+}
+
+/// `fedaws connector remove`.
+#[derive(Debug, Args)]
+pub struct ConnectorRemoveArgs {
+    /// Connector name
+    pub name: String,
+}
+
+/// `fedaws group …`.
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Create a group
+    Add(GroupAddArgs),
+    /// Remove a group
+    Remove(RemoveArgs),
+    /// List groups and their members
+    List(ListArgs),
+    /// Add users to a group
+    AddMember(MemberArgs),
+    /// Remove users from a group
+    RemoveMember(MemberArgs),
+}
+
+/// `fedaws group add`.
+#[derive(Debug, Args)]
+pub struct GroupAddArgs {
+    /// Group name
+    pub name: String,
+    /// A member (repeatable)
+    #[arg(long = "member", value_name = "USER")]
+    pub members: Vec<String>,
+}
+
+/// `fedaws group add-member` / `remove-member`.
+#[derive(Debug, Args)]
+pub struct MemberArgs {
+    /// Group name
+    pub group: String,
+    /// User names
+    #[arg(required = true)]
+    pub users: Vec<String>,
+}
+
+/// `fedaws policy …`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List the example session policies, or print one
+    Examples(PolicyExamplesArgs),
+    /// Check a session policy file (or - for stdin) against the AWS rules
+    Check(PolicyCheckArgs),
+}
+
+/// `fedaws policy examples`.
+#[derive(Debug, Args)]
+pub struct PolicyExamplesArgs {
+    /// Example to print
+    pub name: Option<String>,
+    /// List as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `fedaws policy check`.
+#[derive(Debug, Args)]
+pub struct PolicyCheckArgs {
+    /// Policy file, or - for stdin
+    pub file: PathBuf,
+}
+
+/// `fedaws check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the findings as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `fedaws completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate for
+    pub shell: Shell,
+}
+
+/// Shells with completion scripts.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    /// GNU bash
+    Bash,
+    /// Z shell
+    Zsh,
+    /// fish
+    Fish,
+    /// PowerShell
+    Powershell,
+    /// Elvish
+    Elvish,
+}

@@ -1,0 +1,517 @@
+//! `fedaws account add|edit|remove|list|show`: long-term keys in the secret store, their
+//! settings in the config. The key pair never comes from argv and never reaches stdout, stderr or
+//! a file.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use secrecy::ExposeSecret;
+use serde_json::json;
+use toml_edit::{Item, Table};
+
+use crate::cli::{AccountAddArgs, AccountCommand, AccountEditArgs, KeySource, RemoveArgs};
+use crate::config::{Depth, edit};
+use crate::context::Context;
+use crate::error::UserError;
+use crate::output;
+use crate::principal::AccountKind;
+use crate::secret::{self, AccountKeys, SecretStore};
+use crate::validate;
+
+/// Dispatch `fedaws account …`.
+pub fn run(command: AccountCommand, ctx: &mut Context) -> anyhow::Result<()> {
+    match command {
+        AccountCommand::Add(args) => add(args, ctx),
+        AccountCommand::Edit(args) => edit_account(args, ctx),
+        AccountCommand::Remove(args) => remove(args, ctx),
+        AccountCommand::List(args) => list(args.json, ctx),
+        AccountCommand::Show(args) => show(&args.name, args.json, ctx),
+    }
+}
+
+/// Settings given on the command line, checked.
+struct AccountSpec {
+    kind: Option<AccountKind>,
+    mfa_serial: Option<String>,
+    mfa_process: Option<String>,
+    description: Option<String>,
+}
+
+fn usage(e: validate::FieldError) -> UserError {
+    UserError::usage(e.to_string())
+}
+
+impl AccountSpec {
+    fn new(
+        kind: Option<&str>,
+        mfa_serial: Option<String>,
+        mfa_process: Option<String>,
+        description: Option<String>,
+    ) -> Result<AccountSpec, UserError> {
+        let kind = kind
+            .map(|k| {
+                AccountKind::parse(k).ok_or_else(|| {
+                    UserError::usage(format!("--kind {k:?}: allowed: iam-user, root"))
+                })
+            })
+            .transpose()?;
+        if let Some(s) = &mfa_serial {
+            validate::check_serial_number("--mfa-serial", s).map_err(usage)?;
+        }
+        if let Some(p) = &mfa_process
+            && p.trim().is_empty()
+        {
+            return Err(UserError::usage("--mfa-process is empty"));
+        }
+        Ok(AccountSpec {
+            kind,
+            mfa_serial,
+            mfa_process,
+            description,
+        })
+    }
+
+    fn apply(&self, table: &mut Table) {
+        if let Some(k) = self.kind {
+            edit::set_str(table, "kind", Some(k.as_str()));
+        }
+        for (key, value) in [
+            ("mfa_serial", &self.mfa_serial),
+            ("mfa_process", &self.mfa_process),
+            ("description", &self.description),
+        ] {
+            if let Some(v) = value {
+                edit::set_str(table, key, Some(v));
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.kind.is_none()
+            && self.mfa_serial.is_none()
+            && self.mfa_process.is_none()
+            && self.description.is_none()
+    }
+}
+
+fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    validate::check_name("account name", &args.name).map_err(usage)?;
+    let spec = AccountSpec::new(
+        args.kind.as_deref(),
+        args.mfa_serial,
+        args.mfa_process,
+        args.description,
+    )?;
+    let config = ctx.load(Depth::Shallow)?;
+    if config.accounts.contains_key(&args.name) {
+        return Err(UserError::usage(format!(
+            "account `{}` already exists; use `fedaws account edit {}` (with --rotate to replace its keys)",
+            args.name, args.name
+        ))
+        .into());
+    }
+    let keys = read_keys(&args.source, ctx, true)?.expect("required keys are always read");
+    let store = ctx.store(Some(&config))?;
+    let key = secret::account_key(&args.name);
+    let name = args.name.clone();
+    let mut stored = false;
+    let result = edit::edit(&ctx.location.path, |doc| {
+        let accounts = edit::section(doc, "accounts")?;
+        if accounts.contains_key(&name) {
+            return Err(UserError::usage(format!("account `{name}` already exists")).into());
+        }
+        let mut table = Table::new();
+        spec.apply(&mut table);
+        accounts.insert(&name, Item::Table(table));
+        store.set(&key, &keys.to_secret())?;
+        stored = true;
+        Ok(())
+    });
+    if let Err(e) = result {
+        if stored {
+            let _ = store.delete(&key);
+        }
+        return Err(e);
+    }
+    if let Some(note) = store.persistence_note() {
+        ctx.warn(note);
+    }
+    ctx.note(format!(
+        "added account `{}` ({}, key {}) in the {} store",
+        args.name,
+        spec.kind.unwrap_or_default(),
+        keys.masked_id(),
+        store.backend()
+    ));
+    Ok(())
+}
+
+fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    let spec = AccountSpec::new(
+        args.kind.as_deref(),
+        args.mfa_serial,
+        args.mfa_process,
+        args.description,
+    )?;
+    let unset: Vec<&'static str> = args
+        .unset
+        .iter()
+        .map(|f| match f.replace('_', "-").as_str() {
+            "mfa-serial" => Ok("mfa_serial"),
+            "mfa-process" => Ok("mfa_process"),
+            "description" => Ok("description"),
+            other => Err(UserError::usage(format!(
+                "--unset {other:?}: allowed: mfa-serial, mfa-process, description"
+            ))),
+        })
+        .collect::<Result<_, _>>()?;
+    let source_given =
+        args.source.secret_stdin || args.source.from_env || args.source.from_aws_profile.is_some();
+    let rotate = args.rotate || source_given;
+    if spec.is_empty() && unset.is_empty() && !rotate {
+        return Err(UserError::usage(
+            "nothing to change: give --kind, --mfa-serial, --mfa-process, --description, --unset FIELD, or --rotate to replace the key pair",
+        )
+        .into());
+    }
+    let config = ctx.load(Depth::Shallow)?;
+    config.account(&args.name)?;
+    let keys = if rotate {
+        read_keys(&args.source, ctx, true)?
+    } else {
+        None
+    };
+    let users = config.connectors_using(&args.name).join(", ");
+    let store = if keys.is_some() {
+        Some(ctx.store(Some(&config))?)
+    } else {
+        None
+    };
+    let key = secret::account_key(&args.name);
+    let previous = match &store {
+        Some(s) => s.get(&key)?,
+        None => None,
+    };
+    let mut stored = false;
+    let name = args.name.clone();
+    let result = edit::edit(&ctx.location.path, |doc| {
+        let table = edit::entry(doc, "accounts", &name)
+            .with_context(|| format!("account `{name}` disappeared from the config"))?;
+        spec.apply(table);
+        for f in &unset {
+            table.remove(f);
+        }
+        if let (Some(store), Some(keys)) = (&store, &keys) {
+            store.set(&key, &keys.to_secret())?;
+            stored = true;
+        }
+        Ok(())
+    });
+    match result {
+        Err(e) => {
+            if let (true, Some(store)) = (stored, &store) {
+                let _ = match &previous {
+                    Some(old) => store.set(&key, old),
+                    None => store.delete(&key).map(|_| ()),
+                };
+            }
+            Err(e)
+        }
+        Ok(edited) => {
+            super::print_warnings(ctx, &edited.warnings);
+            if let (Some(store), Some(note)) =
+                (&store, store.as_ref().and_then(|s| s.persistence_note()))
+            {
+                let _ = store;
+                ctx.warn(note);
+            }
+            let affected = if users.is_empty() {
+                String::new()
+            } else {
+                format!("; this affects connectors {users}")
+            };
+            ctx.note(format!("updated account `{}`{affected}", args.name));
+            Ok(())
+        }
+    }
+}
+
+fn remove(args: RemoveArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    let config = ctx.load(Depth::Shallow)?;
+    config.account(&args.name)?;
+    let users: Vec<String> = config
+        .connectors_using(&args.name)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if !users.is_empty() && !args.force {
+        return Err(UserError::usage(format!(
+            "account `{}` is used by connector{} {}; remove or change them first, or add --force to remove them together with the account",
+            args.name,
+            if users.len() == 1 { "" } else { "s" },
+            users.join(", ")
+        ))
+        .into());
+    }
+    let store = ctx.store(Some(&config))?;
+    let name = args.name.clone();
+    edit::edit(&ctx.location.path, |doc| {
+        if let Some(connectors) = doc.get_mut("connectors").and_then(Item::as_table_mut) {
+            for u in &users {
+                connectors.remove(u);
+            }
+        }
+        edit::section(doc, "accounts")?.remove(&name);
+        Ok(())
+    })?;
+    let had_secret = store.delete(&secret::account_key(&args.name))?;
+    if !users.is_empty() {
+        ctx.note(format!("removed connectors {}", users.join(", ")));
+    }
+    ctx.note(format!(
+        "removed account `{}`{}",
+        args.name,
+        if had_secret {
+            " and its key pair"
+        } else {
+            " (it had no key pair in the store)"
+        }
+    ));
+    Ok(())
+}
+
+/// What `list` and `show` say about an account's key pair.
+fn key_status(store: Option<&dyn SecretStore>, name: &str) -> (Option<String>, &'static str) {
+    match store.map(|s| secret::read_account(s, name)) {
+        Some(Ok(Some(keys))) => (Some(keys.masked_id()), "stored"),
+        Some(Ok(None)) => (None, "missing"),
+        Some(Err(_)) => (None, "unreadable"),
+        None => (None, "store unavailable"),
+    }
+}
+
+fn open_store_for_listing(
+    ctx: &mut Context,
+    config: &crate::config::Config,
+) -> Option<Box<dyn SecretStore>> {
+    match ctx.store(Some(config)) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            ctx.warn(format!("{e:#}"));
+            None
+        }
+    }
+}
+
+fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
+    let config = ctx.load(Depth::Shallow)?;
+    let store = if config.accounts.is_empty() {
+        None
+    } else {
+        open_store_for_listing(ctx, &config)
+    };
+    let mut items = Vec::new();
+    let mut rows = Vec::new();
+    for (name, a) in &config.accounts {
+        let (id, status) = key_status(store.as_deref(), name);
+        let users: Vec<String> = config
+            .connectors_using(name)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        items.push(json!({
+            "name": name,
+            "kind": a.kind.as_str(),
+            "access_key_id": id,
+            "key_pair": status,
+            "mfa_serial": a.mfa_serial,
+            "description": a.description,
+            "connectors": users,
+        }));
+        rows.push(vec![
+            name.clone(),
+            a.kind.to_string(),
+            id.unwrap_or_else(|| format!("({status})")),
+            if a.mfa_serial.is_some() { "yes" } else { "no" }.to_string(),
+            output::joined(&users),
+            a.description.clone().unwrap_or_default(),
+        ]);
+    }
+    let text = if json {
+        output::json(&serde_json::Value::Array(items))
+    } else if rows.is_empty() {
+        ctx.note("no accounts yet; add one with `fedaws account add NAME`");
+        String::new()
+    } else {
+        output::table(
+            &[
+                "NAME",
+                "KIND",
+                "ACCESS KEY",
+                "MFA",
+                "CONNECTORS",
+                "DESCRIPTION",
+            ],
+            rows,
+        ) + "\n"
+    };
+    ctx.out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
+    let config = ctx.load(Depth::Shallow)?;
+    let a = config.account(name)?.clone();
+    let store = open_store_for_listing(ctx, &config);
+    let (id, status) = key_status(store.as_deref(), name);
+    let users: Vec<String> = config
+        .connectors_using(name)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let text = if json {
+        output::json(&json!({
+            "name": name,
+            "kind": a.kind.as_str(),
+            "access_key_id": id,
+            "key_pair": status,
+            "store": store.as_ref().map(|s| s.backend().as_str()),
+            "mfa_serial": a.mfa_serial,
+            "mfa_process": a.mfa_process,
+            "description": a.description,
+            "connectors": users,
+        }))
+    } else {
+        output::fields(vec![
+            ("name", name.to_string()),
+            ("kind", a.kind.to_string()),
+            ("access key", id.unwrap_or_else(|| format!("({status})"))),
+            (
+                "store",
+                store
+                    .as_ref()
+                    .map_or("unavailable".to_string(), |s| s.backend().to_string()),
+            ),
+            ("mfa serial", a.mfa_serial.unwrap_or_else(|| "-".into())),
+            ("mfa process", a.mfa_process.unwrap_or_else(|| "-".into())),
+            ("description", a.description.unwrap_or_else(|| "-".into())),
+            ("connectors", output::joined(&users)),
+        ]) + "\n"
+    };
+    ctx.out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Read a key pair from the chosen source, or prompt when allowed. `None` only when not required.
+fn read_keys(
+    source: &KeySource,
+    ctx: &mut Context,
+    required: bool,
+) -> anyhow::Result<Option<AccountKeys>> {
+    let pair = if source.secret_stdin {
+        let mut id = String::new();
+        let mut secret = String::new();
+        ctx.stdin.read_line(&mut id).context("reading stdin")?;
+        ctx.stdin.read_line(&mut secret).context("reading stdin")?;
+        let secret = secrecy::SecretString::from(secret);
+        if id.trim().is_empty() {
+            return Err(UserError::usage(
+                "--secret-stdin expects two lines on stdin: the access key id, then the secret access key",
+            )
+            .into());
+        }
+        AccountKeys::new(&id, secret.expose_secret())
+    } else if source.from_env {
+        let id = std::env::var("AWS_ACCESS_KEY_ID").ok();
+        let secret = std::env::var("AWS_SECRET_ACCESS_KEY")
+            .ok()
+            .map(secrecy::SecretString::from);
+        let (Some(id), Some(secret)) = (id, secret) else {
+            return Err(UserError::usage(
+                "--from-env needs both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment",
+            )
+            .into());
+        };
+        if std::env::var_os("AWS_SESSION_TOKEN").is_some_and(|v| !v.is_empty()) {
+            return Err(UserError::usage(
+                "AWS_SESSION_TOKEN is set: the environment holds temporary credentials, but an account needs an IAM user's long-term access key",
+            )
+            .into());
+        }
+        AccountKeys::new(&id, secret.expose_secret())
+    } else if let Some(profile) = &source.from_aws_profile {
+        from_aws_profile(profile)?
+    } else if ctx.interactive {
+        let id = ctx.prompter.line("Access key id")?;
+        let secret = ctx.prompter.secret("Secret access key (hidden)")?;
+        AccountKeys::new(&id, secret.expose_secret())
+    } else if required {
+        return Err(UserError::usage(
+            "no key pair given: use --secret-stdin (access key id and secret on two lines of stdin), --from-env or --from-aws-profile PROFILE, or run in a terminal to be asked",
+        )
+        .into());
+    } else {
+        return Ok(None);
+    };
+    let keys = pair.map_err(UserError::usage)?;
+    if keys.access_key_id.starts_with("ASIA") {
+        return Err(UserError::usage(
+            "the access key id starts with ASIA: that is a temporary credential; an account needs an IAM user's long-term key (AKIA…)",
+        )
+        .into());
+    }
+    Ok(Some(keys))
+}
+
+/// The shared credentials file: `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
+fn shared_credentials_file() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("AWS_SHARED_CREDENTIALS_FILE").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    directories::BaseDirs::new().map(|b| b.home_dir().join(".aws").join("credentials"))
+}
+
+fn from_aws_profile(profile: &str) -> anyhow::Result<Result<AccountKeys, String>> {
+    let path = shared_credentials_file()
+        .ok_or_else(|| UserError::usage("cannot find the home directory for ~/.aws/credentials"))?;
+    let ini = ini::Ini::load_from_file(&path).map_err(|e| {
+        UserError::usage(format!(
+            "cannot read {}: {}",
+            path.display(),
+            match e {
+                ini::Error::Io(io) => io.to_string(),
+                ini::Error::Parse(p) => format!("line {}, column {}: {}", p.line, p.col, p.msg),
+            }
+        ))
+    })?;
+    let section = ini.section(Some(profile)).ok_or_else(|| {
+        let names: Vec<&str> = ini.sections().flatten().collect();
+        UserError::usage(format!(
+            "profile `{profile}` is not in {}; profiles there: {}",
+            path.display(),
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        ))
+    })?;
+    if section.get("aws_session_token").is_some() {
+        return Err(UserError::usage(format!(
+            "profile `{profile}` holds temporary credentials (aws_session_token); an account needs an IAM user's long-term key"
+        ))
+        .into());
+    }
+    let (Some(id), Some(secret)) = (
+        section.get("aws_access_key_id"),
+        section.get("aws_secret_access_key"),
+    ) else {
+        return Err(UserError::usage(format!(
+            "profile `{profile}` in {} has no aws_access_key_id and aws_secret_access_key",
+            path.display()
+        ))
+        .into());
+    };
+    Ok(AccountKeys::new(id, secret))
+}

@@ -1,0 +1,145 @@
+//! `fedaws check`: is the config valid, is the secret store reachable, does every account have
+//! its key pair? Prints a report and exits non-zero when anything is wrong.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use crate::cli::CheckArgs;
+use crate::config::{Config, ConfigError, Depth, Severity};
+use crate::context::Context;
+use crate::error::{Exit, UserError};
+use crate::fsutil;
+use crate::output;
+use crate::secret;
+
+/// One line of the report.
+struct Finding {
+    severity: Severity,
+    text: String,
+    line: Option<usize>,
+}
+
+/// Run every check and report.
+pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    let path = ctx.location.path.clone();
+    // A file that does not parse, or is missing, is reported as the error it is.
+    let config = match Config::load(&ctx.location, Depth::Deep) {
+        Ok(c) => c,
+        Err(ConfigError::Invalid { .. }) => {
+            let text = std::fs::read_to_string(&path)?;
+            Config::parse(&path, &text)?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let text = std::fs::read_to_string(&path)?;
+    let problems = crate::config::rules_with_lines(config.problems(Depth::Deep), &text);
+    let mut findings: Vec<Finding> = problems
+        .iter()
+        .map(|p| Finding {
+            severity: p.severity,
+            text: format!("{}: {}", p.subject, p.error),
+            line: p.line,
+        })
+        .collect();
+
+    if fsutil::writable_by_others(&path).unwrap_or(false) {
+        findings.push(Finding {
+            severity: Severity::Warning,
+            text: format!(
+                "{} is writable by other users, who could redirect your credentials; run `chmod go-w {}`",
+                path.display(),
+                path.display()
+            ),
+            line: None,
+        });
+    }
+
+    let mut store_name = None;
+    if !config.accounts.is_empty() {
+        match ctx.store(Some(&config)) {
+            Err(e) => findings.push(Finding {
+                severity: Severity::Error,
+                text: format!("{e:#}"),
+                line: None,
+            }),
+            Ok(store) => {
+                store_name = Some(store.backend().as_str());
+                for name in config.accounts.keys() {
+                    match secret::read_account(store.as_ref(), name) {
+                        Ok(Some(_)) => {}
+                        Ok(None) => findings.push(Finding {
+                            severity: Severity::Error,
+                            text: format!(
+                                "account `{name}` has no key pair in the {} store; store it with `fedaws account edit {name} --rotate`",
+                                store.backend()
+                            ),
+                            line: None,
+                        }),
+                        Err(e) => findings.push(Finding {
+                            severity: Severity::Error,
+                            text: format!("account `{name}`: {e}"),
+                            line: None,
+                        }),
+                    }
+                }
+            }
+        }
+    }
+
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    let report = if args.json {
+        output::json(&json!({
+            "config": path,
+            "store": store_name,
+            "accounts": config.accounts.len(),
+            "connectors": config.connectors.len(),
+            "errors": errors,
+            "warnings": warnings,
+            "findings": findings.iter().map(|f| json!({
+                "severity": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "line": f.line,
+                "message": f.text,
+            })).collect::<Vec<_>>(),
+        }))
+    } else {
+        let mut s = format!(
+            "config: {} ({} accounts, {} connectors, {} groups)\n",
+            path.display(),
+            config.accounts.len(),
+            config.connectors.len(),
+            config.groups.len()
+        );
+        if let Some(name) = store_name {
+            s.push_str(&format!("secret store: {name}\n"));
+        }
+        for f in &findings {
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let at = f.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            s.push_str(&format!("{level}: {at}{}\n", f.text));
+        }
+        if findings.is_empty() {
+            s.push_str("ok: no problems found\n");
+        }
+        s
+    };
+    ctx.out.write_all(report.as_bytes())?;
+    if errors > 0 {
+        return Err(UserError {
+            message: format!(
+                "{errors} error{} found by check",
+                if errors == 1 { "" } else { "s" }
+            ),
+            exit: Exit::Config,
+        }
+        .into());
+    }
+    Ok(())
+}

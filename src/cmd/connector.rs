@@ -1,0 +1,391 @@
+//! `fedaws connector add|edit|remove|list|show`: recipes for temporary credentials.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+use serde_json::json;
+use toml_edit::{InlineTable, Item, Table, Value};
+
+use crate::cli::{ConnectorAddArgs, ConnectorCommand, ConnectorEditArgs, ConnectorFields};
+use crate::config::{Connector, Depth, edit, principal_choices};
+use crate::context::Context;
+use crate::error::UserError;
+use crate::output;
+use crate::principal::Principal;
+use crate::validate;
+
+/// Dispatch `fedaws connector …`.
+pub fn run(command: ConnectorCommand, ctx: &mut Context) -> anyhow::Result<()> {
+    match command {
+        ConnectorCommand::Add(args) => add(args, ctx),
+        ConnectorCommand::Edit(args) => edit_connector(args, ctx),
+        ConnectorCommand::Remove(args) => remove(&args.name, ctx),
+        ConnectorCommand::List(args) => list(args.json, ctx),
+        ConnectorCommand::Show(args) => show(&args.name, args.json, ctx),
+    }
+}
+
+/// The flags, checked one by one; rules across fields are checked on the resulting config.
+struct Fields {
+    principal: Option<Principal>,
+    max_duration: Option<String>,
+    session_tags: Vec<(String, String)>,
+    raw: ConnectorFields,
+}
+
+fn usage(e: validate::FieldError) -> UserError {
+    UserError::usage(e.to_string())
+}
+
+impl Fields {
+    fn check(raw: ConnectorFields) -> Result<Fields, UserError> {
+        let principal = raw
+            .principal
+            .as_deref()
+            .map(|p| {
+                Principal::parse(p).ok_or_else(|| {
+                    UserError::usage(principal_choices(p).replacen("principal", "--principal", 1))
+                })
+            })
+            .transpose()?;
+        if let Some(a) = &raw.account {
+            validate::check_name("--account", a).map_err(usage)?;
+        }
+        if let Some(arn) = &raw.role_arn {
+            validate::check_role_arn("--role-arn", arn).map_err(usage)?;
+        }
+        if let Some(id) = &raw.external_id {
+            validate::check_external_id("--external-id", id).map_err(usage)?;
+        }
+        if let Some(p) = &raw.policy {
+            validate::check_policy("--policy", p).map_err(usage)?;
+        }
+        validate::check_policy_arns("--policy-arn", &raw.policy_arns).map_err(usage)?;
+        let max_duration = raw
+            .max_duration
+            .as_deref()
+            .map(|d| validate::parse_duration("--max-duration", d).map(|_| d.to_string()))
+            .transpose()
+            .map_err(usage)?;
+        for g in &raw.groups {
+            validate::check_name("--group", g).map_err(usage)?;
+        }
+        if let Some(r) = &raw.region {
+            validate::check_region("--region", r).map_err(usage)?;
+        }
+        let session_tags = raw
+            .session_tags
+            .iter()
+            .map(|t| {
+                t.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .ok_or_else(|| {
+                        UserError::usage(format!("--session-tag {t:?}: expected KEY=VALUE"))
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Fields {
+            principal,
+            max_duration,
+            session_tags,
+            raw,
+        })
+    }
+
+    /// Write every given field into the connector's table.
+    fn apply(&self, t: &mut Table) {
+        let r = &self.raw;
+        if let Some(a) = &r.account {
+            edit::set_str(t, "account", Some(a));
+        }
+        if let Some(p) = self.principal {
+            edit::set_str(t, "principal", Some(p.as_str()));
+        }
+        for (key, value) in [
+            ("role_arn", &r.role_arn),
+            ("external_id", &r.external_id),
+            ("region", &r.region),
+            ("description", &r.description),
+        ] {
+            if let Some(v) = value {
+                edit::set_str(t, key, Some(v));
+            }
+        }
+        if let Some(p) = &r.policy {
+            t.remove("policy_file");
+            edit::set_str(t, "policy", Some(p));
+        }
+        if let Some(f) = &r.policy_file {
+            t.remove("policy");
+            edit::set_str(t, "policy_file", Some(&f.to_string_lossy()));
+        }
+        if !r.policy_arns.is_empty() {
+            edit::set_list(t, "policy_arns", &r.policy_arns);
+        }
+        if let Some(d) = &self.max_duration {
+            match d.parse::<i64>() {
+                Ok(secs) => edit::set_value(t, "max_duration", Value::from(secs)),
+                Err(_) => edit::set_str(t, "max_duration", Some(d)),
+            }
+        }
+        if !r.groups.is_empty() {
+            edit::set_list(t, "groups", &r.groups);
+        }
+        if let Some(s) = r.system_scope {
+            edit::set_value(t, "system_scope", Value::from(s));
+        }
+        if !self.session_tags.is_empty() {
+            let mut tags = InlineTable::new();
+            for (k, v) in &self.session_tags {
+                tags.insert(k, Value::from(v.as_str()));
+            }
+            edit::set_value(t, "session_tags", Value::InlineTable(tags));
+        }
+    }
+}
+
+fn add(args: ConnectorAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    validate::check_name("connector name", &args.name).map_err(usage)?;
+    let fields = Fields::check(args.fields)?;
+    let mut missing = Vec::new();
+    if fields.raw.account.is_none() {
+        missing.push("--account ACCOUNT");
+    }
+    if fields.principal.is_none() {
+        missing.push("--principal federated-user|iam-user|assume-role");
+    }
+    if fields.principal == Some(Principal::AssumeRole) && fields.raw.role_arn.is_none() {
+        missing.push("--role-arn ARN");
+    }
+    if !missing.is_empty() {
+        return Err(
+            UserError::usage(format!("connector add needs {}", missing.join(" and "))).into(),
+        );
+    }
+    let name = args.name.clone();
+    let edited = edit::edit(&ctx.location.path, |doc| {
+        let connectors = edit::section(doc, "connectors")?;
+        if connectors.contains_key(&name) {
+            return Err(UserError::usage(format!(
+                "connector `{name}` already exists; change it with `fedaws connector edit {name}`"
+            ))
+            .into());
+        }
+        let mut table = Table::new();
+        fields.apply(&mut table);
+        connectors.insert(&name, Item::Table(table));
+        Ok(())
+    })?;
+    super::print_warnings(ctx, &edited.warnings);
+    ctx.note(format!("added connector `{}`", args.name));
+    Ok(())
+}
+
+/// `--unset` names (kebab or snake case) → config keys.
+const UNSETTABLE: &[&str] = &[
+    "role_arn",
+    "external_id",
+    "policy",
+    "policy_file",
+    "policy_arns",
+    "max_duration",
+    "groups",
+    "system_scope",
+    "region",
+    "description",
+    "session_tags",
+];
+
+fn edit_connector(args: ConnectorEditArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    let fields = Fields::check(args.fields)?;
+    let unset: Vec<&'static str> = args
+        .unset
+        .iter()
+        .map(|f| {
+            let key = f.replace('-', "_");
+            UNSETTABLE
+                .iter()
+                .copied()
+                .find(|k| *k == key)
+                .ok_or_else(|| {
+                    UserError::usage(format!(
+                        "--unset {f:?}: allowed: {}",
+                        UNSETTABLE
+                            .iter()
+                            .map(|k| k.replace('_', "-"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let name = args.name.clone();
+    let edited = edit::edit(&ctx.location.path, |doc| {
+        if edit::entry(doc, "connectors", &name).is_none() {
+            let existing: Vec<String> = doc
+                .get("connectors")
+                .and_then(Item::as_table)
+                .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+                .unwrap_or_default();
+            return Err(crate::config::not_found("connector", &name, existing.iter()).into());
+        }
+        let table = edit::entry(doc, "connectors", &name).context("connector vanished")?;
+        for key in &unset {
+            table.remove(key);
+        }
+        fields.apply(table);
+        Ok(())
+    })?;
+    super::print_warnings(ctx, &edited.warnings);
+    ctx.note(format!("updated connector `{}`", args.name));
+    Ok(())
+}
+
+fn remove(name: &str, ctx: &mut Context) -> anyhow::Result<()> {
+    let config = ctx.load(Depth::Shallow)?;
+    config.connector(name)?;
+    edit::edit(&ctx.location.path, |doc| {
+        edit::section(doc, "connectors")?.remove(name);
+        Ok(())
+    })?;
+    ctx.note(format!("removed connector `{name}`"));
+    Ok(())
+}
+
+/// The lifetime a caller gets by default, and the most it may ask for.
+fn durations(config: &crate::config::Config, c: &Connector) -> Option<(u32, u32)> {
+    let kind = config.accounts.get(&c.account)?.kind;
+    let range = c.principal.duration_range(kind)?;
+    let max = c.max_duration.unwrap_or(range.max).min(range.max);
+    Some((range.default.min(max), max))
+}
+
+fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
+    let config = ctx.load(Depth::Shallow)?;
+    let text = if json {
+        let items: Vec<serde_json::Value> = config
+            .connectors
+            .iter()
+            .map(|(name, c)| connector_json(&config, name, c))
+            .collect();
+        output::json(&serde_json::Value::Array(items))
+    } else if config.connectors.is_empty() {
+        ctx.note("no connectors yet; add one with `fedaws connector add NAME`");
+        String::new()
+    } else {
+        let rows = config
+            .connectors
+            .iter()
+            .map(|(name, c)| {
+                let d = durations(&config, c);
+                vec![
+                    name.clone(),
+                    c.principal.to_string(),
+                    c.account.clone(),
+                    d.map_or("-".into(), |(_, max)| validate::format_duration(max)),
+                    output::joined(&c.groups),
+                    if c.system_scope { "yes" } else { "no" }.to_string(),
+                    c.description.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        output::table(
+            &[
+                "NAME",
+                "PRINCIPAL",
+                "ACCOUNT",
+                "MAX",
+                "GROUPS",
+                "SYSTEM",
+                "DESCRIPTION",
+            ],
+            rows,
+        ) + "\n"
+    };
+    ctx.out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+fn connector_json(config: &crate::config::Config, name: &str, c: &Connector) -> serde_json::Value {
+    let d = durations(config, c);
+    json!({
+        "name": name,
+        "account": c.account,
+        "principal": c.principal.as_str(),
+        "api": c.principal.api(),
+        "role_arn": c.role_arn,
+        "external_id": c.external_id,
+        "policy": c.policy,
+        "policy_file": c.policy_file,
+        "policy_arns": c.policy_arns,
+        "max_duration_seconds": d.map(|(_, max)| max),
+        "default_duration_seconds": d.map(|(def, _)| def),
+        "groups": c.groups,
+        "system_scope": c.system_scope,
+        "region": c.region,
+        "description": c.description,
+        "session_tags": c.session_tags,
+    })
+}
+
+fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
+    let config = ctx.load(Depth::Shallow)?;
+    let c = config.connector(name)?;
+    let text = if json {
+        output::json(&connector_json(&config, name, c))
+    } else {
+        let d = durations(&config, c);
+        let policy = match (&c.policy, &c.policy_file) {
+            (Some(p), _) => format!(
+                "inline, {} characters without whitespace",
+                validate::compact_len(p)
+            ),
+            (None, Some(f)) => format!("file {}", f.display()),
+            (None, None) => "-".into(),
+        };
+        let tags: Vec<String> = c
+            .session_tags
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        output::fields(vec![
+            ("name", name.to_string()),
+            (
+                "principal",
+                format!("{} ({})", c.principal, c.principal.api()),
+            ),
+            ("account", c.account.clone()),
+            ("role arn", c.role_arn.clone().unwrap_or_else(|| "-".into())),
+            (
+                "external id",
+                c.external_id.clone().unwrap_or_else(|| "-".into()),
+            ),
+            ("session policy", policy),
+            ("policy arns", output::joined(&c.policy_arns)),
+            (
+                "duration",
+                d.map_or("-".into(), |(def, max)| {
+                    format!(
+                        "default {}, at most {}",
+                        validate::format_duration(def),
+                        validate::format_duration(max)
+                    )
+                }),
+            ),
+            ("groups", output::joined(&c.groups)),
+            (
+                "system scope",
+                if c.system_scope { "yes" } else { "no" }.into(),
+            ),
+            ("region", c.region.clone().unwrap_or_else(|| "-".into())),
+            ("session tags", output::joined(&tags)),
+            (
+                "description",
+                c.description.clone().unwrap_or_else(|| "-".into()),
+            ),
+            ("can do", c.principal.summary().to_string()),
+        ]) + "\n"
+    };
+    ctx.out.write_all(text.as_bytes())?;
+    Ok(())
+}

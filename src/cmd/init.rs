@@ -1,0 +1,128 @@
+//! `fedaws init`: write a commented starter config, never over an existing one.
+
+use std::io::Write;
+
+use crate::cli::InitArgs;
+use crate::config::{Config, ConfigError, Depth};
+use crate::context::Context;
+use crate::error::UserError;
+use crate::fsutil;
+use crate::secret::Backend;
+use crate::validate;
+
+/// Create the config file.
+pub fn run(args: InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    let path = ctx.location.path.clone();
+    if let Some(r) = &args.region {
+        validate::check_region("--region", r).map_err(|e| UserError::usage(e.to_string()))?;
+    }
+    if let Some(s) = &args.store {
+        Backend::parse("--store", s).map_err(UserError::usage)?;
+    }
+    let admins = if args.admins.is_empty() {
+        current_user().into_iter().collect()
+    } else {
+        args.admins
+    };
+    let text = starter(args.region.as_deref(), args.store.as_deref(), &admins);
+    Config::from_text(&path, &text, Depth::Shallow)?;
+
+    let _lock = fsutil::lock_beside(&path).map_err(|source| ConfigError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    if path.exists() {
+        return Err(ConfigError::Exists { path }.into());
+    }
+    fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| ConfigError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    ctx.note(format!(
+        "created {}\nnext: `fedaws account add NAME` to store an IAM user's keys, then `fedaws connector add NAME`",
+        path.display()
+    ));
+    ctx.out.flush()?;
+    Ok(())
+}
+
+/// The login name of the caller, from the environment a login sets.
+fn current_user() -> Option<String> {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|u| !u.is_empty())
+}
+
+fn quoted(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_string()
+}
+
+/// The starter config: every setting present, most commented out with its default.
+fn starter(region: Option<&str>, store: Option<&str>, admins: &[String]) -> String {
+    let region_line = match region {
+        Some(r) => format!("region = {}", quoted(r)),
+        None => "# region = \"us-east-1\"            # default region for STS calls".into(),
+    };
+    let store_line = match store {
+        Some(s) => format!("keyring = {}", quoted(s)),
+        None => format!(
+            "# keyring = \"{}\"    # secret-service | keyutils | keychain | windows",
+            Backend::platform_default()
+        ),
+    };
+    let admins_list: Vec<String> = admins.iter().map(|a| quoted(a)).collect();
+    format!(
+        r#"# fedaws configuration: accounts, connectors and who may use them.
+# Long-term keys are never kept here: they live in the secret store.
+# Reference: `fedaws --help`, and the README's configuration section.
+
+[settings]
+{region_line}
+{store_line}
+admins = [{admins}]              # users who may use every connector
+# admin_groups = ["ops"]         # groups whose members may use every connector
+# sts_endpoint = "https://sts.eu-central-1.amazonaws.com"   # else AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL
+# refresh_margin = "5m"          # refresh cached credentials with less than this left
+# system_identity = "fedaws-system"
+
+# An account is an IAM user's long-term key pair, added with
+#   fedaws account add deployer --secret-stdin
+#
+# [accounts.deployer]
+# description = "CI deployer IAM user"
+# mfa_serial = "arn:aws:iam::123456789012:mfa/deployer"
+
+# A connector says how temporary credentials are made from an account:
+#
+# [connectors.readonly]
+# account = "deployer"
+# principal = "federated-user"   # federated-user | iam-user | assume-role
+# policy_file = "policies/readonly.json"
+# max_duration = "12h"
+# groups = ["developers"]
+
+# Groups of users, besides the OS groups:
+#
+# [groups]
+# developers = ["carol"]
+"#,
+        admins = admins_list.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starter_configs_are_valid() {
+        for (region, store) in [(None, None), (Some("eu-central-1"), Some("keyutils"))] {
+            let text = starter(region, store, &["alice".into(), "b\"ob".into()]);
+            let config = Config::from_text(std::path::Path::new("c.toml"), &text, Depth::Deep)
+                .unwrap_or_else(|e| panic!("{e}\n{text}"));
+            assert_eq!(config.settings.admins, ["alice", "b\"ob"]);
+            assert_eq!(config.settings.region.as_deref(), region);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! One module per command. Each takes its parsed arguments and the [`Context`], turns the
+//! arguments into a checked request before any I/O, and writes results to `ctx.out` only.
+
+mod account;
+mod check;
+mod completions;
+mod connector;
+mod group;
+mod init;
+mod policy;
+
+use crate::cli::Command;
+use crate::context::Context;
+
+pub use completions::generate as generate_completions;
+
+/// Run one command.
+pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
+    match command {
+        Command::Init(args) => init::run(args, ctx),
+        Command::Account(c) => account::run(c, ctx),
+        Command::Connector(c) => connector::run(c, ctx),
+        Command::Group(c) => group::run(c, ctx),
+        Command::Policy(c) => policy::run(c, ctx),
+        Command::Check(args) => check::run(args, ctx),
+        Command::Completions(args) => completions::run(args, ctx),
+    }
+}
+
+/// Print warnings about a config that was just written.
+fn print_warnings(ctx: &mut Context, warnings: &[crate::config::Problem]) {
+    for w in warnings {
+        ctx.warn(format!("{}: {}", w.subject, w.error));
+    }
+}

@@ -1,0 +1,471 @@
+//! The config file: its model, where it is found, how it is loaded and checked.
+//!
+//! The file is TOML that people edit by hand as often as through fedaws, so loading is strict
+//! (unknown keys are errors with a suggestion, every AWS rule is checked before any network call)
+//! and every error says which file, which line, which connector or account and which field.
+//! Edits live in [`edit`]; the rules themselves in [`crate::validate`].
+
+pub mod edit;
+mod rules;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+
+use crate::error::{Categorized, Exit};
+use crate::principal::{AccountKind, Principal};
+
+pub use rules::{Problem, Severity, Subject, with_lines as rules_with_lines};
+
+/// The environment variable that points at a config file.
+pub const CONFIG_ENV: &str = "FEDAWS_CONFIG";
+
+/// The system-wide config, used when the user has none.
+pub const SYSTEM_CONFIG: &str = "/etc/fedaws/config.toml";
+
+/// The whole config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Settings that apply to every connector.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Long-term IAM user (or root) keys, by name. The keys themselves are in the secret store.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, Account>,
+    /// Recipes for temporary credentials, by name.
+    #[serde(default)]
+    pub connectors: BTreeMap<String, Connector>,
+    /// Named lists of user names, besides the OS groups.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// Where the file was read from; relative `policy_file`s are resolved against its directory.
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// The keys allowed at the top of the file.
+pub const TOP_KEYS: &[&str] = &["settings", "accounts", "connectors", "groups"];
+
+/// `[settings]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Default AWS region for STS calls.
+    pub region: Option<String>,
+    /// User names that may use every connector.
+    pub admins: Vec<String>,
+    /// Groups whose members may use every connector.
+    pub admin_groups: Vec<String>,
+    /// Secret store backend (`secret-service`, `keyutils`, `keychain`, `windows`).
+    pub keyring: Option<String>,
+    /// STS endpoint URL, for testing or private endpoints.
+    pub sts_endpoint: Option<String>,
+    /// Cached credentials with less than this left are refreshed.
+    #[serde(deserialize_with = "de_opt_duration")]
+    pub refresh_margin: Option<u32>,
+    /// Session name used for `--system` callers.
+    pub system_identity: Option<String>,
+    /// Template for STS session names (`{user}`, `{host}`).
+    pub session_name: Option<String>,
+    /// Connect timeout for STS calls.
+    #[serde(deserialize_with = "de_opt_duration")]
+    pub connect_timeout: Option<u32>,
+    /// Whole-request timeout for STS calls.
+    #[serde(deserialize_with = "de_opt_duration")]
+    pub request_timeout: Option<u32>,
+}
+
+/// The keys allowed in `[settings]`.
+pub const SETTINGS_KEYS: &[&str] = &[
+    "region",
+    "admins",
+    "admin_groups",
+    "keyring",
+    "sts_endpoint",
+    "refresh_margin",
+    "system_identity",
+    "session_name",
+    "connect_timeout",
+    "request_timeout",
+];
+
+/// `[accounts.NAME]`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Account {
+    /// `iam-user` (default) or `root`.
+    #[serde(deserialize_with = "de_kind")]
+    pub kind: AccountKind,
+    /// ARN or serial of the account's MFA device.
+    pub mfa_serial: Option<String>,
+    /// A command whose stdout is a current MFA code.
+    pub mfa_process: Option<String>,
+    /// Free text for people.
+    pub description: Option<String>,
+}
+
+/// The keys allowed in an account.
+pub const ACCOUNT_KEYS: &[&str] = &["kind", "mfa_serial", "mfa_process", "description"];
+
+/// `[connectors.NAME]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Connector {
+    /// The account whose keys sign the STS call.
+    pub account: String,
+    /// Which STS call makes the credentials.
+    #[serde(deserialize_with = "de_principal")]
+    pub principal: Principal,
+    /// The role to assume (`assume-role` only).
+    #[serde(default)]
+    pub role_arn: Option<String>,
+    /// External ID the role's trust policy expects (`assume-role` only).
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Inline session policy (JSON text).
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// Session policy in a file, relative to the config file.
+    #[serde(default)]
+    pub policy_file: Option<PathBuf>,
+    /// Managed session policies.
+    #[serde(default)]
+    pub policy_arns: Vec<String>,
+    /// Longest lifetime a caller may ask for.
+    #[serde(default, deserialize_with = "de_opt_duration")]
+    pub max_duration: Option<u32>,
+    /// Groups whose members may use this connector.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Usable by `--system` callers without a user session.
+    #[serde(default)]
+    pub system_scope: bool,
+    /// Region for the STS call, overriding the settings.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Free text for people.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Session tags passed to STS.
+    #[serde(default)]
+    pub session_tags: BTreeMap<String, String>,
+}
+
+/// The keys allowed in a connector.
+pub const CONNECTOR_KEYS: &[&str] = &[
+    "account",
+    "principal",
+    "role_arn",
+    "external_id",
+    "policy",
+    "policy_file",
+    "policy_arns",
+    "max_duration",
+    "groups",
+    "system_scope",
+    "region",
+    "description",
+    "session_tags",
+];
+
+fn de_principal<'de, D: Deserializer<'de>>(d: D) -> Result<Principal, D::Error> {
+    let s = String::deserialize(d)?;
+    Principal::parse(&s).ok_or_else(|| de::Error::custom(principal_choices(&s)))
+}
+
+/// The message for an unknown principal type, listing names and aliases.
+pub fn principal_choices(value: &str) -> String {
+    let choices: Vec<String> = Principal::ALL
+        .iter()
+        .map(|p| format!("{} (alias {})", p.as_str(), p.aliases().join(", ")))
+        .collect();
+    format!(
+        "principal = {value:?} is not a principal type; allowed: {}",
+        choices.join("; ")
+    )
+}
+
+fn de_kind<'de, D: Deserializer<'de>>(d: D) -> Result<AccountKind, D::Error> {
+    let s = String::deserialize(d)?;
+    AccountKind::parse(&s)
+        .ok_or_else(|| de::Error::custom(format!("kind = {s:?}: allowed: iam-user, root")))
+}
+
+fn de_opt_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    struct V;
+    impl de::Visitor<'_> for V {
+        type Value = Option<u32>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a duration such as 900, \"15m\", \"1h30m\" or \"36h\"")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            u32::try_from(v).map(Some).map_err(|_| {
+                E::custom(format!(
+                    "duration {v} is not a number of seconds from 0 to {}",
+                    u32::MAX
+                ))
+            })
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.visit_i64(i64::try_from(v).unwrap_or(-1))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            crate::validate::parse_duration("duration", v)
+                .map(Some)
+                .map_err(E::custom)
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// Why a config could not be used. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// No config file exists where fedaws looked.
+    #[error("no config file at {}{}\n  hint: create one with `fedaws init`, or point at one with --config or {CONFIG_ENV}", .path.display(), .also)]
+    NotFound {
+        /// The path that was expected.
+        path: PathBuf,
+        /// Other places that were tried, pre-formatted.
+        also: String,
+    },
+    /// The file exists but cannot be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or not shaped like a fedaws config.
+    #[error("{}: {message}", .path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said, with line and column.
+        message: String,
+    },
+    /// The file parses but breaks rules.
+    #[error("{} has {} problem{}:\n{}", .path.display(), .problems.len(), if .problems.len() == 1 { "" } else { "s" }, rules::list(.problems))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Every error found (warnings are not listed here).
+        problems: Vec<Problem>,
+    },
+    /// `init` would overwrite a file.
+    #[error("{} already exists; fedaws init never overwrites a config (edit it, or remove it first)", .path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+impl Categorized for ConfigError {
+    fn exit(&self) -> Exit {
+        Exit::Config
+    }
+}
+
+/// Where the config was found, and why there.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The file to read and edit.
+    pub path: PathBuf,
+    /// Every place that was considered, in order, for "not found" messages.
+    pub searched: Vec<PathBuf>,
+}
+
+/// Find the config: `--config`/`FEDAWS_CONFIG` (already merged by the caller), else the user's
+/// config dir, else `/etc/fedaws/config.toml` when only that exists.
+pub fn locate(explicit: Option<&Path>) -> Location {
+    if let Some(p) = explicit {
+        return Location {
+            path: p.to_path_buf(),
+            searched: vec![p.to_path_buf()],
+        };
+    }
+    let user = user_config_path();
+    let system = PathBuf::from(SYSTEM_CONFIG);
+    let path = match &user {
+        Some(u) if !u.exists() && system.exists() => system.clone(),
+        Some(u) => u.clone(),
+        None => system.clone(),
+    };
+    Location {
+        path,
+        searched: user.into_iter().chain([system]).collect(),
+    }
+}
+
+/// `$XDG_CONFIG_HOME/fedaws/config.toml` or the platform's equivalent.
+pub fn user_config_path() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|b| b.config_dir().join("fedaws").join("config.toml"))
+}
+
+/// How thoroughly to check: `Deep` also reads policy files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Everything in the file itself.
+    Shallow,
+    /// Also the contents of every `policy_file`.
+    Deep,
+}
+
+impl Config {
+    /// Read, parse and check the config at `location`.
+    pub fn load(location: &Location, depth: Depth) -> Result<Config, ConfigError> {
+        let path = &location.path;
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let others: Vec<String> = location
+                    .searched
+                    .iter()
+                    .filter(|p| *p != path)
+                    .map(|p| p.display().to_string())
+                    .collect();
+                let also = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also looked at {})", others.join(", "))
+                };
+                return Err(ConfigError::NotFound {
+                    path: path.clone(),
+                    also,
+                });
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                });
+            }
+        };
+        Config::from_text(path, &text, depth)
+    }
+
+    /// Parse and check config text that came from `path`.
+    pub fn from_text(path: &Path, text: &str, depth: Depth) -> Result<Config, ConfigError> {
+        let config = Config::parse(path, text)?;
+        let problems: Vec<Problem> = config
+            .problems(depth)
+            .into_iter()
+            .filter(|p| p.severity == Severity::Error)
+            .collect();
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                problems: rules::with_lines(problems, text),
+            })
+        }
+    }
+
+    /// Parse without the semantic rules: TOML syntax, known keys, value types.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let parse_error = |message: String| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message,
+        };
+        let doc = toml_edit::Document::parse(text.to_string())
+            .map_err(|e| parse_error(e.to_string().trim_end().to_string()))?;
+        rules::check_keys(&doc).map_err(parse_error)?;
+        let mut config: Config = toml_edit::de::from_document(doc)
+            .map_err(|e| parse_error(e.to_string().trim_end().to_string()))?;
+        config.path = path.to_path_buf();
+        Ok(config)
+    }
+
+    /// Every rule broken by this config, errors and warnings, without line numbers.
+    pub fn problems(&self, depth: Depth) -> Vec<Problem> {
+        rules::check(self, depth)
+    }
+
+    /// The directory relative paths in the config are resolved against.
+    pub fn base_dir(&self) -> &Path {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        }
+    }
+
+    /// A connector by name, or an error that suggests the closest one.
+    pub fn connector(&self, name: &str) -> Result<&Connector, crate::error::UserError> {
+        self.connectors
+            .get(name)
+            .ok_or_else(|| not_found("connector", name, self.connectors.keys()))
+    }
+
+    /// An account by name, or an error that suggests the closest one.
+    pub fn account(&self, name: &str) -> Result<&Account, crate::error::UserError> {
+        self.accounts
+            .get(name)
+            .ok_or_else(|| not_found("account", name, self.accounts.keys()))
+    }
+
+    /// The names of the connectors that use an account.
+    pub fn connectors_using(&self, account: &str) -> Vec<&str> {
+        self.connectors
+            .iter()
+            .filter(|(_, c)| c.account == account)
+            .map(|(n, _)| n.as_str())
+            .collect()
+    }
+}
+
+impl Connector {
+    /// The session policy text, from `policy` or the file named by `policy_file`.
+    pub fn policy_text(&self, base_dir: &Path) -> std::io::Result<Option<String>> {
+        if let Some(p) = &self.policy {
+            return Ok(Some(p.clone()));
+        }
+        match &self.policy_file {
+            Some(f) => std::fs::read_to_string(base_dir.join(f)).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// "no connector `x`; did you mean `y`?" with the list of what exists.
+pub fn not_found<'a>(
+    what: &str,
+    name: &str,
+    existing: impl Iterator<Item = &'a String>,
+) -> crate::error::UserError {
+    let existing: Vec<&String> = existing.collect();
+    let mut message = format!("no {what} named `{name}`");
+    if let Some(best) = did_you_mean(name, existing.iter().map(|s| s.as_str())) {
+        message.push_str(&format!("; did you mean `{best}`?"));
+    } else if existing.is_empty() {
+        message.push_str(&format!("; there are no {what}s yet"));
+    } else if existing.len() <= 20 {
+        let names: Vec<&str> = existing.iter().map(|s| s.as_str()).collect();
+        message.push_str(&format!("; existing: {}", names.join(", ")));
+    }
+    let mut err = crate::error::UserError::config(message);
+    err.exit = Exit::Usage;
+    err
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

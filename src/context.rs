@@ -1,0 +1,122 @@
+//! What every command gets: where the config is, how to reach the secret store, whether it may
+//! prompt, and where its output goes. Unit tests build one with an in-memory store and buffers.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context as _;
+use secrecy::SecretString;
+
+use crate::cli::Global;
+use crate::config::{self, Config, Depth, Location};
+use crate::error::UserError;
+use crate::secret::{self, Backend, SecretStore};
+
+/// Asks a person for input on the terminal. A trait so tests can answer without one.
+pub trait Prompter {
+    /// A line of visible text.
+    fn line(&self, prompt: &str) -> std::io::Result<String>;
+    /// A hidden line (secrets).
+    fn secret(&self, prompt: &str) -> std::io::Result<SecretString>;
+}
+
+/// Prompts on the terminal through dialoguer, drawn on stderr so stdout stays clean.
+pub struct TerminalPrompter;
+
+impl Prompter for TerminalPrompter {
+    fn line(&self, prompt: &str) -> std::io::Result<String> {
+        dialoguer::Input::<String>::new()
+            .with_prompt(prompt)
+            .interact_text_on(&dialoguer::console::Term::stderr())
+            .map_err(std::io::Error::other)
+    }
+
+    fn secret(&self, prompt: &str) -> std::io::Result<SecretString> {
+        dialoguer::Password::new()
+            .with_prompt(prompt)
+            .interact_on(&dialoguer::console::Term::stderr())
+            .map(SecretString::from)
+            .map_err(std::io::Error::other)
+    }
+}
+
+/// The environment a command runs in.
+pub struct Context {
+    /// Where the config file is.
+    pub location: Location,
+    /// `--keyring` / `FEDAWS_KEYRING`, not yet validated.
+    pub keyring_flag: Option<String>,
+    /// Whether prompting is allowed (a terminal, and no `--no-input`).
+    pub interactive: bool,
+    /// `-q`: only errors on stderr.
+    pub quiet: bool,
+    /// `-v` count.
+    pub verbose: u8,
+    /// Where results go.
+    pub out: Box<dyn Write>,
+    /// Where diagnostics go.
+    pub err: Box<dyn Write>,
+    /// How to ask a person.
+    pub prompter: Box<dyn Prompter>,
+    /// A store to use instead of opening one (tests).
+    pub store_override: Option<Box<dyn SecretStore>>,
+    /// What stdin is, for commands that read secrets from it.
+    pub stdin: Box<dyn std::io::BufRead>,
+}
+
+impl Context {
+    /// The context of a real process.
+    pub fn from_cli(global: &Global) -> Context {
+        let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        Context {
+            location: config::locate(global.config.as_deref()),
+            keyring_flag: global.keyring.clone(),
+            interactive: terminal && !global.no_input,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            out: Box::new(std::io::stdout().lock()),
+            err: Box::new(std::io::stderr()),
+            prompter: Box::new(TerminalPrompter),
+            store_override: None,
+            stdin: Box::new(std::io::stdin().lock()),
+        }
+    }
+
+    /// Load and check the config.
+    pub fn load(&self, depth: Depth) -> anyhow::Result<Config> {
+        Ok(Config::load(&self.location, depth)?)
+    }
+
+    /// The secret store backend: `--keyring`, else `settings.keyring`, else the platform default.
+    pub fn backend(&self, config: Option<&Config>) -> anyhow::Result<Backend> {
+        if let Some(flag) = &self.keyring_flag {
+            return Backend::parse("--keyring", flag).map_err(|m| UserError::usage(m).into());
+        }
+        if let Some(k) = config.and_then(|c| c.settings.keyring.as_deref()) {
+            return Backend::parse("settings.keyring", k).map_err(|m| UserError::config(m).into());
+        }
+        Ok(Backend::platform_default())
+    }
+
+    /// Open the secret store for this config.
+    pub fn store(&mut self, config: Option<&Config>) -> anyhow::Result<Box<dyn SecretStore>> {
+        if let Some(store) = self.store_override.take() {
+            return Ok(store);
+        }
+        let backend = self.backend(config)?;
+        secret::open(backend).context("opening the secret store")
+    }
+
+    /// A note on stderr, unless `-q`.
+    pub fn note(&mut self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let _ = writeln!(self.err, "{message}");
+        }
+    }
+
+    /// A warning on stderr, unless `-q`.
+    pub fn warn(&mut self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let _ = writeln!(self.err, "fedaws: warning: {message}");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! fedaws: a command-line AWS credential broker.
+//!
+//! Accounts (long-term IAM user keys) live in the OS secret store; connectors in a TOML file say
+//! how temporary credentials are derived from them through STS. This crate is the library behind
+//! the `fedaws` binary: [`main_entry`] parses the command line and dispatches to one module per
+//! command under [`cmd`]; the domain modules ([`config`], [`validate`], [`principal`], [`secret`])
+//! do no printing and know nothing of clap.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod context;
+pub mod error;
+pub mod fsutil;
+pub mod output;
+pub mod policies;
+pub mod principal;
+pub mod secret;
+pub mod validate;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::error::Exit;
+
+/// Parse `std::env::args`, run the command, and map the outcome to an exit code.
+pub fn main_entry() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
+            let _ = e.print();
+            return ExitCode::from(code as u8);
+        }
+    };
+    let mut ctx = context::Context::from_cli(&cli.global);
+    let result = cmd::run(cli.command, &mut ctx);
+    let _ = ctx.out.flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            error::report(&e, &mut ctx.err);
+            ExitCode::from(error::exit_for(&e) as u8)
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! The secret store: where long-term account keys live, never in a file.
+//!
+//! One trait, [`SecretStore`], with a backend per OS facility: the D-Bus Secret Service
+//! (gnome-keyring, KWallet) and the kernel keyring on Linux, the Keychain on macOS, the Credential
+//! Manager on Windows, and an in-memory store for unit tests. Entries are addressed by a service
+//! name (`fedaws`) and a key such as `account:deployer`.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Categorized, Exit};
+
+#[cfg(target_os = "linux")]
+mod keyutils;
+mod memory;
+#[cfg(any(target_os = "macos", target_os = "windows", target_os = "linux"))]
+mod native;
+
+pub use memory::MemoryStore;
+
+/// The service name every fedaws entry is filed under.
+pub const SERVICE: &str = "fedaws";
+
+/// The key of an account's entry.
+pub fn account_key(account: &str) -> String {
+    format!("account:{account}")
+}
+
+/// A place that keeps secrets by key.
+pub trait SecretStore {
+    /// The backend's name, as given to `--keyring`.
+    fn backend(&self) -> Backend;
+    /// Read a secret; `Ok(None)` when there is no entry.
+    fn get(&self, key: &str) -> Result<Option<SecretString>, StoreError>;
+    /// Create or replace a secret.
+    fn set(&self, key: &str, value: &SecretString) -> Result<(), StoreError>;
+    /// Remove a secret; `Ok(false)` when there was none.
+    fn delete(&self, key: &str) -> Result<bool, StoreError>;
+    /// A warning to show once when storing, for backends whose secrets do not persist.
+    fn persistence_note(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// The secret store backends fedaws knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// D-Bus Secret Service (gnome-keyring, KWallet): the Linux default.
+    SecretService,
+    /// The Linux kernel keyring (user keyring): headless, lost at reboot.
+    Keyutils,
+    /// macOS Keychain.
+    Keychain,
+    /// Windows Credential Manager.
+    Windows,
+    /// Process memory: for tests only, never offered on the command line.
+    Memory,
+}
+
+impl Backend {
+    /// The backends a user may choose on this platform.
+    pub const CHOICES: &'static [Backend] = &[
+        #[cfg(target_os = "linux")]
+        Backend::SecretService,
+        #[cfg(target_os = "linux")]
+        Backend::Keyutils,
+        #[cfg(target_os = "macos")]
+        Backend::Keychain,
+        #[cfg(target_os = "windows")]
+        Backend::Windows,
+    ];
+
+    /// The platform default.
+    pub fn platform_default() -> Backend {
+        if cfg!(target_os = "macos") {
+            Backend::Keychain
+        } else if cfg!(target_os = "windows") {
+            Backend::Windows
+        } else {
+            Backend::SecretService
+        }
+    }
+
+    /// The name used in config, flags and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::SecretService => "secret-service",
+            Backend::Keyutils => "keyutils",
+            Backend::Keychain => "keychain",
+            Backend::Windows => "windows",
+            Backend::Memory => "memory",
+        }
+    }
+
+    /// Parse a user-given name; the error names the field, the value and the choices.
+    pub fn parse(field: &str, s: &str) -> Result<Backend, String> {
+        Backend::CHOICES
+            .iter()
+            .copied()
+            .find(|b| b.as_str() == s)
+            .ok_or_else(|| {
+                let all = ["secret-service", "keyutils", "keychain", "windows"];
+                let reason = if all.contains(&s) {
+                    " (not available on this platform)"
+                } else {
+                    ""
+                };
+                format!(
+                    "{field} = {s:?}{reason}: allowed here: {}",
+                    Backend::CHOICES
+                        .iter()
+                        .map(|b| b.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Open the chosen backend. Nothing here prompts; an unreachable store is an error, not a hang.
+pub fn open(backend: Backend) -> Result<Box<dyn SecretStore>, StoreError> {
+    match backend {
+        #[cfg(target_os = "linux")]
+        Backend::Keyutils => Ok(Box::new(keyutils::KeyutilsStore::open()?)),
+        #[cfg(any(target_os = "macos", target_os = "windows", target_os = "linux"))]
+        Backend::SecretService | Backend::Keychain | Backend::Windows
+            if Backend::CHOICES.contains(&backend) =>
+        {
+            Ok(Box::new(native::NativeStore::open(backend)?))
+        }
+        Backend::Memory => Ok(Box::new(MemoryStore::default())),
+        other => Err(StoreError::Unavailable {
+            backend: other,
+            reason: "not available on this platform".into(),
+            hint: format!(
+                "choose one of: {}",
+                Backend::CHOICES
+                    .iter()
+                    .map(|b| b.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+    }
+}
+
+/// Why the secret store could not do what was asked. Never carries a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend cannot be reached at all.
+    #[error("the {backend} secret store is not available: {reason}\n  hint: {hint}")]
+    Unavailable {
+        /// Which backend.
+        backend: Backend,
+        /// What failed.
+        reason: String,
+        /// What to do about it.
+        hint: String,
+    },
+    /// The backend did not answer in time (for example a locked collection waiting for a prompt).
+    #[error(
+        "the {backend} secret store did not answer within {seconds} s ({what})\n  hint: {hint}"
+    )]
+    Timeout {
+        /// Which backend.
+        backend: Backend,
+        /// What was being done.
+        what: String,
+        /// How long we waited.
+        seconds: u64,
+        /// What to do about it.
+        hint: String,
+    },
+    /// An operation failed after the backend was reached.
+    #[error("the {backend} secret store failed to {action} `{key}`: {reason}")]
+    Failed {
+        /// Which backend.
+        backend: Backend,
+        /// read, write or delete.
+        action: &'static str,
+        /// The entry's key (never its value).
+        key: String,
+        /// What the backend said, stripped of any payload.
+        reason: String,
+    },
+    /// The entry exists but is not what fedaws writes.
+    #[error("the secret stored for `{key}` is not in fedaws's format ({reason}); store it again")]
+    Corrupt {
+        /// The entry's key.
+        key: String,
+        /// What is wrong with it (never the content).
+        reason: String,
+    },
+}
+
+impl Categorized for StoreError {
+    fn exit(&self) -> Exit {
+        Exit::SecretStore
+    }
+}
+
+/// An account's long-term key pair. `Debug` masks the id and hides the secret.
+#[derive(Clone)]
+pub struct AccountKeys {
+    /// The access key id (`AKIA…`): not a secret, but shown masked.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: SecretString,
+}
+
+impl fmt::Debug for AccountKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountKeys")
+            .field("access_key_id", &mask_key_id(&self.access_key_id))
+            .field("secret_access_key", &"[redacted]")
+            .finish()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredKeys<'a> {
+    access_key_id: &'a str,
+    secret_access_key: &'a str,
+}
+
+impl AccountKeys {
+    /// Check the shape of a key pair typed or piped in by a user; errors never echo the secret.
+    pub fn new(access_key_id: &str, secret_access_key: &str) -> Result<AccountKeys, String> {
+        let id = access_key_id.trim();
+        if !(16..=128).contains(&id.len()) || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(format!(
+                "access key id {:?} is not an AWS access key id: expected 16 to 128 letters and digits, like AKIAIOSFODNN7EXAMPLE",
+                mask_key_id(id)
+            ));
+        }
+        let secret = secret_access_key.trim();
+        if secret.is_empty() {
+            return Err("the secret access key is empty".into());
+        }
+        if secret.len() > 256 || secret.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err("the secret access key has whitespace or control characters in it, or is longer than 256 characters: check what was pasted".into());
+        }
+        Ok(AccountKeys {
+            access_key_id: id.to_string(),
+            secret_access_key: SecretString::from(secret.to_string()),
+        })
+    }
+
+    /// The single secret-store value holding both parts.
+    pub fn to_secret(&self) -> SecretString {
+        let stored = StoredKeys {
+            access_key_id: &self.access_key_id,
+            secret_access_key: self.secret_access_key.expose_secret(),
+        };
+        SecretString::from(serde_json::to_string(&stored).expect("two strings serialize"))
+    }
+
+    /// Read back what [`AccountKeys::to_secret`] wrote.
+    pub fn from_secret(key: &str, value: &SecretString) -> Result<AccountKeys, StoreError> {
+        let corrupt = |reason: &str| StoreError::Corrupt {
+            key: key.to_string(),
+            reason: reason.to_string(),
+        };
+        let stored: StoredKeys<'_> = serde_json::from_str(value.expose_secret())
+            .map_err(|_| corrupt("not a JSON object with access_key_id and secret_access_key"))?;
+        AccountKeys::new(stored.access_key_id, stored.secret_access_key)
+            .map_err(|_| corrupt("the stored key pair does not look like an AWS access key pair"))
+    }
+
+    /// The id as lists show it.
+    pub fn masked_id(&self) -> String {
+        mask_key_id(&self.access_key_id)
+    }
+}
+
+/// `AKIAIOSFODNN7EXAMPLE` → `AKIA…MPLE`: enough to recognise a key, not to use it.
+pub fn mask_key_id(id: &str) -> String {
+    if id.len() <= 8 || !id.is_ascii() {
+        return "…".to_string();
+    }
+    format!("{}…{}", &id[..4], &id[id.len() - 4..])
+}
+
+/// Read an account's key pair.
+pub fn read_account(
+    store: &dyn SecretStore,
+    account: &str,
+) -> Result<Option<AccountKeys>, StoreError> {
+    let key = account_key(account);
+    store
+        .get(&key)?
+        .map(|v| AccountKeys::from_secret(&key, &v))
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let keys = AccountKeys::new("AKIAIOSFODNN7EXAMPLE", SECRET).unwrap();
+        let shown = format!("{keys:?}");
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(!shown.contains("AKIAIOSFODNN7EXAMPLE"), "{shown}");
+        assert!(shown.contains("AKIA…MPLE"), "{shown}");
+    }
+
+    #[test]
+    fn round_trip_through_a_store() {
+        let store = MemoryStore::default();
+        let keys = AccountKeys::new("AKIAIOSFODNN7EXAMPLE", SECRET).unwrap();
+        store.set(&account_key("a"), &keys.to_secret()).unwrap();
+        let back = read_account(&store, "a").unwrap().unwrap();
+        assert_eq!(back.access_key_id, "AKIAIOSFODNN7EXAMPLE");
+        assert_eq!(back.secret_access_key.expose_secret(), SECRET);
+        assert!(read_account(&store, "b").unwrap().is_none());
+    }
+
+    #[test]
+    fn bad_pairs_are_refused_without_echoing_the_secret() {
+        let err = AccountKeys::new("short", SECRET).unwrap_err();
+        assert!(!err.contains(SECRET));
+        let err = AccountKeys::new("AKIAIOSFODNN7EXAMPLE", "has space inside").unwrap_err();
+        assert!(!err.contains("has space inside"), "{err}");
+        assert!(AccountKeys::new("AKIAIOSFODNN7EXAMPLE", "").is_err());
+    }
+
+    #[test]
+    fn corrupt_entries_do_not_leak_their_content() {
+        let store = MemoryStore::default();
+        store
+            .set(
+                &account_key("a"),
+                &SecretString::from("not json s3cr3t".to_string()),
+            )
+            .unwrap();
+        let err = read_account(&store, "a").unwrap_err().to_string();
+        assert!(!err.contains("s3cr3t"), "{err}");
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(mask_key_id("AKIAIOSFODNN7EXAMPLE"), "AKIA…MPLE");
+        assert_eq!(mask_key_id("short"), "…");
+    }
+}
