@@ -23,7 +23,10 @@ pub fn fields(rows: Vec<(&str, String)>) -> String {
     for (k, v) in rows {
         t.add_row(vec![k.to_string(), v]);
     }
-    t.to_string()
+    t.lines()
+        .map(|l| l.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Pretty JSON followed by a newline.

@@ -1,0 +1,532 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[fedaws] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'fedaws'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'fedaws'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create the config file with sensible settings'
+            cand account 'Manage accounts: long-term IAM user keys kept in the secret store'
+            cand connector 'Manage connectors: how temporary credentials are derived from an account'
+            cand group 'Manage groups of users that connectors are granted to'
+            cand policy 'Example session policies and local policy checks'
+            cand check 'Check the config and the secret store'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;init'= {
+            cand --region 'Default AWS region'
+            cand --store 'Secret store backend to record in the settings'
+            cand --admin 'An administrator (repeatable) [default: the current user]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;account'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Add an account and store its key pair'
+            cand edit 'Change an account''s settings or replace its key pair'
+            cand remove 'Remove an account and its key pair'
+            cand list 'List accounts'
+            cand show 'Show one account'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;account;add'= {
+            cand --kind 'iam-user (recommended) or root'
+            cand --mfa-serial 'ARN of the account''s MFA device'
+            cand --mfa-process 'A command that prints a current MFA code'
+            cand --description 'Free text'
+            cand --from-aws-profile 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --secret-stdin 'Read the access key id and the secret from stdin, one per line'
+            cand --from-env 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;account;edit'= {
+            cand --kind 'iam-user or root'
+            cand --mfa-serial 'ARN of the account''s MFA device'
+            cand --mfa-process 'A command that prints a current MFA code'
+            cand --description 'Free text'
+            cand --unset 'Remove a setting (mfa-serial, mfa-process, description); repeatable'
+            cand --from-aws-profile 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --rotate 'Replace the key pair (from a hidden prompt unless a source flag is given)'
+            cand --secret-stdin 'Read the access key id and the secret from stdin, one per line'
+            cand --from-env 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;account;remove'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --force 'Remove even when connectors still use it (they are left broken)'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;account;list'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --json 'Print JSON instead of a table'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;account;show'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --json 'Print JSON instead of a table'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;account;help'= {
+            cand add 'Add an account and store its key pair'
+            cand edit 'Change an account''s settings or replace its key pair'
+            cand remove 'Remove an account and its key pair'
+            cand list 'List accounts'
+            cand show 'Show one account'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;account;help;add'= {
+        }
+        &'fedaws;account;help;edit'= {
+        }
+        &'fedaws;account;help;remove'= {
+        }
+        &'fedaws;account;help;list'= {
+        }
+        &'fedaws;account;help;show'= {
+        }
+        &'fedaws;account;help;help'= {
+        }
+        &'fedaws;connector'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Add a connector'
+            cand edit 'Change a connector'
+            cand remove 'Remove a connector'
+            cand list 'List connectors'
+            cand show 'Show one connector'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;connector;add'= {
+            cand --account 'Account whose keys sign the STS call'
+            cand --principal 'federated-user, iam-user or assume-role'
+            cand --role-arn 'Role to assume (assume-role)'
+            cand --external-id 'External ID the role expects (assume-role)'
+            cand --policy 'Inline session policy (JSON)'
+            cand --policy-file 'Session policy file (stored as given; relative paths are relative to the config file)'
+            cand --policy-arn 'Managed session policy ARN (repeatable)'
+            cand --max-duration 'Longest lifetime callers may ask for (900, 15m, 1h30m, 36h)'
+            cand --group 'Group allowed to use the connector (repeatable)'
+            cand --system-scope 'Allow `--system` callers without a user session'
+            cand --region 'Region for the STS call'
+            cand --description 'Free text'
+            cand --session-tag 'Session tag KEY=VALUE (repeatable)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;connector;edit'= {
+            cand --account 'Account whose keys sign the STS call'
+            cand --principal 'federated-user, iam-user or assume-role'
+            cand --role-arn 'Role to assume (assume-role)'
+            cand --external-id 'External ID the role expects (assume-role)'
+            cand --policy 'Inline session policy (JSON)'
+            cand --policy-file 'Session policy file (stored as given; relative paths are relative to the config file)'
+            cand --policy-arn 'Managed session policy ARN (repeatable)'
+            cand --max-duration 'Longest lifetime callers may ask for (900, 15m, 1h30m, 36h)'
+            cand --group 'Group allowed to use the connector (repeatable)'
+            cand --system-scope 'Allow `--system` callers without a user session'
+            cand --region 'Region for the STS call'
+            cand --description 'Free text'
+            cand --session-tag 'Session tag KEY=VALUE (repeatable)'
+            cand --unset 'Remove a field (e.g. policy, external-id, max-duration, groups); repeatable'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;connector;remove'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;connector;list'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --json 'Print JSON instead of a table'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;connector;show'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --json 'Print JSON instead of a table'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;connector;help'= {
+            cand add 'Add a connector'
+            cand edit 'Change a connector'
+            cand remove 'Remove a connector'
+            cand list 'List connectors'
+            cand show 'Show one connector'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;connector;help;add'= {
+        }
+        &'fedaws;connector;help;edit'= {
+        }
+        &'fedaws;connector;help;remove'= {
+        }
+        &'fedaws;connector;help;list'= {
+        }
+        &'fedaws;connector;help;show'= {
+        }
+        &'fedaws;connector;help;help'= {
+        }
+        &'fedaws;group'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Create a group'
+            cand remove 'Remove a group'
+            cand list 'List groups and their members'
+            cand add-member 'Add users to a group'
+            cand remove-member 'Remove users from a group'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;group;add'= {
+            cand --member 'A member (repeatable)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;group;remove'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --force 'Remove even when connectors still use it (they are left broken)'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;group;list'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --json 'Print JSON instead of a table'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;group;add-member'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;group;remove-member'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;group;help'= {
+            cand add 'Create a group'
+            cand remove 'Remove a group'
+            cand list 'List groups and their members'
+            cand add-member 'Add users to a group'
+            cand remove-member 'Remove users from a group'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;group;help;add'= {
+        }
+        &'fedaws;group;help;remove'= {
+        }
+        &'fedaws;group;help;list'= {
+        }
+        &'fedaws;group;help;add-member'= {
+        }
+        &'fedaws;group;help;remove-member'= {
+        }
+        &'fedaws;group;help;help'= {
+        }
+        &'fedaws;policy'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand examples 'List the example session policies, or print one'
+            cand check 'Check a session policy file (or - for stdin) against the AWS rules'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;policy;examples'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --json 'List as JSON'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;policy;check'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;policy;help'= {
+            cand examples 'List the example session policies, or print one'
+            cand check 'Check a session policy file (or - for stdin) against the AWS rules'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;policy;help;examples'= {
+        }
+        &'fedaws;policy;help;check'= {
+        }
+        &'fedaws;policy;help;help'= {
+        }
+        &'fedaws;check'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --json 'Print the findings as JSON'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;completions'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'fedaws;help'= {
+            cand init 'Create the config file with sensible settings'
+            cand account 'Manage accounts: long-term IAM user keys kept in the secret store'
+            cand connector 'Manage connectors: how temporary credentials are derived from an account'
+            cand group 'Manage groups of users that connectors are granted to'
+            cand policy 'Example session policies and local policy checks'
+            cand check 'Check the config and the secret store'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;help;init'= {
+        }
+        &'fedaws;help;account'= {
+            cand add 'Add an account and store its key pair'
+            cand edit 'Change an account''s settings or replace its key pair'
+            cand remove 'Remove an account and its key pair'
+            cand list 'List accounts'
+            cand show 'Show one account'
+        }
+        &'fedaws;help;account;add'= {
+        }
+        &'fedaws;help;account;edit'= {
+        }
+        &'fedaws;help;account;remove'= {
+        }
+        &'fedaws;help;account;list'= {
+        }
+        &'fedaws;help;account;show'= {
+        }
+        &'fedaws;help;connector'= {
+            cand add 'Add a connector'
+            cand edit 'Change a connector'
+            cand remove 'Remove a connector'
+            cand list 'List connectors'
+            cand show 'Show one connector'
+        }
+        &'fedaws;help;connector;add'= {
+        }
+        &'fedaws;help;connector;edit'= {
+        }
+        &'fedaws;help;connector;remove'= {
+        }
+        &'fedaws;help;connector;list'= {
+        }
+        &'fedaws;help;connector;show'= {
+        }
+        &'fedaws;help;group'= {
+            cand add 'Create a group'
+            cand remove 'Remove a group'
+            cand list 'List groups and their members'
+            cand add-member 'Add users to a group'
+            cand remove-member 'Remove users from a group'
+        }
+        &'fedaws;help;group;add'= {
+        }
+        &'fedaws;help;group;remove'= {
+        }
+        &'fedaws;help;group;list'= {
+        }
+        &'fedaws;help;group;add-member'= {
+        }
+        &'fedaws;help;group;remove-member'= {
+        }
+        &'fedaws;help;policy'= {
+            cand examples 'List the example session policies, or print one'
+            cand check 'Check a session policy file (or - for stdin) against the AWS rules'
+        }
+        &'fedaws;help;policy;examples'= {
+        }
+        &'fedaws;help;policy;check'= {
+        }
+        &'fedaws;help;check'= {
+        }
+        &'fedaws;help;completions'= {
+        }
+        &'fedaws;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

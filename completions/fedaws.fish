@@ -1,0 +1,310 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_fedaws_global_optspecs
+    string join \n config= keyring= no-input v/verbose q/quiet h/help V/version
+end
+
+function __fish_fedaws_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_fedaws_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_fedaws_using_subcommand
+    set -l cmd (__fish_fedaws_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c fedaws -n "__fish_fedaws_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_needs_command" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_needs_command" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_needs_command" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_needs_command" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_needs_command" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_needs_command" -s V -l version -d 'Print version'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "init" -d 'Create the config file with sensible settings'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "group" -d 'Manage groups of users that connectors are granted to'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "policy" -d 'Example session policies and local policy checks'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "check" -d 'Check the config and the secret store'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l region -d 'Default AWS region' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l store -d 'Secret store backend to record in the settings' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l admin -d 'An administrator (repeatable) [default: the current user]' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "add" -d 'Add an account and store its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "remove" -d 'Remove an account and its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "list" -d 'List accounts'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "show" -d 'Show one account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l kind -d 'iam-user (recommended) or root' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l mfa-serial -d 'ARN of the account\'s MFA device' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l mfa-process -d 'A command that prints a current MFA code' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l description -d 'Free text' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l from-aws-profile -d 'Import a profile\'s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l secret-stdin -d 'Read the access key id and the secret from stdin, one per line'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l from-env -d 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l kind -d 'iam-user or root' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l mfa-serial -d 'ARN of the account\'s MFA device' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l mfa-process -d 'A command that prints a current MFA code' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l description -d 'Free text' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l unset -d 'Remove a setting (mfa-serial, mfa-process, description); repeatable' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l from-aws-profile -d 'Import a profile\'s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l rotate -d 'Replace the key pair (from a hidden prompt unless a source flag is given)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l secret-stdin -d 'Read the access key id and the secret from stdin, one per line'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l from-env -d 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l force -d 'Remove even when connectors still use it (they are left broken)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an account and store its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an account and its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "add" -d 'Add a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "edit" -d 'Change a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "remove" -d 'Remove a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "list" -d 'List connectors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "show" -d 'Show one connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l account -d 'Account whose keys sign the STS call' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l principal -d 'federated-user, iam-user or assume-role' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l role-arn -d 'Role to assume (assume-role)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l external-id -d 'External ID the role expects (assume-role)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l policy -d 'Inline session policy (JSON)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l policy-file -d 'Session policy file (stored as given; relative paths are relative to the config file)' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l policy-arn -d 'Managed session policy ARN (repeatable)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l max-duration -d 'Longest lifetime callers may ask for (900, 15m, 1h30m, 36h)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l group -d 'Group allowed to use the connector (repeatable)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l system-scope -d 'Allow `--system` callers without a user session' -r -f -a "true\t''
+false\t''"
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l region -d 'Region for the STS call' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l description -d 'Free text' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l session-tag -d 'Session tag KEY=VALUE (repeatable)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l account -d 'Account whose keys sign the STS call' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l principal -d 'federated-user, iam-user or assume-role' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l role-arn -d 'Role to assume (assume-role)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l external-id -d 'External ID the role expects (assume-role)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l policy -d 'Inline session policy (JSON)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l policy-file -d 'Session policy file (stored as given; relative paths are relative to the config file)' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l policy-arn -d 'Managed session policy ARN (repeatable)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l max-duration -d 'Longest lifetime callers may ask for (900, 15m, 1h30m, 36h)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l group -d 'Group allowed to use the connector (repeatable)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l system-scope -d 'Allow `--system` callers without a user session' -r -f -a "true\t''
+false\t''"
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l region -d 'Region for the STS call' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l description -d 'Free text' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l session-tag -d 'Session tag KEY=VALUE (repeatable)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l unset -d 'Remove a field (e.g. policy, external-id, max-duration, groups); repeatable' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "list" -d 'List connectors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -f -a "add" -d 'Create a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -f -a "remove" -d 'Remove a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -f -a "list" -d 'List groups and their members'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -f -a "add-member" -d 'Add users to a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -f -a "remove-member" -d 'Remove users from a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l member -d 'A member (repeatable)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l force -d 'Remove even when connectors still use it (they are left broken)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'List groups and their members'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "add-member" -d 'Add users to a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "remove-member" -d 'Remove users from a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -f -a "examples" -d 'List the example session policies, or print one'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -f -a "check" -d 'Check a session policy file (or - for stdin) against the AWS rules'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l json -d 'List as JSON'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "examples" -d 'List the example session policies, or print one'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check a session policy file (or - for stdin) against the AWS rules'
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l json -d 'Print the findings as JSON'
+complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand check" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand check" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand check" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "init" -d 'Create the config file with sensible settings'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "group" -d 'Manage groups of users that connectors are granted to'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "policy" -d 'Example session policies and local policy checks'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "check" -d 'Check the config and the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "add" -d 'Add an account and store its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "remove" -d 'Remove an account and its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List accounts'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from connector" -f -a "add" -d 'Add a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from connector" -f -a "edit" -d 'Change a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from connector" -f -a "remove" -d 'Remove a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from connector" -f -a "list" -d 'List connectors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from connector" -f -a "show" -d 'Show one connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "add" -d 'Create a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "remove" -d 'Remove a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'List groups and their members'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "add-member" -d 'Add users to a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "remove-member" -d 'Remove users from a group'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "examples" -d 'List the example session policies, or print one'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Check a session policy file (or - for stdin) against the AWS rules'
