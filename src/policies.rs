@@ -56,6 +56,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_example_config_is_valid() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/config.toml");
+        let location = crate::config::Location {
+            path: path.clone(),
+            searched: vec![path],
+        };
+        let config = crate::config::Config::load(&location, crate::config::Depth::Deep)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.connectors.len(), 3);
+    }
+
+    #[test]
     fn every_example_is_a_valid_session_policy() {
         assert!(EXAMPLES.len() >= 6);
         for e in EXAMPLES {

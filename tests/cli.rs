@@ -1,0 +1,14 @@
+//! Integration tests: the real `fedaws` binary, driven through `assert_cmd` in a hermetic
+//! environment (temporary HOME and XDG directories, a cleared environment) against the real
+//! secret stores: gnome-keyring on the private D-Bus session of `scripts/with-secret-store`, and
+//! the kernel user keyring.
+//!
+//! Run them as CI does: `scripts/with-secret-store cargo test --test cli` (or `scripts/test`).
+//! Tests that need the Secret Service fail, never skip, when there is no session bus.
+
+mod common;
+
+mod accounts;
+mod config_file;
+mod output;
+mod validation;
