@@ -114,6 +114,14 @@ fn failed(backend: Backend, action: &'static str, key: &str, e: &KeyringError) -
             key: key.to_string(),
             reason: "the stored value is not text".into(),
         },
+        KeyringError::NoStorageAccess(_) => StoreError::Unavailable {
+            backend,
+            reason: format!("it refused to {action} `{key}`: {}", describe(e)),
+            hint: match backend {
+                Backend::SecretService => "the collection is locked and no unlock prompt could be shown: unlock your login keyring (e.g. `gnome-keyring-daemon --unlock`, or log in to a desktop session), or use --keyring keyutils".into(),
+                _ => "unlock the store and try again".into(),
+            },
+        },
         _ => StoreError::Failed {
             backend,
             action,
