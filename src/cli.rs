@@ -55,6 +55,13 @@ pub enum Command {
     /// Example session policies and local policy checks
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Print temporary credentials for a connector
+    Creds(CredsArgs),
+    /// Run a command with temporary credentials in its environment
+    Exec(ExecArgs),
+    /// Manage credential_process profiles in ~/.aws/config
+    #[command(subcommand)]
+    AwsProfile(AwsProfileCommand),
     /// Check the config and the secret store
     Check(CheckArgs),
     /// Print a shell completion script
@@ -361,4 +368,80 @@ pub enum Shell {
     Powershell,
     /// Elvish
     Elvish,
+}
+
+/// What every command that issues credentials takes.
+#[derive(Debug, Args, Default)]
+pub struct IssueArgs {
+    /// Connector name
+    pub connector: String,
+    /// Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// Region for the STS call and the credentials
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Current 6-digit code of the account's MFA device
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+}
+
+/// `fedaws creds`.
+#[derive(Debug, Args)]
+pub struct CredsArgs {
+    /// The connector and request options
+    #[command(flatten)]
+    pub issue: IssueArgs,
+    /// Output format [default: table on a terminal, env otherwise]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<crate::format::Format>,
+}
+
+/// `fedaws exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The connector and request options
+    #[command(flatten)]
+    pub issue: IssueArgs,
+    /// Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)
+    #[arg(long)]
+    pub force: bool,
+    /// The command and its arguments [default: $SHELL]
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+/// `fedaws aws-profile …`.
+#[derive(Debug, Subcommand)]
+pub enum AwsProfileCommand {
+    /// Write a credential_process profile for a connector into ~/.aws/config
+    Add(AwsProfileAddArgs),
+    /// Remove a profile that fedaws wrote
+    Remove(AwsProfileRemoveArgs),
+}
+
+/// `fedaws aws-profile add`.
+#[derive(Debug, Args)]
+pub struct AwsProfileAddArgs {
+    /// Connector name
+    pub connector: String,
+    /// Profile name [default: the connector's name]
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// `region` of the profile
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Replace an existing profile of that name
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `fedaws aws-profile remove`.
+#[derive(Debug, Args)]
+pub struct AwsProfileRemoveArgs {
+    /// Profile name
+    pub profile: String,
+    /// Remove it even if fedaws did not write it
+    #[arg(long)]
+    pub force: bool,
 }

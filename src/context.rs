@@ -43,6 +43,8 @@ impl Prompter for TerminalPrompter {
 pub struct Context {
     /// Where the config file is.
     pub location: Location,
+    /// The config was named by `--config` or `FEDAWS_CONFIG`, not found by search.
+    pub location_explicit: bool,
     /// `--keyring` / `FEDAWS_KEYRING`, not yet validated.
     pub keyring_flag: Option<String>,
     /// Whether prompting is allowed (a terminal, and no `--no-input`).
@@ -61,6 +63,12 @@ pub struct Context {
     pub store_override: Option<Box<dyn SecretStore>>,
     /// What stdin is, for commands that read secrets from it.
     pub stdin: Box<dyn std::io::BufRead>,
+    /// `--no-input` was given: never prompt, not even on /dev/tty.
+    pub no_input: bool,
+    /// Whether stdout is a terminal (picks the default output format).
+    pub stdout_is_terminal: bool,
+    /// How credentials are issued.
+    pub sts: Box<dyn crate::sts::Sts>,
 }
 
 impl Context {
@@ -69,6 +77,7 @@ impl Context {
         let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         Context {
             location: config::locate(global.config.as_deref()),
+            location_explicit: global.config.is_some(),
             keyring_flag: global.keyring.clone(),
             interactive: terminal && !global.no_input,
             quiet: global.quiet,
@@ -78,6 +87,9 @@ impl Context {
             prompter: Box::new(TerminalPrompter),
             store_override: None,
             stdin: Box::new(std::io::stdin().lock()),
+            no_input: global.no_input,
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+            sts: Box::new(crate::sts::AwsSts),
         }
     }
 

@@ -79,6 +79,9 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
         if let Some(e) = cause.downcast_ref::<crate::secret::StoreError>() {
             return e.exit();
         }
+        if let Some(e) = cause.downcast_ref::<crate::sts::StsError>() {
+            return e.exit();
+        }
     }
     Exit::Failure
 }

@@ -11,11 +11,15 @@ pub mod cmd;
 pub mod config;
 pub mod context;
 pub mod error;
+pub mod format;
 pub mod fsutil;
+pub mod identity;
+pub mod issue;
 pub mod output;
 pub mod policies;
 pub mod principal;
 pub mod secret;
+pub mod sts;
 pub mod validate;
 
 use std::io::Write;

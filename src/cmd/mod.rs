@@ -2,9 +2,12 @@
 //! arguments into a checked request before any I/O, and writes results to `ctx.out` only.
 
 mod account;
+mod aws_profile;
 mod check;
 mod completions;
 mod connector;
+mod creds;
+mod exec;
 mod group;
 mod init;
 mod policy;
@@ -22,6 +25,9 @@ pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
         Command::Connector(c) => connector::run(c, ctx),
         Command::Group(c) => group::run(c, ctx),
         Command::Policy(c) => policy::run(c, ctx),
+        Command::Creds(args) => creds::run(args, ctx),
+        Command::Exec(args) => exec::run(args, ctx),
+        Command::AwsProfile(c) => aws_profile::run(c, ctx),
         Command::Check(args) => check::run(args, ctx),
         Command::Completions(args) => completions::run(args, ctx),
     }

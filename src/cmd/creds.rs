@@ -1,0 +1,160 @@
+//! `fedaws creds CONNECTOR`: issue temporary credentials and print them in the asked format.
+
+use std::io::{BufRead, Write};
+
+use anyhow::Context as _;
+use secrecy::SecretString;
+
+use crate::cli::{CredsArgs, IssueArgs};
+use crate::config::Depth;
+use crate::context::Context;
+use crate::error::UserError;
+use crate::format::{Format, Output};
+use crate::identity;
+use crate::issue::{self, Caller, Plan, Request};
+use crate::secret::{self, StoreError};
+use crate::sts::{Issued, Mfa};
+
+/// Print credentials. On any failure stdout stays empty.
+pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    let format = args.format.unwrap_or(if ctx.stdout_is_terminal {
+        Format::Table
+    } else {
+        Format::Env
+    });
+    let (creds, plan) = obtain(&args.issue, ctx)?;
+    let text = Output {
+        creds: &creds,
+        region: &plan.region,
+        connector: &args.issue.connector,
+    }
+    .render(format);
+    ctx.out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Plan, fetch the account's keys, get an MFA code where needed, and call STS.
+pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Plan)> {
+    let config = ctx.load(Depth::Shallow)?;
+    let user = identity::current_user().ok_or_else(|| {
+        UserError::usage(
+            "cannot tell who you are: the effective user id has no name in the user database",
+        )
+    })?;
+    let host = identity::host_name();
+    let env = |k: &str| std::env::var(k).ok();
+    let request = Request {
+        connector: args.connector.clone(),
+        duration: args.duration.clone(),
+        region: args.region.clone(),
+    };
+    let mut plan = issue::plan(
+        &config,
+        &request,
+        &Caller {
+            user: &user,
+            host: &host,
+            env: &env,
+        },
+    )?;
+    let mfa_code = args
+        .mfa_code
+        .as_deref()
+        .map(|c| issue::check_code("--mfa-code", c))
+        .transpose()?;
+    let account_name = plan.call.account.clone();
+    let store = ctx.store(Some(&config))?;
+    let keys = secret::read_account(store.as_ref(), &account_name)?.ok_or_else(|| {
+        StoreError::Failed {
+            backend: store.backend(),
+            action: "read",
+            key: secret::account_key(&account_name),
+            reason: format!(
+                "account `{account_name}` has no key pair there; store it with `fedaws account edit {account_name} --rotate`"
+            ),
+        }
+    })?;
+    if let Some(serial) = plan.mfa_serial.clone() {
+        let account = config.account(&account_name)?;
+        let code = match mfa_code {
+            Some(c) => c,
+            None => mfa_code_for(&serial, account.mfa_process.as_deref(), ctx)?,
+        };
+        plan.call.mfa = Some(Mfa { serial, code });
+    }
+    let creds = ctx.sts.issue(&keys, &plan.endpoint, &plan.call)?;
+    if let Some(size) = creds.packed_policy_size.filter(|s| *s >= 90) {
+        ctx.warn(format!(
+            "the session policy uses {size}% of what AWS allows; a little more and {} will fail",
+            plan.call.principal.api()
+        ));
+    }
+    Ok((creds, plan))
+}
+
+/// An MFA code from `mfa_process`, else from a prompt on the terminal (never stdin or stdout,
+/// which belong to the caller, e.g. the AWS CLI).
+fn mfa_code_for(
+    serial: &str,
+    process: Option<&str>,
+    ctx: &mut Context,
+) -> anyhow::Result<SecretString> {
+    if let Some(cmd) = process {
+        let out = shell(cmd)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .with_context(|| format!("running mfa_process `{cmd}`"))?;
+        if !out.status.success() {
+            return Err(UserError::usage(format!(
+                "mfa_process `{cmd}` failed ({}); fix it or give --mfa-code",
+                out.status
+            ))
+            .into());
+        }
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        return Ok(issue::check_code("mfa_process output", &text)?);
+    }
+    if !ctx.no_input
+        && let Ok(tty) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(tty_path())
+    {
+        let mut writer = &tty;
+        write!(writer, "MFA code for {serial}: ")?;
+        writer.flush()?;
+        let mut line = String::new();
+        std::io::BufReader::new(&tty).read_line(&mut line)?;
+        return Ok(issue::check_code("MFA code", &line)?);
+    }
+    Err(UserError::usage(format!(
+        "an MFA code for {serial} is needed and there is no terminal to ask on: give --mfa-code CODE, or set mfa_process on the account to a command that prints the code"
+    ))
+    .into())
+}
+
+#[cfg(unix)]
+fn tty_path() -> &'static str {
+    "/dev/tty"
+}
+
+#[cfg(not(unix))]
+fn tty_path() -> &'static str {
+    "CON"
+}
+
+fn shell(cmd: &str) -> std::process::Command {
+    #[cfg(unix)]
+    {
+        let mut c = std::process::Command::new("sh");
+        c.arg("-c").arg(cmd);
+        c
+    }
+    #[cfg(not(unix))]
+    {
+        let mut c = std::process::Command::new("cmd");
+        c.arg("/C").arg(cmd);
+        c
+    }
+}

@@ -1,0 +1,73 @@
+//! `fedaws exec CONNECTOR -- CMD…`: run a program with temporary credentials in its environment.
+//!
+//! On Unix fedaws replaces itself with the program (`execvp`), so the program's exit code and
+//! signals are the caller's without any forwarding, and no fedaws process lingers.
+
+use crate::cli::ExecArgs;
+use crate::context::Context;
+use crate::error::UserError;
+use crate::format::Output;
+
+/// The variable that marks a process as running under `fedaws exec`.
+pub const MARKER: &str = "FEDAWS_CONNECTOR";
+
+/// Variables that would override or confuse the credentials given to the child.
+const REMOVED: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SECURITY_TOKEN",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+];
+
+/// Run the command.
+pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    if let Some(outer) = std::env::var_os(MARKER).filter(|v| !v.is_empty())
+        && !args.force
+    {
+        return Err(UserError::usage(format!(
+            "already inside `fedaws exec {}`: nesting would mix two sets of credentials; leave that shell first, or add --force",
+            outer.to_string_lossy()
+        ))
+        .into());
+    }
+    let mut argv = args.command.clone();
+    if argv.is_empty() {
+        argv.push(std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into()));
+    }
+    let (creds, plan) = super::creds::obtain(&args.issue, ctx)?;
+    let mut child = std::process::Command::new(&argv[0]);
+    child.args(&argv[1..]);
+    for var in REMOVED {
+        child.env_remove(var);
+    }
+    let output = Output {
+        creds: &creds,
+        region: &plan.region,
+        connector: &args.issue.connector,
+    };
+    for (k, v) in output.variables() {
+        child.env(k, v);
+    }
+    child.env(MARKER, &args.issue.connector);
+    ctx.out.flush()?;
+    spawn(child, &argv[0])
+}
+
+#[cfg(unix)]
+fn spawn(mut child: std::process::Command, program: &str) -> anyhow::Result<()> {
+    use std::os::unix::process::CommandExt;
+    let err = child.exec();
+    Err(UserError::usage(format!("cannot run `{program}`: {err}")).into())
+}
+
+#[cfg(not(unix))]
+fn spawn(mut child: std::process::Command, program: &str) -> anyhow::Result<()> {
+    let status = child
+        .status()
+        .map_err(|e| UserError::usage(format!("cannot run `{program}`: {e}")))?;
+    std::process::exit(status.code().unwrap_or(1));
+}

@@ -1,0 +1,33 @@
+//! Who is asking: the login name of the calling process and the host it runs on.
+
+/// The effective user's login name, from the OS user database (so `sudo -u` and `runuser` are
+/// honoured); `USER`/`LOGNAME` only where there is no such database.
+pub fn current_user() -> Option<String> {
+    #[cfg(unix)]
+    {
+        uzers::get_effective_username().map(|n| n.to_string_lossy().into_owned())
+    }
+    #[cfg(not(unix))]
+    {
+        ["USERNAME", "USER", "LOGNAME"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|u| !u.is_empty())
+    }
+}
+
+/// The host's name, for `{host}` in session names.
+pub fn host_name() -> String {
+    #[cfg(target_os = "linux")]
+    if let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+        let h = h.trim();
+        if !h.is_empty() {
+            return h.to_string();
+        }
+    }
+    ["HOSTNAME", "COMPUTERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}

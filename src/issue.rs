@@ -1,0 +1,361 @@
+//! From "give me credentials for connector X" to a fully decided STS call.
+//!
+//! [`plan`] is pure: it takes the config, the request and what it needs from the environment
+//! (variables, user name, host name) and returns the call, the endpoint and the region, or an
+//! error naming the field, value and allowed range. Nothing here touches the network, the secret
+//! store or the terminal, so every rule is unit-tested.
+
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::config::Config;
+use crate::error::UserError;
+use crate::principal::Principal;
+use crate::sts::{Call, Endpoint};
+use crate::validate;
+
+/// Default TCP connect timeout for STS.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default timeout for a whole STS call, retries included.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The region used when nothing names one.
+pub const FALLBACK_REGION: &str = "us-east-1";
+
+/// What the caller asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The connector's name.
+    pub connector: String,
+    /// `--duration`, unparsed.
+    pub duration: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+}
+
+/// Who is asking, and from where.
+pub struct Caller<'a> {
+    /// The login name.
+    pub user: &'a str,
+    /// The host name, for `{host}` in session names.
+    pub host: &'a str,
+    /// Environment lookup (injected for tests).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// A decided STS call.
+pub struct Plan {
+    /// The call itself (MFA still to be filled in).
+    pub call: Call,
+    /// Where to send it.
+    pub endpoint: Endpoint,
+    /// The region the credentials are for.
+    pub region: String,
+    /// The MFA device, when a code must be obtained.
+    pub mfa_serial: Option<String>,
+}
+
+fn usage(e: validate::FieldError) -> UserError {
+    UserError::usage(e.to_string())
+}
+
+/// Decide the call for `request`.
+pub fn plan(config: &Config, request: &Request, caller: &Caller<'_>) -> anyhow::Result<Plan> {
+    let name = &request.connector;
+    let c = config.connector(name)?;
+    let account = config.account(&c.account)?;
+    let p = c.principal;
+    let range = p.duration_range(account.kind).ok_or_else(|| {
+        UserError::config(format!(
+            "connector `{name}`: account `{}` is a {} account, which cannot use {p}",
+            c.account, account.kind
+        ))
+    })?;
+    let max = c.max_duration.unwrap_or(range.max).min(range.max);
+    let duration = match &request.duration {
+        Some(d) => {
+            let secs = validate::parse_duration("--duration", d).map_err(usage)?;
+            validate::check_duration("--duration", secs, p, account.kind).map_err(usage)?;
+            if secs > max {
+                return Err(UserError::usage(format!(
+                    "--duration = {d:?}: connector `{name}` allows at most {} ({max} s){}",
+                    validate::format_duration(max),
+                    if c.max_duration.is_some() {
+                        " (its max_duration)"
+                    } else {
+                        ""
+                    }
+                ))
+                .into());
+            }
+            secs
+        }
+        None => range.default.min(max),
+    };
+
+    let session_name = match p.session_name_param() {
+        None => None,
+        Some((param, min, maxlen)) => {
+            let template = config.settings.session_name.as_deref().unwrap_or("{user}");
+            let value = template
+                .replace("{user}", caller.user)
+                .replace("{host}", caller.host);
+            validate::check_session_name(param, &value, min, maxlen).map_err(|e| {
+                UserError::config(format!(
+                    "the session name for {} ({}) would be {:?}, which STS refuses: {}. Set settings.session_name to a template that fits, e.g. \"fedaws-{{user}}\" or a fixed name",
+                    p.api(),
+                    param,
+                    value,
+                    e.problem
+                ))
+            })?;
+            Some(value)
+        }
+    };
+
+    let policy = if p.allows_policy() {
+        let text = c.policy_text(config.base_dir()).map_err(|e| {
+            UserError::config(format!(
+                "connector `{name}`: cannot read policy_file {}: {e}",
+                c.policy_file
+                    .as_ref()
+                    .map(|f| config.base_dir().join(f).display().to_string())
+                    .unwrap_or_default()
+            ))
+        })?;
+        if let Some(t) = &text {
+            validate::check_policy("policy", t)
+                .map_err(|e| UserError::config(format!("connector `{name}`: {e}")))?;
+        }
+        text
+    } else {
+        None
+    };
+
+    let region = request
+        .region
+        .clone()
+        .or_else(|| c.region.clone())
+        .or_else(|| config.settings.region.clone())
+        .or_else(|| (caller.env)("AWS_REGION").filter(|s| !s.is_empty()))
+        .or_else(|| (caller.env)("AWS_DEFAULT_REGION").filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| FALLBACK_REGION.to_string());
+    validate::check_region("region", &region).map_err(usage)?;
+
+    let endpoint = Endpoint {
+        region: region.clone(),
+        url: endpoint_url(config, caller.env),
+        connect_timeout: config
+            .settings
+            .connect_timeout
+            .map_or(DEFAULT_CONNECT_TIMEOUT, |s| Duration::from_secs(s.into())),
+        request_timeout: config
+            .settings
+            .request_timeout
+            .map_or(DEFAULT_REQUEST_TIMEOUT, |s| Duration::from_secs(s.into())),
+    };
+
+    let mfa_serial = account.mfa_serial.clone().filter(|_| p.allows_mfa());
+    Ok(Plan {
+        call: Call {
+            principal: p,
+            duration,
+            session_name,
+            role_arn: c.role_arn.clone().filter(|_| p == Principal::AssumeRole),
+            external_id: c.external_id.clone(),
+            policy,
+            policy_arns: c.policy_arns.clone(),
+            mfa: None,
+            tags: c
+                .session_tags
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            account: c.account.clone(),
+        },
+        endpoint,
+        region,
+        mfa_serial,
+    })
+}
+
+/// `settings.sts_endpoint`, else `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, unless
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true; else none (the SDK's regional endpoint, which
+/// also covers the China and GovCloud partitions).
+pub fn endpoint_url(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    if let Some(url) = &config.settings.sts_endpoint {
+        return Some(url.clone());
+    }
+    let ignore =
+        env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if ignore {
+        return None;
+    }
+    env("AWS_ENDPOINT_URL_STS")
+        .filter(|v| !v.is_empty())
+        .or_else(|| env("AWS_ENDPOINT_URL").filter(|v| !v.is_empty()))
+}
+
+/// Check a code typed or given with `--mfa-code` before it is sent.
+pub fn check_code(field: &str, code: &str) -> Result<SecretString, UserError> {
+    let code = code.trim();
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(SecretString::from(code.to_string()))
+    } else {
+        Err(UserError::usage(format!(
+            "{field}: an MFA code is exactly 6 digits (got {} characters)",
+            code.chars().count()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const CONFIG: &str = r#"
+[settings]
+region = "eu-central-1"
+[accounts.a]
+mfa_serial = "arn:aws:iam::123456789012:mfa/a"
+[accounts.r]
+kind = "root"
+[connectors.fed]
+account = "a"
+principal = "federated-user"
+policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
+max_duration = "2h"
+[connectors.sess]
+account = "a"
+principal = "iam-user"
+region = "us-west-2"
+[connectors.role]
+account = "a"
+principal = "assume-role"
+role_arn = "arn:aws:iam::123456789012:role/App"
+external_id = "xid"
+[connectors.rootsess]
+account = "r"
+principal = "iam-user"
+"#;
+
+    fn config() -> Config {
+        Config::from_text(
+            Path::new("/x/c.toml"),
+            CONFIG,
+            crate::config::Depth::Shallow,
+        )
+        .unwrap()
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn plan_for(connector: &str, duration: Option<&str>) -> anyhow::Result<Plan> {
+        let caller = Caller {
+            user: "alice",
+            host: "box",
+            env: &no_env,
+        };
+        plan(
+            &config(),
+            &Request {
+                connector: connector.into(),
+                duration: duration.map(str::to_string),
+                region: None,
+            },
+            &caller,
+        )
+    }
+
+    #[test]
+    fn defaults_are_capped_by_max_duration() {
+        assert_eq!(plan_for("fed", None).unwrap().call.duration, 7200);
+        assert_eq!(plan_for("sess", None).unwrap().call.duration, 43200);
+        assert_eq!(plan_for("role", None).unwrap().call.duration, 3600);
+        assert_eq!(plan_for("rootsess", None).unwrap().call.duration, 3600);
+    }
+
+    #[test]
+    fn requested_durations_are_bounded() {
+        assert_eq!(plan_for("fed", Some("2h")).unwrap().call.duration, 7200);
+        let e = plan_for("fed", Some("2h1s")).err().unwrap().to_string();
+        assert!(e.contains("max_duration") && e.contains("2h"), "{e}");
+        let e = plan_for("rootsess", Some("3601"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("3601") || e.contains("1h0m1s"), "{e}");
+        assert!(plan_for("sess", Some("899")).is_err());
+    }
+
+    #[test]
+    fn parameters_reach_the_call() {
+        let p = plan_for("role", None).unwrap();
+        assert_eq!(p.call.session_name.as_deref(), Some("alice"));
+        assert_eq!(p.call.external_id.as_deref(), Some("xid"));
+        assert_eq!(
+            p.mfa_serial.as_deref(),
+            Some("arn:aws:iam::123456789012:mfa/a")
+        );
+        let p = plan_for("fed", None).unwrap();
+        assert!(p.call.policy.is_some());
+        assert_eq!(p.mfa_serial, None, "GetFederationToken takes no MFA");
+        assert_eq!(p.region, "eu-central-1");
+        assert_eq!(plan_for("sess", None).unwrap().region, "us-west-2");
+    }
+
+    #[test]
+    fn session_names_that_sts_refuses_are_explained() {
+        let caller = Caller {
+            user: "jürgen",
+            host: "box",
+            env: &no_env,
+        };
+        let e = plan(
+            &config(),
+            &Request {
+                connector: "fed".into(),
+                ..Request::default()
+            },
+            &caller,
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(e.contains("settings.session_name"), "{e}");
+        assert!(e.contains("Name"), "{e}");
+    }
+
+    #[test]
+    fn endpoint_precedence() {
+        let c = config();
+        let env = |k: &str| match k {
+            "AWS_ENDPOINT_URL_STS" => Some("http://sts.local".to_string()),
+            "AWS_ENDPOINT_URL" => Some("http://all.local".to_string()),
+            _ => None,
+        };
+        assert_eq!(endpoint_url(&c, &env).as_deref(), Some("http://sts.local"));
+        let env2 = |k: &str| match k {
+            "AWS_ENDPOINT_URL" => Some("http://all.local".to_string()),
+            _ => None,
+        };
+        assert_eq!(endpoint_url(&c, &env2).as_deref(), Some("http://all.local"));
+        let env3 = |k: &str| match k {
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS" => Some("true".to_string()),
+            "AWS_ENDPOINT_URL" => Some("http://all.local".to_string()),
+            _ => None,
+        };
+        assert_eq!(endpoint_url(&c, &env3), None);
+    }
+
+    #[test]
+    fn codes_are_six_digits() {
+        assert!(check_code("--mfa-code", "123456").is_ok());
+        for bad in ["12345", "1234567", "12a456", ""] {
+            assert!(check_code("--mfa-code", bad).is_err(), "{bad}");
+        }
+    }
+}

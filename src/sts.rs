@@ -1,0 +1,643 @@
+//! Calling STS: the one place fedaws talks to AWS.
+//!
+//! The client is built by hand from the account's static keys: no default credential chain, no
+//! instance metadata, no `~/.aws` profile (which could run `fedaws` itself through
+//! `credential_process`). The async runtime and TLS set-up exist only inside [`AwsSts::issue`], so
+//! commands that never call STS never pay for them. Errors become [`StsError`]s whose text says
+//! what went wrong and what to do; the mapping is a pure function, tested without a network.
+
+use std::fmt;
+use std::time::Duration;
+
+use aws_credential_types::Credentials;
+use aws_sdk_sts::config::{BehaviorVersion, Region};
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{Categorized, Exit};
+use crate::principal::Principal;
+use crate::secret::{AccountKeys, mask_key_id};
+
+/// Where and how to reach STS.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The signing region, which also picks the regional endpoint.
+    pub region: String,
+    /// An explicit endpoint URL (settings, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`).
+    pub url: Option<String>,
+    /// TCP connect timeout.
+    pub connect_timeout: Duration,
+    /// Timeout for the whole call, retries included.
+    pub request_timeout: Duration,
+}
+
+impl Endpoint {
+    /// How the endpoint is named in messages.
+    pub fn describe(&self) -> String {
+        match &self.url {
+            Some(u) => u.clone(),
+            None => format!("the STS endpoint of {}", self.region),
+        }
+    }
+}
+
+/// MFA device and current code.
+#[derive(Clone)]
+pub struct Mfa {
+    /// Device ARN or serial.
+    pub serial: String,
+    /// The 6-digit code.
+    pub code: SecretString,
+}
+
+/// One STS call, fully decided: which API, with what.
+#[derive(Clone)]
+pub struct Call {
+    /// Which API.
+    pub principal: Principal,
+    /// Requested lifetime in seconds.
+    pub duration: u32,
+    /// `Name` or `RoleSessionName`.
+    pub session_name: Option<String>,
+    /// AssumeRole's role.
+    pub role_arn: Option<String>,
+    /// AssumeRole's external ID.
+    pub external_id: Option<String>,
+    /// Inline session policy.
+    pub policy: Option<String>,
+    /// Managed session policies.
+    pub policy_arns: Vec<String>,
+    /// MFA, where the account has a device and the API takes it.
+    pub mfa: Option<Mfa>,
+    /// Session tags.
+    pub tags: Vec<(String, String)>,
+    /// The account name, for messages.
+    pub account: String,
+}
+
+/// Temporary credentials as STS returned them. `Debug` hides the secret parts.
+#[derive(Clone)]
+pub struct Issued {
+    /// `ASIA…`.
+    pub access_key_id: String,
+    /// The secret key.
+    pub secret_access_key: SecretString,
+    /// The session token.
+    pub session_token: SecretString,
+    /// When they stop working.
+    pub expiration: jiff::Timestamp,
+    /// The ARN of the identity they stand for, where STS says.
+    pub arn: Option<String>,
+    /// How full the packed session policy is, in percent, where STS says.
+    pub packed_policy_size: Option<i32>,
+}
+
+impl fmt::Debug for Issued {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Issued")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"[redacted]")
+            .field("session_token", &"[redacted]")
+            .field("expiration", &self.expiration)
+            .field("arn", &self.arn)
+            .finish()
+    }
+}
+
+/// Something that issues temporary credentials. A trait so tests can count and fake calls.
+pub trait Sts {
+    /// Make the call.
+    fn issue(
+        &self,
+        keys: &AccountKeys,
+        endpoint: &Endpoint,
+        call: &Call,
+    ) -> Result<Issued, StsError>;
+}
+
+/// Why STS gave no credentials. Never carries a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum StsError {
+    /// AWS answered with an error.
+    #[error("{explanation}")]
+    Aws {
+        /// The API called.
+        api: &'static str,
+        /// AWS's error code.
+        code: String,
+        /// AWS's message.
+        message: String,
+        /// A sentence with the fix.
+        explanation: String,
+    },
+    /// AWS could not be reached, or did not answer in time.
+    #[error("{explanation}")]
+    Network {
+        /// A sentence naming the endpoint, the timeout and what to check.
+        explanation: String,
+    },
+    /// The answer could not be understood.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Categorized for StsError {
+    fn exit(&self) -> Exit {
+        match self {
+            StsError::Aws { .. } => Exit::Aws,
+            StsError::Network { .. } => Exit::Network,
+            StsError::Other(_) => Exit::Failure,
+        }
+    }
+}
+
+/// The real STS, through aws-sdk-sts.
+pub struct AwsSts;
+
+impl Sts for AwsSts {
+    fn issue(
+        &self,
+        keys: &AccountKeys,
+        endpoint: &Endpoint,
+        call: &Call,
+    ) -> Result<Issued, StsError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StsError::Other(format!("cannot start the async runtime: {e}")))?;
+        let client = client(keys, endpoint);
+        runtime.block_on(send(&client, endpoint, call))
+    }
+}
+
+fn client(keys: &AccountKeys, endpoint: &Endpoint) -> aws_sdk_sts::Client {
+    let credentials = Credentials::new(
+        keys.access_key_id.clone(),
+        keys.secret_access_key.expose_secret().to_string(),
+        None,
+        None,
+        "fedaws",
+    );
+    let mut builder = aws_sdk_sts::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(endpoint.region.clone()))
+        .credentials_provider(credentials)
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(100)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(endpoint.connect_timeout)
+                .operation_timeout(endpoint.request_timeout)
+                .build(),
+        );
+    if let Some(url) = &endpoint.url {
+        builder = builder.endpoint_url(url.clone());
+    }
+    aws_sdk_sts::Client::from_conf(builder.build())
+}
+
+async fn send(
+    client: &aws_sdk_sts::Client,
+    endpoint: &Endpoint,
+    call: &Call,
+) -> Result<Issued, StsError> {
+    let duration = i32::try_from(call.duration).unwrap_or(i32::MAX);
+    let tags: Vec<aws_sdk_sts::types::Tag> = call
+        .tags
+        .iter()
+        .filter_map(|(k, v)| {
+            aws_sdk_sts::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .ok()
+        })
+        .collect();
+    let arns: Vec<aws_sdk_sts::types::PolicyDescriptorType> = call
+        .policy_arns
+        .iter()
+        .map(|a| {
+            aws_sdk_sts::types::PolicyDescriptorType::builder()
+                .arn(a)
+                .build()
+        })
+        .collect();
+    let mfa_serial = call.mfa.as_ref().map(|m| m.serial.clone());
+    let mfa_code = call
+        .mfa
+        .as_ref()
+        .map(|m| m.code.expose_secret().to_string());
+    let fail = |e| map_sdk_error(call, endpoint, e);
+    match call.principal {
+        Principal::FederatedUser => {
+            let out = client
+                .get_federation_token()
+                .name(call.session_name.clone().unwrap_or_default())
+                .duration_seconds(duration)
+                .set_policy(call.policy.clone())
+                .set_policy_arns((!arns.is_empty()).then_some(arns))
+                .set_tags((!tags.is_empty()).then_some(tags))
+                .send()
+                .await
+                .map_err(|e| fail(classify(e)))?;
+            let arn = out.federated_user().map(|u| u.arn().to_string());
+            #[allow(deprecated)] // older endpoints (and emulators) only send PackedPolicySize
+            let size = out.session_token_utilization().or(out.packed_policy_size());
+            issued(out.credentials(), arn, size)
+        }
+        Principal::IamUser => {
+            let out = client
+                .get_session_token()
+                .duration_seconds(duration)
+                .set_serial_number(mfa_serial)
+                .set_token_code(mfa_code)
+                .send()
+                .await
+                .map_err(|e| fail(classify(e)))?;
+            issued(out.credentials(), None, None)
+        }
+        Principal::AssumeRole => {
+            let out = client
+                .assume_role()
+                .role_arn(call.role_arn.clone().unwrap_or_default())
+                .role_session_name(call.session_name.clone().unwrap_or_default())
+                .duration_seconds(duration)
+                .set_external_id(call.external_id.clone())
+                .set_policy(call.policy.clone())
+                .set_policy_arns((!arns.is_empty()).then_some(arns))
+                .set_tags((!tags.is_empty()).then_some(tags))
+                .set_serial_number(mfa_serial)
+                .set_token_code(mfa_code)
+                .send()
+                .await
+                .map_err(|e| fail(classify(e)))?;
+            let arn = out.assumed_role_user().map(|u| u.arn().to_string());
+            #[allow(deprecated)] // older endpoints (and emulators) only send PackedPolicySize
+            let size = out.session_token_utilization().or(out.packed_policy_size());
+            issued(out.credentials(), arn, size)
+        }
+    }
+}
+
+fn issued(
+    credentials: Option<&aws_sdk_sts::types::Credentials>,
+    arn: Option<String>,
+    packed_policy_size: Option<i32>,
+) -> Result<Issued, StsError> {
+    let c =
+        credentials.ok_or_else(|| StsError::Other("STS answered without credentials".into()))?;
+    let expiration = jiff::Timestamp::new(c.expiration().secs(), 0)
+        .map_err(|e| StsError::Other(format!("STS gave an impossible expiry: {e}")))?;
+    Ok(Issued {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: SecretString::from(c.secret_access_key().to_string()),
+        session_token: SecretString::from(c.session_token().to_string()),
+        expiration,
+        arn,
+        packed_policy_size,
+    })
+}
+
+/// What went wrong, independent of the SDK's types, so the explanation can be unit-tested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// AWS answered with an error code and message.
+    Service {
+        /// The error code, e.g. `AccessDenied`.
+        code: String,
+        /// The message.
+        message: String,
+    },
+    /// The call timed out as a whole.
+    Timeout,
+    /// The connection could not be made or broke.
+    Connect {
+        /// Whether it was the connect timeout.
+        timed_out: bool,
+        /// What the transport said.
+        detail: String,
+    },
+    /// The answer could not be parsed.
+    Unreadable(String),
+}
+
+fn classify<E, R>(e: SdkError<E, R>) -> Failure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: fmt::Debug + 'static,
+{
+    match &e {
+        SdkError::ServiceError(s) => {
+            let err = s.err();
+            Failure::Service {
+                code: err.code().unwrap_or("Unknown").to_string(),
+                message: err.message().unwrap_or_default().to_string(),
+            }
+        }
+        SdkError::TimeoutError(_) => Failure::Timeout,
+        SdkError::DispatchFailure(d) => Failure::Connect {
+            timed_out: d.is_timeout(),
+            detail: innermost(&e),
+        },
+        _ => Failure::Unreadable(innermost(&e)),
+    }
+}
+
+/// The deepest cause's text: the transport's own words ("Connection refused").
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// Turn a failure into the error users see, with the fix.
+pub fn map_sdk_error(call: &Call, endpoint: &Endpoint, failure: Failure) -> StsError {
+    let api = call.principal.api();
+    match failure {
+        Failure::Service { code, message } => StsError::Aws {
+            api,
+            explanation: explain(call, endpoint, &code, &message),
+            code,
+            message,
+        },
+        Failure::Timeout => StsError::Network {
+            explanation: format!(
+                "{api} at {} did not complete within {} s (request_timeout); check the network or raise settings.request_timeout",
+                endpoint.describe(),
+                endpoint.request_timeout.as_secs()
+            ),
+        },
+        Failure::Connect {
+            timed_out: true, ..
+        } => StsError::Network {
+            explanation: format!(
+                "cannot connect to {} within {} s (connect_timeout); check the network, a proxy or firewall, or settings.sts_endpoint",
+                endpoint.describe(),
+                endpoint.connect_timeout.as_secs()
+            ),
+        },
+        Failure::Connect { detail, .. } => StsError::Network {
+            explanation: format!(
+                "cannot reach {}: {detail}; check the network, or settings.sts_endpoint / AWS_ENDPOINT_URL_STS",
+                endpoint.describe()
+            ),
+        },
+        Failure::Unreadable(detail) => StsError::Other(format!(
+            "{api} at {} gave an answer fedaws cannot read: {detail}",
+            endpoint.describe()
+        )),
+    }
+}
+
+/// The sentence for an AWS error code: what it means here, and how to fix it.
+pub fn explain(call: &Call, endpoint: &Endpoint, code: &str, message: &str) -> String {
+    let api = call.principal.api();
+    let account = &call.account;
+    let said = if message.is_empty() {
+        String::new()
+    } else {
+        format!(" (AWS: {message})")
+    };
+    match code {
+        "InvalidClientTokenId" => format!(
+            "AWS does not know the access key of account `{account}`: it was deleted or deactivated, or it belongs to another partition than {}. Store a current key with `fedaws account edit {account} --rotate`{said}",
+            endpoint.region
+        ),
+        "SignatureDoesNotMatch"
+            if message.contains("expired") || message.contains("Signature not yet current") =>
+        {
+            clock_skew(said)
+        }
+        "SignatureDoesNotMatch" => format!(
+            "the secret access key stored for account `{account}` does not match its access key id. Store the right pair with `fedaws account edit {account} --rotate`{said}"
+        ),
+        "RequestExpired" | "RequestTimeTooSkewed" => clock_skew(said),
+        "AccessDenied"
+            if call.mfa.is_some()
+                && (message.contains("MultiFactorAuthentication") || message.contains("MFA")) =>
+        {
+            format!(
+                "AWS refused the MFA code for {}: it was wrong, or already used (each code works once). Wait for the next code and try again{said}",
+                call.mfa
+                    .as_ref()
+                    .map(|m| m.serial.as_str())
+                    .unwrap_or_default()
+            )
+        }
+        "AccessDenied" => {
+            let resource = match call.principal {
+                Principal::AssumeRole => call.role_arn.clone().unwrap_or_else(|| "*".into()),
+                _ => "*".into(),
+            };
+            let mut s = format!(
+                "AWS denied {api} on {resource} for account `{account}`{said}. The account's IAM user needs this permission:\n{}",
+                call.principal.caller_permission_policy(Some(&resource))
+            );
+            if call.principal == Principal::AssumeRole {
+                s.push_str("\nand the role's trust policy must allow this user (and the external ID, if set)");
+            }
+            s
+        }
+        "ExpiredToken" | "ExpiredTokenException" => format!(
+            "the credentials signing {api} have expired; account `{account}` must hold long-term keys, not temporary ones{said}"
+        ),
+        "ValidationError"
+            if message.contains("MaxSessionDuration") || message.contains("DurationSeconds") =>
+        {
+            format!(
+                "the requested duration of {} is above what {} allows{said}. Ask for less with --duration, lower max_duration, or raise the role's MaxSessionDuration in IAM",
+                crate::validate::format_duration(call.duration),
+                call.role_arn.as_deref().unwrap_or("the role")
+            )
+        }
+        "PackedPolicyTooLarge" => {
+            let percent = percent_in(message)
+                .map(|p| format!(" to {p}% of the allowed size"))
+                .unwrap_or_default();
+            format!(
+                "the session policy is too large: AWS packed the policy, policy ARNs and tags{percent}. Shorten the policy, or use fewer policy ARNs or session tags{said}"
+            )
+        }
+        "MalformedPolicyDocument" | "MalformedPolicyDocumentException" => {
+            format!("AWS rejected the session policy{said}; check it with `fedaws policy check`")
+        }
+        "RegionDisabledException" => format!(
+            "STS is not activated in {} for this AWS account. Activate the region in the IAM console (Account settings), or set the connector's region to one where it is active{said}",
+            endpoint.region
+        ),
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => format!(
+            "AWS throttled {api} and it still failed after 3 attempts; wait a moment and try again{said}"
+        ),
+        _ => format!("{api} failed with {code}{said}"),
+    }
+}
+
+fn clock_skew(said: String) -> String {
+    format!(
+        "AWS refused the request because this machine's clock is off by more than 15 minutes; fix the time (e.g. `timedatectl set-ntp true`){said}"
+    )
+}
+
+/// The first number directly followed by `%` in a message ("… is 112% of …").
+fn percent_in(message: &str) -> Option<u32> {
+    let idx = message.find('%')?;
+    let digits: String = message[..idx]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().ok()
+}
+
+/// Mask for messages about a key: re-exported for commands.
+pub fn masked(id: &str) -> String {
+    mask_key_id(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(principal: Principal) -> Call {
+        Call {
+            principal,
+            duration: 3600,
+            session_name: Some("alice".into()),
+            role_arn: Some("arn:aws:iam::123456789012:role/App".into()),
+            external_id: None,
+            policy: None,
+            policy_arns: vec![],
+            mfa: None,
+            tags: vec![],
+            account: "deployer".into(),
+        }
+    }
+
+    fn endpoint() -> Endpoint {
+        Endpoint {
+            region: "eu-central-1".into(),
+            url: Some("http://127.0.0.1:9".into()),
+            connect_timeout: Duration::from_secs(2),
+            request_timeout: Duration::from_secs(20),
+        }
+    }
+
+    fn aws(principal: Principal, code: &str, message: &str) -> StsError {
+        map_sdk_error(
+            &call(principal),
+            &endpoint(),
+            Failure::Service {
+                code: code.into(),
+                message: message.into(),
+            },
+        )
+    }
+
+    #[test]
+    fn each_code_gets_its_fix() {
+        let cases = [
+            (
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+                "--rotate",
+            ),
+            (
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match",
+                "does not match its access key id",
+            ),
+            (
+                "SignatureDoesNotMatch",
+                "Signature expired: 20260101T000000Z is now earlier than",
+                "clock",
+            ),
+            ("RequestExpired", "Request has expired.", "clock"),
+            (
+                "AccessDenied",
+                "User: arn:aws:iam::1:user/x is not authorized to perform: sts:AssumeRole",
+                "sts:AssumeRole",
+            ),
+            (
+                "ValidationError",
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+                "MaxSessionDuration",
+            ),
+            (
+                "PackedPolicyTooLarge",
+                "Serialized token too large for session. Packed policy consumes 112% of allotted space",
+                "112%",
+            ),
+            (
+                "RegionDisabledException",
+                "STS is not activated in this region",
+                "Activate the region",
+            ),
+            (
+                "MalformedPolicyDocument",
+                "Syntax errors in policy.",
+                "fedaws policy check",
+            ),
+            ("Throttling", "Rate exceeded", "3 attempts"),
+            ("SomethingNew", "odd", "SomethingNew"),
+        ];
+        for (code, message, expect) in cases {
+            let e = aws(Principal::AssumeRole, code, message);
+            assert_eq!(e.exit(), Exit::Aws);
+            let text = e.to_string();
+            assert!(text.contains(expect), "{code}: {text}");
+        }
+    }
+
+    #[test]
+    fn a_rejected_mfa_code_is_named_as_such() {
+        let mut c = call(Principal::IamUser);
+        c.mfa = Some(Mfa {
+            serial: "arn:aws:iam::123456789012:mfa/alice".into(),
+            code: SecretString::from("123456".to_string()),
+        });
+        let e = map_sdk_error(
+            &c,
+            &endpoint(),
+            Failure::Service {
+                code: "AccessDenied".into(),
+                message: "MultiFactorAuthentication failed with invalid MFA one time pass code."
+                    .into(),
+            },
+        );
+        assert!(e.to_string().contains("MFA code"), "{e}");
+        assert!(!e.to_string().contains("123456 "), "{e}");
+    }
+
+    #[test]
+    fn network_failures_name_endpoint_and_timeout() {
+        let e = map_sdk_error(
+            &call(Principal::IamUser),
+            &endpoint(),
+            Failure::Connect {
+                timed_out: true,
+                detail: "x".into(),
+            },
+        );
+        assert_eq!(e.exit(), Exit::Network);
+        assert!(e.to_string().contains("http://127.0.0.1:9"), "{e}");
+        assert!(e.to_string().contains("2 s"), "{e}");
+        let e = map_sdk_error(&call(Principal::IamUser), &endpoint(), Failure::Timeout);
+        assert!(e.to_string().contains("20 s"), "{e}");
+    }
+
+    #[test]
+    fn percent() {
+        assert_eq!(percent_in("consumes 112% of allotted"), Some(112));
+        assert_eq!(percent_in("no number"), None);
+    }
+}
