@@ -5,10 +5,17 @@
 //!
 //! Run them as CI does: `scripts/with-secret-store cargo test --test cli` (or `scripts/test`).
 //! Tests that need the Secret Service fail, never skip, when there is no session bus.
+//!
+//! The modules live in `tests/cli/` (named with `#[path]` because this file is the crate root).
 
+#[path = "cli/common.rs"]
 mod common;
 
+#[path = "cli/accounts.rs"]
 mod accounts;
+#[path = "cli/config_file.rs"]
 mod config_file;
+#[path = "cli/output.rs"]
 mod output;
+#[path = "cli/validation.rs"]
 mod validation;

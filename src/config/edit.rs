@@ -19,7 +19,7 @@ pub struct Edited<T> {
     pub value: T,
     /// The config as written.
     pub config: Config,
-    /// Warnings about the new config (errors abort the edit instead).
+    /// Warnings the change introduced (errors abort the edit instead).
     pub warnings: Vec<Problem>,
 }
 
@@ -53,7 +53,7 @@ pub fn edit<T>(
         }
     };
     let before = Config::parse(path, &before_text)?;
-    let before_errors = errors_of(before.problems(Depth::Deep));
+    let before_problems = before.problems(Depth::Deep);
     let mut doc: DocumentMut =
         before_text
             .parse()
@@ -65,14 +65,16 @@ pub fn edit<T>(
     let after_text = doc.to_string();
     let after = Config::parse(path, &after_text)?;
     let after_problems = after.problems(Depth::Deep);
-    let new_errors: Vec<Problem> = errors_of(after_problems.clone())
+    // Only what the change introduced counts: old errors can be repaired one at a time, and old
+    // warnings were already shown.
+    let (new_errors, warnings): (Vec<Problem>, Vec<Problem>) = after_problems
         .into_iter()
-        .filter(|p| !before_errors.contains(p))
-        .collect();
+        .filter(|p| !before_problems.contains(p))
+        .partition(|p| p.severity == Severity::Error);
     if !new_errors.is_empty() {
         return Err(ConfigError::Invalid {
             path: path.to_path_buf(),
-            problems: super::rules::with_lines(new_errors, &after_text),
+            problems: new_errors,
         })
         .context("the change was not saved");
     }
@@ -82,22 +84,11 @@ pub fn edit<T>(
             source,
         })?;
     }
-    let warnings = after_problems
-        .into_iter()
-        .filter(|p| p.severity == Severity::Warning)
-        .collect();
     Ok(Edited {
         value,
         config: after,
         warnings,
     })
-}
-
-fn errors_of(problems: Vec<Problem>) -> Vec<Problem> {
-    problems
-        .into_iter()
-        .filter(|p| p.severity == Severity::Error)
-        .collect()
 }
 
 /// The `[section]` table (`accounts`, `connectors`, `groups`, `settings`), created if missing.

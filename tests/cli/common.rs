@@ -192,7 +192,11 @@ impl KeyPair {
             .unwrap_or(0);
         let pid = u64::from(std::process::id());
         let tag = (pid * 1_000_000_000 + nanos) % 10_000_000_000;
-        let secret_access_key = format!("wJalrXUtnFEMI/K7MDENG/bPxRfi{:06}{:06}", n % 1_000_000, tag % 1_000_000);
+        let secret_access_key = format!(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfi{:06}{:06}",
+            n % 1_000_000,
+            tag % 1_000_000
+        );
         assert_eq!(secret_access_key.len(), 40);
         KeyPair {
             access_key_id: format!("AKIA{:06}{tag:010}", n % 1_000_000),
@@ -241,7 +245,9 @@ fn tool(program: &str, args: &[&str], package: &str) -> Output {
         .args(args)
         .output()
         .unwrap_or_else(|e| {
-            panic!("cannot run {program} ({e}): install {package}, or run the suite with scripts/test")
+            panic!(
+                "cannot run {program} ({e}): install {package}, or run the suite with scripts/test"
+            )
         })
 }
 
@@ -262,7 +268,11 @@ pub fn secret_service_lookup(account: &str) -> Option<String> {
 /// What the kernel user keyring holds for an account, read with `keyctl` as a user would.
 pub fn keyutils_lookup(account: &str) -> Option<String> {
     let description = format!("fedaws:account:{account}");
-    let found = tool("keyctl", &["search", "@u", "user", &description], "keyutils");
+    let found = tool(
+        "keyctl",
+        &["search", "@u", "user", &description],
+        "keyutils",
+    );
     if !found.status.success() {
         return None;
     }

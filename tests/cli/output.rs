@@ -1,0 +1,188 @@
+//! What scripts read: `--json` output and the shipped completion scripts.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{AccountGuard, KeyPair, Store, TestEnv, stdout, unique};
+
+/// Run `fedaws ARGS`, require success, and parse the whole of stdout as one JSON value, so that
+/// anything else printed there fails the test.
+fn json_of(env: &TestEnv, args: &[&str]) -> Value {
+    let out = env.fedaws(args).assert().success().get_output().clone();
+    let text = stdout(&out);
+    serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "stdout of `fedaws {}` is not only JSON ({e}):\n{text}",
+            args.join(" ")
+        )
+    })
+}
+
+/// Fail unless `value` is an object with exactly the keys `expected`.
+fn has_keys(value: &Value, expected: &[&str], what: &str) {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not a JSON object: {value}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    let mut expected = expected.to_vec();
+    expected.sort_unstable();
+    assert_eq!(keys, expected, "{what} has other fields: {value}");
+}
+
+#[test]
+fn json_output_parses_and_has_the_documented_fields() {
+    let env = TestEnv::with_config("[settings]\nkeyring = \"keyutils\"\n");
+    let account = unique("json");
+    let _guard = AccountGuard::new(Store::Keyutils, &account);
+    let keys = KeyPair::new();
+    env.fedaws(&[
+        "account",
+        "add",
+        &account,
+        "--secret-stdin",
+        "--description",
+        "for JSON",
+    ])
+    .write_stdin(keys.stdin())
+    .assert()
+    .success();
+    env.fedaws(&[
+        "connector",
+        "add",
+        "ro",
+        "--account",
+        &account,
+        "--principal",
+        "assume-role",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/ReadOnly",
+        "--max-duration",
+        "2h",
+        "--group",
+        "devs",
+    ])
+    .assert()
+    .success();
+    env.fedaws(&["group", "add", "devs", "--member", "carol"])
+        .assert()
+        .success();
+
+    let account_fields = [
+        "name",
+        "kind",
+        "access_key_id",
+        "key_pair",
+        "mfa_serial",
+        "description",
+        "connectors",
+    ];
+    let list = json_of(&env, &["account", "list", "--json"]);
+    let list = list.as_array().expect("account list --json is an array");
+    assert_eq!(list.len(), 1, "{list:?}");
+    has_keys(&list[0], &account_fields, "an account list entry");
+    assert_eq!(list[0]["name"], account.as_str());
+    assert_eq!(list[0]["kind"], "iam-user");
+    assert_eq!(list[0]["access_key_id"], keys.masked_id().as_str());
+    assert_eq!(list[0]["key_pair"], "stored");
+    assert_eq!(list[0]["description"], "for JSON");
+    assert_eq!(list[0]["connectors"], serde_json::json!(["ro"]));
+
+    let show = json_of(&env, &["account", "show", &account, "--json"]);
+    let mut show_fields = account_fields.to_vec();
+    show_fields.extend(["store", "mfa_process"]);
+    has_keys(&show, &show_fields, "account show --json");
+    assert_eq!(show["store"], "keyutils");
+    assert_eq!(show["access_key_id"], keys.masked_id().as_str());
+
+    let connector_fields = [
+        "name",
+        "account",
+        "principal",
+        "api",
+        "role_arn",
+        "external_id",
+        "policy",
+        "policy_file",
+        "policy_arns",
+        "max_duration_seconds",
+        "default_duration_seconds",
+        "groups",
+        "system_scope",
+        "region",
+        "description",
+        "session_tags",
+    ];
+    let list = json_of(&env, &["connector", "list", "--json"]);
+    let list = list.as_array().expect("connector list --json is an array");
+    assert_eq!(list.len(), 1, "{list:?}");
+    has_keys(&list[0], &connector_fields, "a connector list entry");
+    let show = json_of(&env, &["connector", "show", "ro", "--json"]);
+    has_keys(&show, &connector_fields, "connector show --json");
+    assert_eq!(&list[0], &show, "list and show disagree");
+    assert_eq!(show["name"], "ro");
+    assert_eq!(show["account"], account.as_str());
+    assert_eq!(show["principal"], "assume-role");
+    assert_eq!(show["api"], "AssumeRole");
+    assert_eq!(show["role_arn"], "arn:aws:iam::123456789012:role/ReadOnly");
+    assert_eq!(show["max_duration_seconds"], 7200);
+    assert_eq!(show["default_duration_seconds"], 3600);
+    assert_eq!(show["groups"], serde_json::json!(["devs"]));
+    assert_eq!(show["system_scope"], false);
+
+    let groups = json_of(&env, &["group", "list", "--json"]);
+    let groups = groups.as_array().expect("group list --json is an array");
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    has_keys(
+        &groups[0],
+        &["name", "members", "connectors"],
+        "a group entry",
+    );
+    assert_eq!(groups[0]["name"], "devs");
+    assert_eq!(groups[0]["members"], serde_json::json!(["carol"]));
+    assert_eq!(groups[0]["connectors"], serde_json::json!(["ro"]));
+
+    env.fedaws(&["account", "remove", &account, "--force"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn completion_scripts_in_the_repository_are_current() {
+    let env = TestEnv::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let mut stale = Vec::new();
+    for (shell, file) in [
+        ("bash", "fedaws.bash"),
+        ("zsh", "_fedaws"),
+        ("fish", "fedaws.fish"),
+        ("powershell", "_fedaws.ps1"),
+        ("elvish", "fedaws.elv"),
+    ] {
+        let out = env
+            .fedaws(&["completions", shell])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        assert!(
+            !out.stdout.is_empty(),
+            "`completions {shell}` printed nothing"
+        );
+        match std::fs::read(dir.join(file)) {
+            Ok(kept) if kept == out.stdout => {}
+            Ok(_) => stale.push(format!(
+                "completions/{file} differs from `fedaws completions {shell}`"
+            )),
+            Err(e) => stale.push(format!("completions/{file} cannot be read ({e})")),
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{}\nregenerate them with scripts/gen-completions",
+        stale.join("\n")
+    );
+}
