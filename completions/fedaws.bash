@@ -19,6 +19,9 @@ _fedaws() {
             fedaws,account)
                 cmd="fedaws__subcmd__account"
                 ;;
+            fedaws,aws-profile)
+                cmd="fedaws__subcmd__aws__subcmd__profile"
+                ;;
             fedaws,check)
                 cmd="fedaws__subcmd__check"
                 ;;
@@ -27,6 +30,12 @@ _fedaws() {
                 ;;
             fedaws,connector)
                 cmd="fedaws__subcmd__connector"
+                ;;
+            fedaws,creds)
+                cmd="fedaws__subcmd__creds"
+                ;;
+            fedaws,exec)
+                cmd="fedaws__subcmd__exec"
                 ;;
             fedaws,group)
                 cmd="fedaws__subcmd__group"
@@ -75,6 +84,24 @@ _fedaws() {
                 ;;
             fedaws__subcmd__account__subcmd__help,show)
                 cmd="fedaws__subcmd__account__subcmd__help__subcmd__show"
+                ;;
+            fedaws__subcmd__aws__subcmd__profile,add)
+                cmd="fedaws__subcmd__aws__subcmd__profile__subcmd__add"
+                ;;
+            fedaws__subcmd__aws__subcmd__profile,help)
+                cmd="fedaws__subcmd__aws__subcmd__profile__subcmd__help"
+                ;;
+            fedaws__subcmd__aws__subcmd__profile,remove)
+                cmd="fedaws__subcmd__aws__subcmd__profile__subcmd__remove"
+                ;;
+            fedaws__subcmd__aws__subcmd__profile__subcmd__help,add)
+                cmd="fedaws__subcmd__aws__subcmd__profile__subcmd__help__subcmd__add"
+                ;;
+            fedaws__subcmd__aws__subcmd__profile__subcmd__help,help)
+                cmd="fedaws__subcmd__aws__subcmd__profile__subcmd__help__subcmd__help"
+                ;;
+            fedaws__subcmd__aws__subcmd__profile__subcmd__help,remove)
+                cmd="fedaws__subcmd__aws__subcmd__profile__subcmd__help__subcmd__remove"
                 ;;
             fedaws__subcmd__connector,add)
                 cmd="fedaws__subcmd__connector__subcmd__add"
@@ -151,6 +178,9 @@ _fedaws() {
             fedaws__subcmd__help,account)
                 cmd="fedaws__subcmd__help__subcmd__account"
                 ;;
+            fedaws__subcmd__help,aws-profile)
+                cmd="fedaws__subcmd__help__subcmd__aws__subcmd__profile"
+                ;;
             fedaws__subcmd__help,check)
                 cmd="fedaws__subcmd__help__subcmd__check"
                 ;;
@@ -159,6 +189,12 @@ _fedaws() {
                 ;;
             fedaws__subcmd__help,connector)
                 cmd="fedaws__subcmd__help__subcmd__connector"
+                ;;
+            fedaws__subcmd__help,creds)
+                cmd="fedaws__subcmd__help__subcmd__creds"
+                ;;
+            fedaws__subcmd__help,exec)
+                cmd="fedaws__subcmd__help__subcmd__exec"
                 ;;
             fedaws__subcmd__help,group)
                 cmd="fedaws__subcmd__help__subcmd__group"
@@ -186,6 +222,12 @@ _fedaws() {
                 ;;
             fedaws__subcmd__help__subcmd__account,show)
                 cmd="fedaws__subcmd__help__subcmd__account__subcmd__show"
+                ;;
+            fedaws__subcmd__help__subcmd__aws__subcmd__profile,add)
+                cmd="fedaws__subcmd__help__subcmd__aws__subcmd__profile__subcmd__add"
+                ;;
+            fedaws__subcmd__help__subcmd__aws__subcmd__profile,remove)
+                cmd="fedaws__subcmd__help__subcmd__aws__subcmd__profile__subcmd__remove"
                 ;;
             fedaws__subcmd__help__subcmd__connector,add)
                 cmd="fedaws__subcmd__help__subcmd__connector__subcmd__add"
@@ -248,7 +290,7 @@ _fedaws() {
 
     case "${cmd}" in
         fedaws)
-            opts="-v -q -h -V --config --keyring --no-input --verbose --quiet --help --version init account connector group policy check completions help"
+            opts="-v -q -h -V --config --keyring --no-input --verbose --quiet --help --version init account connector group policy creds exec aws-profile check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -523,6 +565,136 @@ _fedaws() {
             ;;
         fedaws__subcmd__account__subcmd__show)
             opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__aws__subcmd__profile)
+            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help add remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__aws__subcmd__profile__subcmd__add)
+            opts="-v -q -h --profile --region --force --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__aws__subcmd__profile__subcmd__help)
+            opts="add remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__aws__subcmd__profile__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__aws__subcmd__profile__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__aws__subcmd__profile__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__aws__subcmd__profile__subcmd__remove)
+            opts="-v -q -h --force --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -925,6 +1097,82 @@ _fedaws() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fedaws__subcmd__creds)
+            opts="-f -v -q -h --duration --region --mfa-code --format --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "json env fish powershell dotenv ini table" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "json env fish powershell dotenv ini table" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__exec)
+            opts="-v -q -h --duration --region --mfa-code --force --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fedaws__subcmd__group)
             opts="-v -q -h --config --keyring --no-input --verbose --quiet --help add remove list add-member remove-member help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1160,7 +1408,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help)
-            opts="init account connector group policy check completions help"
+            opts="init account connector group policy creds exec aws-profile check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1244,6 +1492,48 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help__subcmd__account__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__aws__subcmd__profile)
+            opts="add remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__aws__subcmd__profile__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__aws__subcmd__profile__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1358,6 +1648,34 @@ _fedaws() {
         fedaws__subcmd__help__subcmd__connector__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__creds)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -34,6 +34,9 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand connector 'Manage connectors: how temporary credentials are derived from an account'
             cand group 'Manage groups of users that connectors are granted to'
             cand policy 'Example session policies and local policy checks'
+            cand creds 'Print temporary credentials for a connector'
+            cand exec 'Run a command with temporary credentials in its environment'
+            cand aws-profile 'Manage credential_process profiles in ~/.aws/config'
             cand check 'Check the config and the secret store'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -427,6 +430,88 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         }
         &'fedaws;policy;help;help'= {
         }
+        &'fedaws;creds'= {
+            cand --duration 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]'
+            cand --region 'Region for the STS call and the credentials'
+            cand --mfa-code 'Current 6-digit code of the account''s MFA device'
+            cand -f 'Output format [default: table on a terminal, env otherwise]'
+            cand --format 'Output format [default: table on a terminal, env otherwise]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'fedaws;exec'= {
+            cand --duration 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]'
+            cand --region 'Region for the STS call and the credentials'
+            cand --mfa-code 'Current 6-digit code of the account''s MFA device'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --force 'Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;aws-profile'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Write a credential_process profile for a connector into ~/.aws/config'
+            cand remove 'Remove a profile that fedaws wrote'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;aws-profile;add'= {
+            cand --profile 'Profile name [default: the connector''s name]'
+            cand --region '`region` of the profile'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --force 'Replace an existing profile of that name'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;aws-profile;remove'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --force 'Remove it even if fedaws did not write it'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;aws-profile;help'= {
+            cand add 'Write a credential_process profile for a connector into ~/.aws/config'
+            cand remove 'Remove a profile that fedaws wrote'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;aws-profile;help;add'= {
+        }
+        &'fedaws;aws-profile;help;remove'= {
+        }
+        &'fedaws;aws-profile;help;help'= {
+        }
         &'fedaws;check'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
@@ -456,6 +541,9 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand connector 'Manage connectors: how temporary credentials are derived from an account'
             cand group 'Manage groups of users that connectors are granted to'
             cand policy 'Example session policies and local policy checks'
+            cand creds 'Print temporary credentials for a connector'
+            cand exec 'Run a command with temporary credentials in its environment'
+            cand aws-profile 'Manage credential_process profiles in ~/.aws/config'
             cand check 'Check the config and the secret store'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -520,6 +608,18 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;help;policy;examples'= {
         }
         &'fedaws;help;policy;check'= {
+        }
+        &'fedaws;help;creds'= {
+        }
+        &'fedaws;help;exec'= {
+        }
+        &'fedaws;help;aws-profile'= {
+            cand add 'Write a credential_process profile for a connector into ~/.aws/config'
+            cand remove 'Remove a profile that fedaws wrote'
+        }
+        &'fedaws;help;aws-profile;add'= {
+        }
+        &'fedaws;help;aws-profile;remove'= {
         }
         &'fedaws;help;check'= {
         }

@@ -36,6 +36,9 @@ complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "account" -d 'Manage a
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "group" -d 'Manage groups of users that connectors are granted to'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "policy" -d 'Example session policies and local policy checks'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "creds" -d 'Print temporary credentials for a connector'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "check" -d 'Check the config and the secret store'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -270,6 +273,60 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_su
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "examples" -d 'List the example session policies, or print one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check a session policy file (or - for stdin) against the AWS rules'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l duration -d 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l region -d 'Region for the STS call and the credentials' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -s f -l format -d 'Output format [default: table on a terminal, env otherwise]' -r -f -a "json\t'The `credential_process` object (Version 1)'
+env\t'POSIX shell `export` lines'
+fish\t'fish `set -gx` lines'
+powershell\t'PowerShell `$Env:` assignments'
+dotenv\t'KEY=value lines for .env files and `docker --env-file`'
+ini\t'A profile block for ~/.aws/credentials'
+table\t'A table for people'"
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l duration -d 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l region -d 'Region for the STS call and the credentials' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l force -d 'Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -f -a "add" -d 'Write a credential_process profile for a connector into ~/.aws/config'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -f -a "remove" -d 'Remove a profile that fedaws wrote'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l profile -d 'Profile name [default: the connector\'s name]' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l region -d '`region` of the profile' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l force -d 'Replace an existing profile of that name'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even if fedaws did not write it'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "add" -d 'Write a credential_process profile for a connector into ~/.aws/config'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile that fedaws wrote'
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l json -d 'Print the findings as JSON'
@@ -283,14 +340,17 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l no-input -
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "init" -d 'Create the config file with sensible settings'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "group" -d 'Manage groups of users that connectors are granted to'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "policy" -d 'Example session policies and local policy checks'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "check" -d 'Check the config and the secret store'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "init" -d 'Create the config file with sensible settings'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "group" -d 'Manage groups of users that connectors are granted to'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "policy" -d 'Example session policies and local policy checks'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "creds" -d 'Print temporary credentials for a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "check" -d 'Check the config and the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "add" -d 'Add an account and store its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "remove" -d 'Remove an account and its key pair'
@@ -308,3 +368,5 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subc
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "remove-member" -d 'Remove users from a group'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "examples" -d 'List the example session policies, or print one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Check a session policy file (or - for stdin) against the AWS rules'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from aws-profile" -f -a "add" -d 'Write a credential_process profile for a connector into ~/.aws/config'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from aws-profile" -f -a "remove" -d 'Remove a profile that fedaws wrote'

@@ -287,7 +287,7 @@ principal = "iam-user"
             .err()
             .unwrap()
             .to_string();
-        assert!(e.contains("3601") || e.contains("1h0m1s"), "{e}");
+        assert!(e.contains("1h1s") && e.contains("3600 s"), "{e}");
         assert!(plan_for("sess", Some("899")).is_err());
     }
 
