@@ -531,7 +531,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         }
         'fedaws;aws-profile;add' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile name [default: the connector''s name]')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, '`region` of the profile')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, '`region` of the profile [default: the connector''s, else settings.region]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing profile of that name')

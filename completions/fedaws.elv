@@ -477,7 +477,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         }
         &'fedaws;aws-profile;add'= {
             cand --profile 'Profile name [default: the connector''s name]'
-            cand --region '`region` of the profile'
+            cand --region '`region` of the profile [default: the connector''s, else settings.region]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --force 'Replace an existing profile of that name'

@@ -309,7 +309,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fis
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -f -a "remove" -d 'Remove a profile that fedaws wrote'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l profile -d 'Profile name [default: the connector\'s name]' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l region -d '`region` of the profile' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l region -d '`region` of the profile [default: the connector\'s, else settings.region]' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l force -d 'Replace an existing profile of that name'

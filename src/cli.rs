@@ -428,7 +428,7 @@ pub struct AwsProfileAddArgs {
     /// Profile name [default: the connector's name]
     #[arg(long)]
     pub profile: Option<String>,
-    /// `region` of the profile
+    /// `region` of the profile [default: the connector's, else settings.region]
     #[arg(long)]
     pub region: Option<String>,
     /// Replace an existing profile of that name

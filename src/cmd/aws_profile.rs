@@ -174,7 +174,11 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let region = args.region.clone().or_else(|| connector.region.clone());
+    let region = args
+        .region
+        .clone()
+        .or_else(|| connector.region.clone())
+        .or_else(|| config.settings.region.clone());
     if let Some(r) = &region {
         validate::check_region("--region", r).map_err(|e| UserError::usage(e.to_string()))?;
     }
