@@ -19,3 +19,17 @@ mod config_file;
 mod output;
 #[path = "cli/validation.rs"]
 mod validation;
+
+#[path = "cli/sts_fixture.rs"]
+mod sts_fixture;
+#[path = "cli/sts_server.rs"]
+mod sts_server;
+
+#[path = "cli/aws_profile.rs"]
+mod aws_profile;
+#[path = "cli/creds.rs"]
+mod creds;
+#[path = "cli/exec.rs"]
+mod exec;
+#[path = "cli/sts_faults.rs"]
+mod sts_faults;

@@ -116,6 +116,91 @@ fn value_of(lines: &[&str], key: &str) -> Option<String> {
     })
 }
 
+/// A `credential_process` profile that runs fedaws, as found in `~/.aws/config`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FedawsProfile {
+    /// The profile's name.
+    pub profile: String,
+    /// The program the command runs.
+    pub program: String,
+    /// The config it pins with `--config`, if any.
+    pub config: Option<String>,
+    /// The connector it asks for.
+    pub connector: String,
+}
+
+/// Split a `credential_process` value into words: whitespace-separated, double quotes grouping.
+fn words(command: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in command.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+/// Every profile whose `credential_process` is `… creds CONNECTOR …` of a fedaws binary.
+pub fn fedaws_profiles(text: &str) -> Vec<FedawsProfile> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(name) = section_name(line).filter(|n| !n.starts_with('\0')) else {
+            continue;
+        };
+        let end = lines[i + 1..]
+            .iter()
+            .position(|l| section_name(l).is_some())
+            .map_or(lines.len(), |j| i + 1 + j);
+        let Some(command) = value_of(&lines[i + 1..end], "credential_process") else {
+            continue;
+        };
+        let w = words(&command);
+        let Some(program) = w.first() else { continue };
+        if !Path::new(program)
+            .file_name()
+            .is_some_and(|f| f.to_string_lossy().starts_with("fedaws"))
+        {
+            continue;
+        }
+        let Some(pos) = w.iter().position(|x| x == "creds") else {
+            continue;
+        };
+        let config = w
+            .iter()
+            .position(|x| x == "--config")
+            .and_then(|p| w.get(p + 1).cloned());
+        if let Some(connector) = w.get(pos + 1) {
+            found.push(FedawsProfile {
+                profile: name,
+                program: program.clone(),
+                config,
+                connector: connector.clone(),
+            });
+        }
+    }
+    found
+}
+
 /// Add or replace a profile in `text`; the rest of the text is kept byte for byte.
 pub fn with_profile(
     text: &str,
@@ -229,7 +314,13 @@ fn remove(args: AwsProfileRemoveArgs, ctx: &mut Context) -> anyhow::Result<()> {
                 "profile `{profile}` was not written by fedaws; add --force to remove it anyway"
             )));
         }
-        let mut out = lines[..start].concat();
+        // A profile at the end of the file was appended after a blank separator: take it too.
+        let from = if end == lines.len() && start > 0 && lines[start - 1].trim().is_empty() {
+            start - 1
+        } else {
+            start
+        };
+        let mut out = lines[..from].concat();
         out.push_str(&lines[end..].concat());
         Ok(out)
     })?;
@@ -286,6 +377,22 @@ mod tests {
         assert!(
             out.contains("\n\n[sso-session x]\nsso_region = us-east-1\n"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn finds_the_profiles_that_run_fedaws() {
+        let text = format!(
+            "{HAND_WRITTEN}\n[profile app]\ncredential_process = \"/opt/my tools/fedaws\" --config /c.toml creds app --format json\n"
+        );
+        assert_eq!(
+            fedaws_profiles(&text),
+            vec![FedawsProfile {
+                profile: "app".into(),
+                program: "/opt/my tools/fedaws".into(),
+                config: Some("/c.toml".into()),
+                connector: "app".into(),
+            }]
         );
     }
 

@@ -20,6 +20,47 @@ struct Finding {
     line: Option<usize>,
 }
 
+/// Check the `credential_process` profiles in `~/.aws/config` that run fedaws: the program must
+/// exist and, for profiles that use this config, the connector too.
+fn profile_findings(config: &Config, path: &std::path::Path, findings: &mut Vec<Finding>) {
+    let Ok(aws_config) = super::aws_profile::aws_config_path() else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(&aws_config) else {
+        return;
+    };
+    let this = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    for p in super::aws_profile::fedaws_profiles(&text) {
+        let place = format!("{} profile `{}`", aws_config.display(), p.profile);
+        if !std::path::Path::new(&p.program).exists() {
+            findings.push(Finding {
+                severity: Severity::Error,
+                text: format!(
+                    "{place}: credential_process runs {}, which does not exist; rewrite it with `fedaws aws-profile add {} --profile {} --force`",
+                    p.program, p.connector, p.profile
+                ),
+                line: None,
+            });
+        }
+        let same_config = match &p.config {
+            None => true,
+            Some(c) => std::path::Path::new(c)
+                .canonicalize()
+                .is_ok_and(|c| c == this),
+        };
+        if same_config && !config.connectors.contains_key(&p.connector) {
+            findings.push(Finding {
+                severity: Severity::Error,
+                text: format!(
+                    "{place}: credential_process asks for connector `{}`, which this config does not have",
+                    p.connector
+                ),
+                line: None,
+            });
+        }
+    }
+}
+
 /// Run every check and report.
 pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let path = ctx.location.path.clone();
@@ -86,6 +127,8 @@ pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
             }
         }
     }
+
+    profile_findings(&config, &path, &mut findings);
 
     let errors = findings
         .iter()
