@@ -22,6 +22,9 @@ _fedaws() {
             fedaws,aws-profile)
                 cmd="fedaws__subcmd__aws__subcmd__profile"
                 ;;
+            fedaws,cache)
+                cmd="fedaws__subcmd__cache"
+                ;;
             fedaws,check)
                 cmd="fedaws__subcmd__check"
                 ;;
@@ -103,6 +106,24 @@ _fedaws() {
             fedaws__subcmd__aws__subcmd__profile__subcmd__help,remove)
                 cmd="fedaws__subcmd__aws__subcmd__profile__subcmd__help__subcmd__remove"
                 ;;
+            fedaws__subcmd__cache,clear)
+                cmd="fedaws__subcmd__cache__subcmd__clear"
+                ;;
+            fedaws__subcmd__cache,help)
+                cmd="fedaws__subcmd__cache__subcmd__help"
+                ;;
+            fedaws__subcmd__cache,list)
+                cmd="fedaws__subcmd__cache__subcmd__list"
+                ;;
+            fedaws__subcmd__cache__subcmd__help,clear)
+                cmd="fedaws__subcmd__cache__subcmd__help__subcmd__clear"
+                ;;
+            fedaws__subcmd__cache__subcmd__help,help)
+                cmd="fedaws__subcmd__cache__subcmd__help__subcmd__help"
+                ;;
+            fedaws__subcmd__cache__subcmd__help,list)
+                cmd="fedaws__subcmd__cache__subcmd__help__subcmd__list"
+                ;;
             fedaws__subcmd__connector,add)
                 cmd="fedaws__subcmd__connector__subcmd__add"
                 ;;
@@ -181,6 +202,9 @@ _fedaws() {
             fedaws__subcmd__help,aws-profile)
                 cmd="fedaws__subcmd__help__subcmd__aws__subcmd__profile"
                 ;;
+            fedaws__subcmd__help,cache)
+                cmd="fedaws__subcmd__help__subcmd__cache"
+                ;;
             fedaws__subcmd__help,check)
                 cmd="fedaws__subcmd__help__subcmd__check"
                 ;;
@@ -228,6 +252,12 @@ _fedaws() {
                 ;;
             fedaws__subcmd__help__subcmd__aws__subcmd__profile,remove)
                 cmd="fedaws__subcmd__help__subcmd__aws__subcmd__profile__subcmd__remove"
+                ;;
+            fedaws__subcmd__help__subcmd__cache,clear)
+                cmd="fedaws__subcmd__help__subcmd__cache__subcmd__clear"
+                ;;
+            fedaws__subcmd__help__subcmd__cache,list)
+                cmd="fedaws__subcmd__help__subcmd__cache__subcmd__list"
                 ;;
             fedaws__subcmd__help__subcmd__connector,add)
                 cmd="fedaws__subcmd__help__subcmd__connector__subcmd__add"
@@ -290,7 +320,7 @@ _fedaws() {
 
     case "${cmd}" in
         fedaws)
-            opts="-v -q -h -V --config --keyring --no-input --verbose --quiet --help --version init account connector group policy creds exec aws-profile check completions help"
+            opts="-v -q -h -V --config --keyring --no-input --verbose --quiet --help --version init account connector group policy creds exec aws-profile cache check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -715,6 +745,128 @@ _fedaws() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fedaws__subcmd__cache)
+            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help list clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__cache__subcmd__clear)
+            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__cache__subcmd__help)
+            opts="list clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__cache__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__cache__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__cache__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__cache__subcmd__list)
+            opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fedaws__subcmd__check)
             opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1098,7 +1250,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__creds)
-            opts="-f -v -q -h --duration --region --mfa-code --format --config --keyring --no-input --verbose --quiet --help"
+            opts="-f -v -q -h --duration --region --mfa-code --no-cache --refresh --format --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1140,7 +1292,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__exec)
-            opts="-v -q -h --duration --region --mfa-code --force --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --force --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1408,7 +1560,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help)
-            opts="init account connector group policy creds exec aws-profile check completions help"
+            opts="init account connector group policy creds exec aws-profile cache check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1534,6 +1686,48 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help__subcmd__aws__subcmd__profile__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__cache)
+            opts="list clear"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__cache__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__cache__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

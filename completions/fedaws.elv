@@ -37,6 +37,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand creds 'Print temporary credentials for a connector'
             cand exec 'Run a command with temporary credentials in its environment'
             cand aws-profile 'Manage credential_process profiles in ~/.aws/config'
+            cand cache 'List or clear cached temporary credentials'
             cand check 'Check the config and the secret store'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -438,6 +439,8 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --format 'Output format [default: table on a terminal, env otherwise]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-cache 'Neither read nor write the credential cache'
+            cand --refresh 'Issue new credentials even when cached ones are still good, and cache them'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -452,6 +455,8 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --mfa-code 'Current 6-digit code of the account''s MFA device'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-cache 'Neither read nor write the credential cache'
+            cand --refresh 'Issue new credentials even when cached ones are still good, and cache them'
             cand --force 'Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -512,6 +517,54 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         }
         &'fedaws;aws-profile;help;help'= {
         }
+        &'fedaws;cache'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List cached credentials (no secrets)'
+            cand clear 'Remove cached credentials, of one connector or all'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;cache;list'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --json 'Print JSON instead of a table'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;cache;clear'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;cache;help'= {
+            cand list 'List cached credentials (no secrets)'
+            cand clear 'Remove cached credentials, of one connector or all'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;cache;help;list'= {
+        }
+        &'fedaws;cache;help;clear'= {
+        }
+        &'fedaws;cache;help;help'= {
+        }
         &'fedaws;check'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
@@ -544,6 +597,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand creds 'Print temporary credentials for a connector'
             cand exec 'Run a command with temporary credentials in its environment'
             cand aws-profile 'Manage credential_process profiles in ~/.aws/config'
+            cand cache 'List or clear cached temporary credentials'
             cand check 'Check the config and the secret store'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -620,6 +674,14 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;help;aws-profile;add'= {
         }
         &'fedaws;help;aws-profile;remove'= {
+        }
+        &'fedaws;help;cache'= {
+            cand list 'List cached credentials (no secrets)'
+            cand clear 'Remove cached credentials, of one connector or all'
+        }
+        &'fedaws;help;cache;list'= {
+        }
+        &'fedaws;help;cache;clear'= {
         }
         &'fedaws;help;check'= {
         }

@@ -39,6 +39,7 @@ complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "policy" -d 'Example s
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "creds" -d 'Print temporary credentials for a connector'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "cache" -d 'List or clear cached temporary credentials'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "check" -d 'Check the config and the secret store'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -285,6 +286,8 @@ ini\t'A profile block for ~/.aws/credentials'
 table\t'A table for people'"
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l no-cache -d 'Neither read nor write the credential cache'
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -294,6 +297,8 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l region -d 'Region
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-cache -d 'Neither read nor write the credential cache'
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l force -d 'Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -327,6 +332,31 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_se
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "add" -d 'Write a credential_process profile for a connector into ~/.aws/config'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile that fedaws wrote'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -f -a "list" -d 'List cached credentials (no secrets)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -f -a "clear" -d 'Remove cached credentials, of one connector or all'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "list" -d 'List cached credentials (no secrets)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove cached credentials, of one connector or all'
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l json -d 'Print the findings as JSON'
@@ -340,17 +370,18 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l no-input -
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "init" -d 'Create the config file with sensible settings'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "group" -d 'Manage groups of users that connectors are granted to'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "policy" -d 'Example session policies and local policy checks'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "creds" -d 'Print temporary credentials for a connector'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "check" -d 'Check the config and the secret store'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "init" -d 'Create the config file with sensible settings'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "group" -d 'Manage groups of users that connectors are granted to'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "policy" -d 'Example session policies and local policy checks'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "creds" -d 'Print temporary credentials for a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "cache" -d 'List or clear cached temporary credentials'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "check" -d 'Check the config and the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "add" -d 'Add an account and store its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "remove" -d 'Remove an account and its key pair'
@@ -370,3 +401,5 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subc
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Check a session policy file (or - for stdin) against the AWS rules'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from aws-profile" -f -a "add" -d 'Write a credential_process profile for a connector into ~/.aws/config'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from aws-profile" -f -a "remove" -d 'Remove a profile that fedaws wrote'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "list" -d 'List cached credentials (no secrets)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove cached credentials, of one connector or all'

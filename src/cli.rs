@@ -62,6 +62,9 @@ pub enum Command {
     /// Manage credential_process profiles in ~/.aws/config
     #[command(subcommand)]
     AwsProfile(AwsProfileCommand),
+    /// List or clear cached temporary credentials
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Check the config and the secret store
     Check(CheckArgs),
     /// Print a shell completion script
@@ -384,6 +387,12 @@ pub struct IssueArgs {
     /// Current 6-digit code of the account's MFA device
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
+    /// Neither read nor write the credential cache
+    #[arg(long, conflicts_with = "refresh")]
+    pub no_cache: bool,
+    /// Issue new credentials even when cached ones are still good, and cache them
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 /// `fedaws creds`.
@@ -444,4 +453,30 @@ pub struct AwsProfileRemoveArgs {
     /// Remove it even if fedaws did not write it
     #[arg(long)]
     pub force: bool,
+}
+
+/// `fedaws cache …`.
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// List cached credentials (no secrets)
+    List(CacheListArgs),
+    /// Remove cached credentials, of one connector or all
+    Clear(CacheClearArgs),
+}
+
+/// `fedaws cache list`.
+#[derive(Debug, Args)]
+pub struct CacheListArgs {
+    /// Only this connector's entries
+    pub connector: Option<String>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `fedaws cache clear`.
+#[derive(Debug, Args)]
+pub struct CacheClearArgs {
+    /// Only this connector's entries
+    pub connector: Option<String>,
 }

@@ -61,6 +61,8 @@ pub struct Context {
     pub prompter: Box<dyn Prompter>,
     /// A store to use instead of opening one (tests).
     pub store_override: Option<Box<dyn SecretStore>>,
+    /// A cache store to use instead of opening one (tests).
+    pub cache_override: Option<Box<dyn SecretStore>>,
     /// What stdin is, for commands that read secrets from it.
     pub stdin: Box<dyn std::io::BufRead>,
     /// `--no-input` was given: never prompt, not even on /dev/tty.
@@ -86,6 +88,7 @@ impl Context {
             err: Box::new(std::io::stderr()),
             prompter: Box::new(TerminalPrompter),
             store_override: None,
+            cache_override: None,
             stdin: Box::new(std::io::stdin().lock()),
             no_input: global.no_input,
             stdout_is_terminal: std::io::stdout().is_terminal(),
@@ -109,13 +112,40 @@ impl Context {
         Ok(Backend::platform_default())
     }
 
-    /// Open the secret store for this config.
+    /// Open the secret store that holds the accounts' keys.
     pub fn store(&mut self, config: Option<&Config>) -> anyhow::Result<Box<dyn SecretStore>> {
         if let Some(store) = self.store_override.take() {
             return Ok(store);
         }
         let backend = self.backend(config)?;
-        secret::open(backend).context("opening the secret store")
+        secret::open(backend, secret::SERVICE).context("opening the secret store")
+    }
+
+    /// Where cached temporary credentials live: `settings.cache`, else the kernel keyring on
+    /// Linux (fast, per user, in memory, expiring with the credentials), else the account store.
+    /// `None` when caching is off.
+    pub fn cache_backend(&self, config: &Config) -> anyhow::Result<Option<Backend>> {
+        match config.settings.cache.as_deref() {
+            Some("none") => Ok(None),
+            Some(name) => Backend::parse("settings.cache", name)
+                .map(Some)
+                .map_err(|m| UserError::config(m).into()),
+            None if cfg!(target_os = "linux") => Ok(Some(Backend::Keyutils)),
+            None => self.backend(Some(config)).map(Some),
+        }
+    }
+
+    /// Open the cache store, if caching is on.
+    pub fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
+        if let Some(store) = self.cache_override.take() {
+            return Ok(Some(store));
+        }
+        match self.cache_backend(config)? {
+            None => Ok(None),
+            Some(backend) => secret::open(backend, secret::CACHE_SERVICE)
+                .map(Some)
+                .context("opening the credential cache"),
+        }
     }
 
     /// A note on stderr, unless `-q`.

@@ -117,6 +117,23 @@ pub fn lock_file(lock_path: &Path) -> io::Result<LockGuard> {
     Ok(LockGuard { file })
 }
 
+/// Try to take an exclusive lock on `lock_path` without waiting; `None` when another holds it.
+pub fn try_lock_file(lock_path: &Path) -> io::Result<Option<LockGuard>> {
+    if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)?;
+    }
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    options.mode(PRIVATE_MODE);
+    let file = options.open(lock_path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(LockGuard { file })),
+        Err(fs::TryLockError::WouldBlock) => Ok(None),
+        Err(fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
 /// True when a file can be written by users other than its owner (group or world write bits).
 #[cfg(unix)]
 pub fn writable_by_others(path: &Path) -> io::Result<bool> {

@@ -6,6 +6,7 @@
 //! command under [`cmd`]; the domain modules ([`config`], [`validate`], [`principal`], [`secret`])
 //! do no printing and know nothing of clap.
 
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -5,15 +5,25 @@ use std::io::{BufRead, Write};
 use anyhow::Context as _;
 use secrecy::SecretString;
 
+use std::time::Duration;
+
+use crate::cache;
 use crate::cli::{CredsArgs, IssueArgs};
-use crate::config::Depth;
+use crate::config::{Depth, state_dir};
 use crate::context::Context;
 use crate::error::UserError;
 use crate::format::{Format, Output};
 use crate::identity;
 use crate::issue::{self, Caller, Plan, Request};
-use crate::secret::{self, StoreError};
+use crate::secret::{self, Backend, SecretStore, StoreError};
 use crate::sts::{Issued, Mfa};
+
+/// Cached credentials with less than this left (seconds) are refreshed, unless
+/// `settings.refresh_margin` says otherwise.
+pub const DEFAULT_REFRESH_MARGIN: u64 = 300;
+
+/// How long a caller waits for another process issuing the same credentials (seconds).
+pub const DEFAULT_LOCK_TIMEOUT: u64 = 120;
 
 /// Print credentials. On any failure stdout stays empty.
 pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
@@ -63,6 +73,58 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Pl
         .map(|c| issue::check_code("--mfa-code", c))
         .transpose()?;
     let account_name = plan.call.account.clone();
+    let kind = config.account(&account_name)?.kind;
+
+    // The hot path: one exact-key read from the cache store, nothing else.
+    let cache = if args.no_cache {
+        None
+    } else {
+        match ctx.cache_store(&config) {
+            Ok(store) => store,
+            Err(e) => {
+                ctx.warn(format!("{e:#}; issuing without the cache"));
+                None
+            }
+        }
+    };
+    let slot = cache::slot(&args.connector, &user, &plan, kind);
+    let margin = Duration::from_secs(
+        config
+            .settings
+            .refresh_margin
+            .map_or(DEFAULT_REFRESH_MARGIN, u64::from),
+    );
+    let lookup =
+        |store: &dyn SecretStore| cache::read(store, &slot, jiff::Timestamp::now(), margin);
+    if let (Some(store), false) = (&cache, args.refresh)
+        && let Some(hit) = lookup(store.as_ref())?
+    {
+        return Ok((hit, plan));
+    }
+    // Single flight: whoever holds the lock issues; the others wait, then find its result.
+    let _guard = match &cache {
+        Some(store) => {
+            let timeout = Duration::from_secs(
+                config
+                    .settings
+                    .lock_timeout
+                    .map_or(DEFAULT_LOCK_TIMEOUT, u64::from),
+            );
+            let guard = cache::lock(
+                &cache::lock_path(&state_dir(), &slot),
+                timeout,
+                &args.connector,
+            )?;
+            if !args.refresh
+                && let Some(hit) = lookup(store.as_ref())?
+            {
+                return Ok((hit, plan));
+            }
+            Some(guard)
+        }
+        None => None,
+    };
+
     let store = ctx.store(Some(&config))?;
     let keys = secret::read_account(store.as_ref(), &account_name)?.ok_or_else(|| {
         StoreError::Failed {
@@ -83,6 +145,18 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Pl
         plan.call.mfa = Some(Mfa { serial, code });
     }
     let creds = ctx.sts.issue(&keys, &plan.endpoint, &plan.call)?;
+    if let Some(store) = &cache {
+        let stored = cache::write(store.as_ref(), &slot, &creds).and_then(|()| {
+            if store.backend() == Backend::Keyutils {
+                Ok(())
+            } else {
+                cache::prune(store.as_ref(), &args.connector, jiff::Timestamp::now())
+            }
+        });
+        if let Err(e) = stored {
+            ctx.warn(format!("could not cache the credentials: {e}"));
+        }
+    }
     if let Some(size) = creds.packed_policy_size.filter(|s| *s >= 90) {
         ctx.warn(format!(
             "the session policy uses {size}% of what AWS allows; a little more and {} will fail",

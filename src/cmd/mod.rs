@@ -3,6 +3,7 @@
 
 mod account;
 mod aws_profile;
+mod cache;
 mod check;
 mod completions;
 mod connector;
@@ -28,6 +29,7 @@ pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
         Command::Creds(args) => creds::run(args, ctx),
         Command::Exec(args) => exec::run(args, ctx),
         Command::AwsProfile(c) => aws_profile::run(c, ctx),
+        Command::Cache(c) => cache::run(c, ctx),
         Command::Check(args) => check::run(args, ctx),
         Command::Completions(args) => completions::run(args, ctx),
     }

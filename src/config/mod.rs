@@ -77,6 +77,11 @@ pub struct Settings {
     /// Whole-request timeout for STS calls.
     #[serde(deserialize_with = "de_opt_duration")]
     pub request_timeout: Option<u32>,
+    /// Where issued credentials are cached: a store backend, or `none`.
+    pub cache: Option<String>,
+    /// How long a caller waits for another one issuing the same credentials.
+    #[serde(deserialize_with = "de_opt_duration")]
+    pub lock_timeout: Option<u32>,
 }
 
 /// The keys allowed in `[settings]`.
@@ -91,6 +96,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "session_name",
     "connect_timeout",
     "request_timeout",
+    "cache",
+    "lock_timeout",
 ];
 
 /// `[accounts.NAME]`.
@@ -313,6 +320,18 @@ pub fn locate(explicit: Option<&Path>) -> Location {
 /// `$XDG_CONFIG_HOME/fedaws/config.toml` or the platform's equivalent.
 pub fn user_config_path() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|b| b.config_dir().join("fedaws").join("config.toml"))
+}
+
+/// `$XDG_STATE_HOME/fedaws` (`~/.local/state/fedaws`), or the platform's local data directory:
+/// lock files and the audit log.
+pub fn state_dir() -> PathBuf {
+    directories::BaseDirs::new()
+        .map(|b| {
+            b.state_dir()
+                .unwrap_or_else(|| b.data_local_dir())
+                .join("fedaws")
+        })
+        .unwrap_or_else(|| std::env::temp_dir().join("fedaws"))
 }
 
 /// How thoroughly to check: `Deep` also reads policy files.

@@ -267,6 +267,18 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
             push(check_seconds(field, v, 1, 300));
         }
     }
+    if let Some(c) = &s.cache
+        && c != "none"
+    {
+        push(
+            Backend::parse("cache", c)
+                .map(|_| ())
+                .map_err(|m| field_error("cache", c, format!("{m}, none"))),
+        );
+    }
+    if let Some(t) = s.lock_timeout {
+        push(check_seconds("lock_timeout", t, 1, 3600));
+    }
     if let Some(id) = &s.system_identity {
         push(validate::check_session_name("system_identity", id, 2, 32));
     }

@@ -14,11 +14,15 @@ use super::{Backend, SecretStore, StoreError};
 /// Secrets in the kernel's per-user keyring.
 pub struct KeyutilsStore {
     ring: KeyRing,
+    service: &'static str,
 }
+
+/// How many links of the user keyring `keys` reads at most.
+const MAX_LINKS: usize = 65536;
 
 impl KeyutilsStore {
     /// Find the user keyring (the kernel creates it on first use).
-    pub fn open() -> Result<KeyutilsStore, StoreError> {
+    pub fn open(service: &'static str) -> Result<KeyutilsStore, StoreError> {
         let ring = KeyRing::from_special_id(KeyRingIdentifier::User, true).map_err(|e| {
             StoreError::Unavailable {
                 backend: Backend::Keyutils,
@@ -26,7 +30,27 @@ impl KeyutilsStore {
                 hint: "the kernel may lack keyring support (CONFIG_KEYS) or a seccomp profile blocks keyctl; use --keyring secret-service".into(),
             }
         })?;
-        Ok(KeyutilsStore { ring })
+        Ok(KeyutilsStore { ring, service })
+    }
+
+    /// The kernel key description for an entry.
+    fn description(&self, key: &str) -> String {
+        format!("{}:{key}", self.service)
+    }
+
+    fn add(&self, key: &str, value: &SecretString) -> Result<linux_keyutils::Key, StoreError> {
+        let created = self
+            .ring
+            .add_key(&self.description(key), value.expose_secret().as_bytes())
+            .map_err(|e| Self::failed("write", key, e))?;
+        let perms = KeyPermissionsBuilder::builder()
+            .posessor(Permission::ALL)
+            .user(Permission::ALL)
+            .build();
+        created
+            .set_perms(perms)
+            .map_err(|e| Self::failed("write", key, e))?;
+        Ok(created)
     }
 
     fn failed(action: &'static str, key: &str, e: KeyError) -> StoreError {
@@ -37,11 +61,6 @@ impl KeyutilsStore {
             reason: describe(e),
         }
     }
-}
-
-/// The kernel key description for an entry.
-fn description(key: &str) -> String {
-    format!("{}:{key}", super::SERVICE)
 }
 
 fn describe(e: KeyError) -> String {
@@ -65,7 +84,7 @@ impl SecretStore for KeyutilsStore {
     }
 
     fn get(&self, key: &str) -> Result<Option<SecretString>, StoreError> {
-        let found = match self.ring.search(&description(key)) {
+        let found = match self.ring.search(&self.description(key)) {
             Ok(k) => k,
             Err(KeyError::KeyDoesNotExist | KeyError::KeyExpired | KeyError::KeyRevoked) => {
                 return Ok(None);
@@ -83,29 +102,59 @@ impl SecretStore for KeyutilsStore {
     }
 
     fn set(&self, key: &str, value: &SecretString) -> Result<(), StoreError> {
-        let created = self
-            .ring
-            .add_key(&description(key), value.expose_secret().as_bytes())
-            .map_err(|e| Self::failed("write", key, e))?;
-        let perms = KeyPermissionsBuilder::builder()
-            .posessor(Permission::ALL)
-            .user(Permission::ALL)
-            .build();
+        let created = self.add(key, value)?;
+        // add_key updates a key of the same description in place, timeout included: clear it.
         created
-            .set_perms(perms)
+            .set_timeout(0)
+            .map_err(|e| Self::failed("write", key, e))
+    }
+
+    fn set_expiring(
+        &self,
+        key: &str,
+        value: &SecretString,
+        expires: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        let left = expires.as_second() - jiff::Timestamp::now().as_second();
+        let created = self.add(key, value)?;
+        // The kernel removes the key itself when the credentials expire.
+        created
+            .set_timeout(usize::try_from(left.max(1)).unwrap_or(1))
             .map_err(|e| Self::failed("write", key, e))
     }
 
     fn delete(&self, key: &str) -> Result<bool, StoreError> {
-        let found = match self.ring.search(&description(key)) {
+        let found = match self.ring.search(&self.description(key)) {
             Ok(k) => k,
-            Err(KeyError::KeyDoesNotExist) => return Ok(false),
+            Err(KeyError::KeyDoesNotExist | KeyError::KeyExpired | KeyError::KeyRevoked) => {
+                return Ok(false);
+            }
             Err(e) => return Err(Self::failed("delete", key, e)),
         };
         found
             .invalidate()
             .map_err(|e| Self::failed("delete", key, e))?;
         Ok(true)
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        let prefix = format!("{}:", self.service);
+        let links = self
+            .ring
+            .get_links(MAX_LINKS)
+            .map_err(|e| Self::failed("list", "*", e))?;
+        let mut keys: Vec<String> = links
+            .iter()
+            .filter_map(|node| node.as_key())
+            .filter_map(|k| k.metadata().ok())
+            .filter_map(|m| {
+                m.get_description()
+                    .strip_prefix(&prefix)
+                    .map(str::to_string)
+            })
+            .collect();
+        keys.sort();
+        Ok(keys)
     }
 
     fn persistence_note(&self) -> Option<&'static str> {

@@ -38,4 +38,11 @@ impl SecretStore for MemoryStore {
         let mut entries = self.entries.lock().expect("memory store lock");
         Ok(entries.remove(key).is_some())
     }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        let entries = self.entries.lock().expect("memory store lock");
+        let mut keys: Vec<String> = entries.keys().cloned().collect();
+        keys.sort();
+        Ok(keys)
+    }
 }

@@ -20,8 +20,12 @@ mod native;
 
 pub use memory::MemoryStore;
 
-/// The service name every fedaws entry is filed under.
+/// The service name account entries are filed under.
 pub const SERVICE: &str = "fedaws";
+
+/// The service name cached temporary credentials are filed under, apart from the accounts so
+/// that listing the cache never touches long-term keys.
+pub const CACHE_SERVICE: &str = "fedaws-cache";
 
 /// The key of an account's entry.
 pub fn account_key(account: &str) -> String {
@@ -42,6 +46,19 @@ pub trait SecretStore {
     fn persistence_note(&self) -> Option<&'static str> {
         None
     }
+    /// Create or replace a secret that is useless after `expires`; stores that can expire
+    /// entries themselves (the kernel keyring) drop it then.
+    fn set_expiring(
+        &self,
+        key: &str,
+        value: &SecretString,
+        expires: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        let _ = expires;
+        self.set(key, value)
+    }
+    /// The keys of every entry of this store's service (for listing and clearing the cache).
+    fn keys(&self) -> Result<Vec<String>, StoreError>;
 }
 
 /// The secret store backends fedaws knows.
@@ -125,16 +142,17 @@ impl fmt::Display for Backend {
     }
 }
 
-/// Open the chosen backend. Nothing here prompts; an unreachable store is an error, not a hang.
-pub fn open(backend: Backend) -> Result<Box<dyn SecretStore>, StoreError> {
+/// Open the chosen backend for a service ([`SERVICE`] or [`CACHE_SERVICE`]). Nothing here
+/// prompts; an unreachable store is an error, not a hang.
+pub fn open(backend: Backend, service: &'static str) -> Result<Box<dyn SecretStore>, StoreError> {
     match backend {
         #[cfg(target_os = "linux")]
-        Backend::Keyutils => Ok(Box::new(keyutils::KeyutilsStore::open()?)),
+        Backend::Keyutils => Ok(Box::new(keyutils::KeyutilsStore::open(service)?)),
         #[cfg(any(target_os = "macos", target_os = "windows", target_os = "linux"))]
         Backend::SecretService | Backend::Keychain | Backend::Windows
             if Backend::CHOICES.contains(&backend) =>
         {
-            Ok(Box::new(native::NativeStore::open(backend)?))
+            Ok(Box::new(native::NativeStore::open(backend, service)?))
         }
         Backend::Memory => Ok(Box::new(MemoryStore::default())),
         other => Err(StoreError::Unavailable {

@@ -22,19 +22,24 @@ const DEADLINE: Duration = Duration::from_secs(10);
 pub struct NativeStore {
     backend: Backend,
     store: Arc<CredentialStore>,
+    service: &'static str,
 }
 
 impl NativeStore {
     /// Connect to the backend, within the deadline.
-    pub fn open(backend: Backend) -> Result<NativeStore, StoreError> {
+    pub fn open(backend: Backend, service: &'static str) -> Result<NativeStore, StoreError> {
         preflight(backend)?;
         let store = with_deadline(backend, "connecting", build_store)?
             .map_err(|e| unavailable(backend, &e))?;
-        Ok(NativeStore { backend, store })
+        Ok(NativeStore {
+            backend,
+            store,
+            service,
+        })
     }
 
     fn entry(&self, key: &str) -> Result<Entry, StoreError> {
-        Entry::new_in_store(&self.store, super::SERVICE, key)
+        Entry::new_in_store(&self.store, self.service, key)
             .map_err(|e| failed(self.backend, "open", key, &e))
     }
 }
@@ -187,5 +192,26 @@ impl SecretStore for NativeStore {
             Err(KeyringError::NoEntry) => Ok(false),
             Err(e) => Err(failed(self.backend, "delete", key, &e)),
         }
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        let store = self.store.clone();
+        let service = self.service;
+        let found = with_deadline(self.backend, "listing", move || {
+            let spec = std::collections::HashMap::from([("service", service)]);
+            store.search(&spec).map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|e| e.get_specifiers())
+                    .filter(|(s, _)| s == service)
+                    .map(|(_, user)| user)
+                    .collect::<Vec<String>>()
+            })
+        })?
+        .map_err(|e| failed(self.backend, "list", "*", &e))?;
+        let mut keys = found;
+        keys.sort();
+        keys.dedup();
+        Ok(keys)
     }
 }
