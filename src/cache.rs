@@ -50,9 +50,18 @@ fn key_safe(identity: &str) -> String {
     }
 }
 
-/// The slot for a planned call made for `identity`.
-pub fn slot(connector: &str, identity: &str, plan: &Plan, kind: AccountKind) -> Slot {
+/// The slot for a planned call made for `identity`. Connectors of the same name in two config
+/// files are different connectors, so the config's path is part of the slot.
+pub fn slot(
+    config: &Path,
+    connector: &str,
+    identity: &str,
+    plan: &Plan,
+    kind: AccountKind,
+) -> Slot {
     let variant = Sha256::new()
+        .chain_update(config.as_os_str().as_encoded_bytes())
+        .chain_update([0])
         .chain_update(plan.call.duration.to_be_bytes())
         .chain_update(plan.region.as_bytes())
         .finalize();
@@ -309,26 +318,76 @@ mod tests {
 
     #[test]
     fn slots_separate_identities_requests_and_definitions() {
-        let base = slot("c", "alice", &plan(3600, None), AccountKind::IamUser);
-        assert_ne!(
-            base.key,
-            slot("c", "bob", &plan(3600, None), AccountKind::IamUser).key
+        let base = slot(
+            Path::new("/c.toml"),
+            "c",
+            "alice",
+            &plan(3600, None),
+            AccountKind::IamUser,
         );
         assert_ne!(
             base.key,
-            slot("c", "alice", &plan(7200, None), AccountKind::IamUser).key
+            slot(
+                Path::new("/c.toml"),
+                "c",
+                "bob",
+                &plan(3600, None),
+                AccountKind::IamUser
+            )
+            .key
         );
         assert_ne!(
             base.key,
-            slot("d", "alice", &plan(3600, None), AccountKind::IamUser).key
+            slot(
+                Path::new("/c.toml"),
+                "c",
+                "alice",
+                &plan(7200, None),
+                AccountKind::IamUser
+            )
+            .key
         );
-        let edited = slot("c", "alice", &plan(3600, Some("{}")), AccountKind::IamUser);
+        assert_ne!(
+            base.key,
+            slot(
+                Path::new("/c.toml"),
+                "d",
+                "alice",
+                &plan(3600, None),
+                AccountKind::IamUser
+            )
+            .key
+        );
+        let edited = slot(
+            Path::new("/c.toml"),
+            "c",
+            "alice",
+            &plan(3600, Some("{}")),
+            AccountKind::IamUser,
+        );
+        let other_file = slot(
+            Path::new("/d.toml"),
+            "c",
+            "alice",
+            &plan(3600, None),
+            AccountKind::IamUser,
+        );
+        assert_ne!(
+            base.key, other_file.key,
+            "another config file is another connector"
+        );
         assert_eq!(base.key, edited.key, "an edit reuses the slot");
         assert_ne!(base.fingerprint, edited.fingerprint, "but misses");
         assert!(
-            slot("c", "we:ird", &plan(3600, None), AccountKind::IamUser)
-                .key
-                .contains(":x7765")
+            slot(
+                Path::new("/c.toml"),
+                "c",
+                "we:ird",
+                &plan(3600, None),
+                AccountKind::IamUser
+            )
+            .key
+            .contains(":x7765")
         );
     }
 
@@ -336,7 +395,13 @@ mod tests {
     fn hits_need_the_fingerprint_and_more_than_the_margin() {
         let store = MemoryStore::default();
         let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
-        let s = slot("c", "alice", &plan(3600, None), AccountKind::IamUser);
+        let s = slot(
+            Path::new("/c.toml"),
+            "c",
+            "alice",
+            &plan(3600, None),
+            AccountKind::IamUser,
+        );
         let margin = Duration::from_secs(300);
         assert!(read(&store, &s, now, margin).unwrap().is_none());
         write(

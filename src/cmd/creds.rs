@@ -87,7 +87,11 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Pl
             }
         }
     };
-    let slot = cache::slot(&args.connector, &user, &plan, kind);
+    let config_path = config
+        .path
+        .canonicalize()
+        .unwrap_or_else(|_| config.path.clone());
+    let slot = cache::slot(&config_path, &args.connector, &user, &plan, kind);
     let margin = Duration::from_secs(
         config
             .settings

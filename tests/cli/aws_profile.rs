@@ -126,6 +126,8 @@ fn aws_profile_add_serves_the_aws_cli_and_boto3() {
     );
     assert_eq!(sts.requests()[0].action(), "AssumeRole");
 
+    // Empty the cache so that boto3's call must reach STS through fedaws.
+    broker.ok(&["cache", "clear"]);
     let out = aws_client(
         &broker,
         &aws_config,

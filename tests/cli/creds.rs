@@ -155,7 +155,11 @@ fn federated_user_sends_get_federation_token_with_policy_and_name() {
         identity_row(&table),
         format!("arn:aws:sts::{MOTO_ACCOUNT}:federated-user/{user}")
     );
-    assert_eq!(sts.count(), 3, "one STS request per command");
+    assert_eq!(
+        sts.count(),
+        2,
+        "one STS request per new duration; the table came from the cache"
+    );
     broker.finish(&[&sts]);
 }
 
@@ -222,7 +226,8 @@ fn assume_role_sends_role_external_id_policy_and_session_name() {
     assert_param(&request, "DurationSeconds", "7200");
     assert_credential_process(&out, &request, 7200);
 
-    let out = broker.ok(&["creds", "role", "--format", "json"]);
+    // The default is 1h, which is cached already: --refresh makes it ask STS again.
+    let out = broker.ok(&["creds", "role", "--format", "json", "--refresh"]);
     let request = last(&sts);
     assert_param(&request, "DurationSeconds", "3600");
     assert_credential_process(&out, &request, 3600);
@@ -232,7 +237,11 @@ fn assume_role_sends_role_external_id_policy_and_session_name() {
         identity_row(&table),
         format!("arn:aws:sts::{MOTO_ACCOUNT}:assumed-role/{role}/{user}")
     );
-    assert_eq!(sts.count(), 4);
+    assert_eq!(
+        sts.count(),
+        3,
+        "--refresh asked STS, the table came from the cache"
+    );
     broker.finish(&[&sts]);
 }
 
