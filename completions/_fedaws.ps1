@@ -595,6 +595,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;cache;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Entries issued from every config file, not only this one')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -608,6 +609,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;cache;clear' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Entries issued from every config file, not only this one')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')

@@ -768,7 +768,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__cache__subcmd__clear)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --all --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,7 +846,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__cache__subcmd__list)
-            opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --all --json --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

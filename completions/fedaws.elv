@@ -534,6 +534,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;cache;list'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --all 'Entries issued from every config file, not only this one'
             cand --json 'Print JSON instead of a table'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -546,6 +547,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;cache;clear'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --all 'Entries issued from every config file, not only this one'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'

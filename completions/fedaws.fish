@@ -343,6 +343,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l all -d 'Entries issued from every config file, not only this one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -350,6 +351,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l all -d 'Entries issued from every config file, not only this one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Say nothing on stderr but errors'

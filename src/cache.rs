@@ -1,11 +1,19 @@
 //! The cache of issued credentials, and the lock that makes parallel callers share one STS call.
 //!
-//! An entry lives in a secret store (never a plain file) under a key made of the connector, the
-//! identity and a short hash of what the caller asked for (duration, region). Its value carries a
-//! fingerprint of everything else that shapes the credentials (principal, account, role, external
-//! ID, policy text, policy ARNs, tags, endpoint, session name): an edit to any of them makes the
-//! entry a miss, and the next issue overwrites it, so edits never pile up stale entries. Finding an
-//! entry is one lookup by exact key: no listing, no scan.
+//! An entry lives in a secret store (never a plain file) under a key made only of what the caller
+//! gave: the config file, the connector, the identity, the flags and the environment variables
+//! that shape a request. So the key is known before the config is even read. The value carries
+//! the credentials and two ways to prove they still fit:
+//!
+//! - the *stamps* (device, inode, size, change times) of the config file and the policy file they
+//!   were issued from: while those are unchanged, the config is the one that was checked at
+//!   issuance, and a hit needs no parsing at all (the hot path, whatever the config's size);
+//! - a *fingerprint* of everything that shapes the credentials (principal, account, role,
+//!   external ID, policy text, policy ARNs, tags, duration, region, endpoint, session name): after
+//!   an edit the config is loaded and checked in full, and only a changed fingerprint is a miss.
+//!
+//! Edits overwrite the same entry, so they never pile up stale ones. Finding an entry is one
+//! lookup by exact key: no listing, no scan.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -24,15 +32,6 @@ use crate::sts::Issued;
 /// Prefix of every cache key.
 const PREFIX: &str = "creds:";
 
-/// Where one request's credentials are cached.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Slot {
-    /// The store key: `creds:CONNECTOR:IDENTITY:VARIANT`.
-    pub key: String,
-    /// What the cached credentials must have been made from.
-    pub fingerprint: String,
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -50,21 +49,58 @@ fn key_safe(identity: &str) -> String {
     }
 }
 
-/// The slot for a planned call made for `identity`. Connectors of the same name in two config
-/// files are different connectors, so the config's path is part of the slot.
-pub fn slot(
-    config: &Path,
-    connector: &str,
-    identity: &str,
-    plan: &Plan,
-    kind: AccountKind,
-) -> Slot {
-    let variant = Sha256::new()
-        .chain_update(config.as_os_str().as_encoded_bytes())
-        .chain_update([0])
-        .chain_update(plan.call.duration.to_be_bytes())
-        .chain_update(plan.region.as_bytes())
-        .finalize();
+/// What shapes a request before the config is read: together they name its cache slot.
+pub struct RequestInputs<'a> {
+    /// The config file, canonical.
+    pub config: &'a Path,
+    /// The connector asked for.
+    pub connector: &'a str,
+    /// Who asks.
+    pub identity: &'a str,
+    /// The host name (`{host}` in session names).
+    pub host: &'a str,
+    /// `--duration` as given.
+    pub duration: Option<&'a str>,
+    /// `--region` as given.
+    pub region: Option<&'a str>,
+    /// Environment lookup.
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// The environment variables that can change what a request issues.
+const SHAPING_ENV: &[&str] = &[
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+];
+
+/// The store key of a request's slot: `creds:CONNECTOR:IDENTITY:HASH`. Connectors of the same
+/// name in two config files are different connectors, so the config's path is part of it.
+pub fn slot_key(inputs: &RequestInputs<'_>) -> String {
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    };
+    field(inputs.config.as_os_str().as_encoded_bytes());
+    field(inputs.host.as_bytes());
+    field(inputs.duration.unwrap_or("\0").as_bytes());
+    field(inputs.region.unwrap_or("\0").as_bytes());
+    for var in SHAPING_ENV {
+        field((inputs.env)(var).as_deref().unwrap_or("\0").as_bytes());
+    }
+    format!(
+        "{PREFIX}{}:{}:{}",
+        inputs.connector,
+        key_safe(inputs.identity),
+        &hex(&h.finalize())[..16]
+    )
+}
+
+/// A digest of everything that shapes the credentials of a planned call.
+pub fn fingerprint(plan: &Plan, kind: AccountKind) -> String {
     let call = &plan.call;
     let shape = serde_json::json!({
         "principal": call.principal.as_str(),
@@ -81,21 +117,74 @@ pub fn slot(
         "endpoint": plan.endpoint.url,
         "session_name": call.session_name,
     });
-    let fingerprint = Sha256::digest(shape.to_string().as_bytes());
-    Slot {
-        key: format!(
-            "{PREFIX}{connector}:{}:{}",
-            key_safe(identity),
-            &hex(&variant)[..12]
-        ),
-        fingerprint: hex(&fingerprint)[..32].to_string(),
-    }
+    hex(&Sha256::digest(shape.to_string().as_bytes()))[..32].to_string()
+}
+
+/// The identity of a file's current version: if any part differs, the file may have changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// The file.
+    pub path: PathBuf,
+    /// Device, inode, size, modification and change times (ns), as the OS reports them.
+    pub id: [i128; 6],
+}
+
+/// The stamp of the file at `path`, if it exists.
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let id = {
+        use std::os::unix::fs::MetadataExt;
+        [
+            i128::from(m.dev()),
+            i128::from(m.ino()),
+            i128::from(m.size()),
+            i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+            i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+            0,
+        ]
+    };
+    #[cfg(not(unix))]
+    let id = {
+        let modified = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        [0, 0, i128::from(m.len()), modified, 0, 0]
+    };
+    Some(Stamp {
+        path: path.to_path_buf(),
+        id,
+    })
+}
+
+/// How a cached entry must be checked before it is used.
+pub enum Check<'a> {
+    /// The files it was issued from must be unchanged (no config was read).
+    Unchanged,
+    /// It must have been issued from this fingerprint (the config was loaded and checked).
+    Fingerprint(&'a str),
+}
+
+/// A cached entry that may be used.
+pub struct Hit {
+    /// The credentials.
+    pub issued: Issued,
+    /// The region they were issued for.
+    pub region: String,
 }
 
 /// A cached entry as stored.
 #[derive(Serialize, Deserialize)]
 struct Stored {
+    /// The config file it was issued from (for listing and clearing one config's entries).
+    config: PathBuf,
     fingerprint: String,
+    stamps: Vec<Stamp>,
+    /// The refresh margin in force at issuance, in seconds (for hits that read no config).
+    margin: u64,
+    region: String,
     access_key_id: String,
     secret_access_key: String,
     session_token: String,
@@ -103,43 +192,81 @@ struct Stored {
     arn: Option<String>,
 }
 
-/// The cached credentials for `slot`, if they match and have more than `margin` left.
+/// The cached credentials under `key`, if they pass `check` and have more than the margin left
+/// (`margin`, or where no config was read, the one recorded at issuance).
 /// An unreadable or foreign entry is a miss, never an error: the cache is only an optimisation.
 pub fn read(
     store: &dyn SecretStore,
-    slot: &Slot,
+    key: &str,
+    check: Check<'_>,
     now: jiff::Timestamp,
-    margin: Duration,
-) -> Result<Option<Issued>, StoreError> {
-    let Some(value) = store.get(&slot.key)? else {
+    margin: Option<Duration>,
+) -> Result<Option<Hit>, StoreError> {
+    let Some(value) = store.get(key)? else {
         return Ok(None);
     };
     let Ok(stored) = serde_json::from_str::<Stored>(value.expose_secret()) else {
         return Ok(None);
     };
+    let fits = match check {
+        Check::Unchanged => {
+            !stored.stamps.is_empty()
+                && stored
+                    .stamps
+                    .iter()
+                    .all(|s| stamp(&s.path).as_ref() == Some(s))
+        }
+        Check::Fingerprint(f) => stored.fingerprint == f,
+    };
+    let margin = margin.map_or(stored.margin, |m| m.as_secs());
     let left = stored.expiration - now.as_second();
-    if stored.fingerprint != slot.fingerprint
-        || left <= i64::try_from(margin.as_secs()).unwrap_or(i64::MAX)
-    {
+    if !fits || left <= i64::try_from(margin).unwrap_or(i64::MAX) {
         return Ok(None);
     }
     let Ok(expiration) = jiff::Timestamp::from_second(stored.expiration) else {
         return Ok(None);
     };
-    Ok(Some(Issued {
-        access_key_id: stored.access_key_id,
-        secret_access_key: SecretString::from(stored.secret_access_key),
-        session_token: SecretString::from(stored.session_token),
-        expiration,
-        arn: stored.arn,
-        packed_policy_size: None,
+    Ok(Some(Hit {
+        issued: Issued {
+            access_key_id: stored.access_key_id,
+            secret_access_key: SecretString::from(stored.secret_access_key),
+            session_token: SecretString::from(stored.session_token),
+            expiration,
+            arn: stored.arn,
+            packed_policy_size: None,
+        },
+        region: stored.region,
     }))
 }
 
-/// Store freshly issued credentials in `slot`, to expire with them.
-pub fn write(store: &dyn SecretStore, slot: &Slot, issued: &Issued) -> Result<(), StoreError> {
+/// What to record with freshly issued credentials.
+pub struct Record<'a> {
+    /// The config file they were planned from.
+    pub config: &'a Path,
+    /// The fingerprint of the plan.
+    pub fingerprint: String,
+    /// The stamps of the files the plan was made from (config, policy file), taken before they
+    /// were read.
+    pub stamps: Vec<Stamp>,
+    /// The refresh margin in force.
+    pub margin: Duration,
+    /// Their region.
+    pub region: &'a str,
+}
+
+/// Store freshly issued credentials under `key`, to expire with them.
+pub fn write(
+    store: &dyn SecretStore,
+    key: &str,
+    record: &Record<'_>,
+    issued: &Issued,
+) -> Result<(), StoreError> {
     let stored = Stored {
-        fingerprint: slot.fingerprint.clone(),
+        config: record.config.to_path_buf(),
+        fingerprint: record.fingerprint.clone(),
+        stamps: record.stamps.clone(),
+        margin: record.margin.as_secs(),
+        region: record.region.to_string(),
         access_key_id: issued.access_key_id.clone(),
         secret_access_key: issued.secret_access_key.expose_secret().to_string(),
         session_token: issued.session_token.expose_secret().to_string(),
@@ -147,7 +274,7 @@ pub fn write(store: &dyn SecretStore, slot: &Slot, issued: &Issued) -> Result<()
         arn: issued.arn.clone(),
     };
     let value = SecretString::from(serde_json::to_string(&stored).expect("strings serialize"));
-    store.set_expiring(&slot.key, &value, issued.expiration)
+    store.set_expiring(key, &value, issued.expiration)
 }
 
 /// One cache entry, without its secrets, for `fedaws cache list`.
@@ -182,9 +309,11 @@ fn decode_identity(s: &str) -> String {
     }
 }
 
-/// Every entry in the cache store, optionally only one connector's.
+/// The entries in the cache store issued from `config` (every config's when `None`), optionally
+/// only one connector's.
 pub fn list(
     store: &dyn SecretStore,
+    config: Option<&Path>,
     connector: Option<&str>,
     now: jiff::Timestamp,
 ) -> Result<Vec<Listed>, StoreError> {
@@ -206,6 +335,9 @@ pub fn list(
         let Ok(stored) = serde_json::from_str::<Stored>(value.expose_secret()) else {
             continue;
         };
+        if config.is_some_and(|c| c != stored.config) {
+            continue;
+        }
         out.push(Listed {
             connector: name.to_string(),
             identity: decode_identity(identity),
@@ -226,7 +358,7 @@ pub fn prune(
     connector: &str,
     now: jiff::Timestamp,
 ) -> Result<(), StoreError> {
-    for entry in list(store, Some(connector), now)? {
+    for entry in list(store, None, Some(connector), now)? {
         if entry.seconds_left <= 0 {
             store.delete(&entry.key)?;
         }
@@ -235,10 +367,9 @@ pub fn prune(
 }
 
 /// The lock file that serialises issuing for one slot.
-pub fn lock_path(state_dir: &Path, slot: &Slot) -> PathBuf {
-    let digest = Sha256::digest(slot.key.as_bytes());
-    let connector = slot
-        .key
+pub fn lock_path(state_dir: &Path, key: &str) -> PathBuf {
+    let digest = Sha256::digest(key.as_bytes());
+    let connector = key
         .strip_prefix(PREFIX)
         .and_then(|r| r.split(':').next())
         .unwrap_or("x");
@@ -316,113 +447,129 @@ mod tests {
         }
     }
 
-    #[test]
-    fn slots_separate_identities_requests_and_definitions() {
-        let base = slot(
-            Path::new("/c.toml"),
-            "c",
-            "alice",
-            &plan(3600, None),
-            AccountKind::IamUser,
-        );
-        assert_ne!(
-            base.key,
-            slot(
-                Path::new("/c.toml"),
-                "c",
-                "bob",
-                &plan(3600, None),
-                AccountKind::IamUser
-            )
-            .key
-        );
-        assert_ne!(
-            base.key,
-            slot(
-                Path::new("/c.toml"),
-                "c",
-                "alice",
-                &plan(7200, None),
-                AccountKind::IamUser
-            )
-            .key
-        );
-        assert_ne!(
-            base.key,
-            slot(
-                Path::new("/c.toml"),
-                "d",
-                "alice",
-                &plan(3600, None),
-                AccountKind::IamUser
-            )
-            .key
-        );
-        let edited = slot(
-            Path::new("/c.toml"),
-            "c",
-            "alice",
-            &plan(3600, Some("{}")),
-            AccountKind::IamUser,
-        );
-        let other_file = slot(
-            Path::new("/d.toml"),
-            "c",
-            "alice",
-            &plan(3600, None),
-            AccountKind::IamUser,
-        );
-        assert_ne!(
-            base.key, other_file.key,
-            "another config file is another connector"
-        );
-        assert_eq!(base.key, edited.key, "an edit reuses the slot");
-        assert_ne!(base.fingerprint, edited.fingerprint, "but misses");
-        assert!(
-            slot(
-                Path::new("/c.toml"),
-                "c",
-                "we:ird",
-                &plan(3600, None),
-                AccountKind::IamUser
-            )
-            .key
-            .contains(":x7765")
-        );
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn key(config: &str, connector: &str, identity: &str, duration: Option<&str>) -> String {
+        slot_key(&RequestInputs {
+            config: Path::new(config),
+            connector,
+            identity,
+            host: "h",
+            duration,
+            region: None,
+            env: &no_env,
+        })
     }
 
     #[test]
-    fn hits_need_the_fingerprint_and_more_than_the_margin() {
+    fn keys_separate_files_connectors_identities_and_requests() {
+        let base = key("/c.toml", "c", "alice", None);
+        assert_ne!(base, key("/c.toml", "c", "bob", None));
+        assert_ne!(base, key("/c.toml", "c", "alice", Some("1h")));
+        assert_ne!(base, key("/c.toml", "d", "alice", None));
+        assert_ne!(base, key("/d.toml", "c", "alice", None));
+        assert_eq!(base, key("/c.toml", "c", "alice", None));
+        let env = |v: &str| (v == "AWS_REGION").then(|| "us-west-2".to_string());
+        let with_env = slot_key(&RequestInputs {
+            config: Path::new("/c.toml"),
+            connector: "c",
+            identity: "alice",
+            host: "h",
+            duration: None,
+            region: None,
+            env: &env,
+        });
+        assert_ne!(base, with_env);
+        assert!(key("/c.toml", "c", "we:ird", None).contains(":x7765"));
+    }
+
+    #[test]
+    fn fingerprints_follow_the_definition() {
+        let a = fingerprint(&plan(3600, None), AccountKind::IamUser);
+        assert_eq!(a, fingerprint(&plan(3600, None), AccountKind::IamUser));
+        assert_ne!(
+            a,
+            fingerprint(&plan(3600, Some("{}")), AccountKind::IamUser)
+        );
+        assert_ne!(a, fingerprint(&plan(7200, None), AccountKind::IamUser));
+        assert_ne!(a, fingerprint(&plan(3600, None), AccountKind::Root));
+    }
+
+    #[test]
+    fn hits_need_a_proof_and_more_than_the_margin() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "x").unwrap();
         let store = MemoryStore::default();
         let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
-        let s = slot(
-            Path::new("/c.toml"),
-            "c",
-            "alice",
-            &plan(3600, None),
-            AccountKind::IamUser,
-        );
+        let k = key("/c.toml", "c", "alice", None);
         let margin = Duration::from_secs(300);
-        assert!(read(&store, &s, now, margin).unwrap().is_none());
+        let record = Record {
+            config: Path::new("/c.toml"),
+            fingerprint: "fp".into(),
+            stamps: stamp(&config).into_iter().collect(),
+            margin,
+            region: "eu-central-1",
+        };
+        assert!(
+            read(&store, &k, Check::Unchanged, now, None)
+                .unwrap()
+                .is_none()
+        );
         write(
             &store,
-            &s,
+            &k,
+            &record,
             &issued(now + jiff::SignedDuration::from_secs(3600)),
         )
         .unwrap();
-        let hit = read(&store, &s, now, margin).unwrap().unwrap();
-        assert_eq!(hit.session_token.expose_secret(), "token");
+
+        let hit = read(&store, &k, Check::Unchanged, now, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(hit.issued.session_token.expose_secret(), "token");
+        assert_eq!(hit.region, "eu-central-1");
+        assert!(
+            read(&store, &k, Check::Fingerprint("fp"), now, Some(margin))
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            read(&store, &k, Check::Fingerprint("other"), now, Some(margin))
+                .unwrap()
+                .is_none()
+        );
+
         let later = now + jiff::SignedDuration::from_secs(3300);
         assert!(
-            read(&store, &s, later, margin).unwrap().is_none(),
-            "inside the margin"
+            read(&store, &k, Check::Unchanged, later, None)
+                .unwrap()
+                .is_none(),
+            "inside the recorded margin"
         );
-        let other = Slot {
-            fingerprint: "different".into(),
-            ..s.clone()
-        };
-        assert!(read(&store, &other, now, margin).unwrap().is_none());
-        let listed = list(&store, None, now).unwrap();
+
+        std::fs::write(&config, "changed").unwrap();
+        assert!(
+            read(&store, &k, Check::Unchanged, now, None)
+                .unwrap()
+                .is_none(),
+            "the config changed"
+        );
+        assert!(
+            read(&store, &k, Check::Fingerprint("fp"), now, Some(margin))
+                .unwrap()
+                .is_some(),
+            "but the definition did not"
+        );
+
+        assert!(
+            list(&store, Some(Path::new("/d.toml")), None, now)
+                .unwrap()
+                .is_empty()
+        );
+        let listed = list(&store, Some(Path::new("/c.toml")), None, now).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].connector, "c");
         assert_eq!(listed[0].identity, "alice");

@@ -469,6 +469,9 @@ pub enum CacheCommand {
 pub struct CacheListArgs {
     /// Only this connector's entries
     pub connector: Option<String>,
+    /// Entries issued from every config file, not only this one
+    #[arg(long)]
+    pub all: bool,
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
@@ -479,4 +482,7 @@ pub struct CacheListArgs {
 pub struct CacheClearArgs {
     /// Only this connector's entries
     pub connector: Option<String>,
+    /// Entries issued from every config file, not only this one
+    #[arg(long)]
+    pub all: bool,
 }

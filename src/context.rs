@@ -135,6 +135,20 @@ impl Context {
         }
     }
 
+    /// The store a cache hit may be served from before the config is read: the kernel keyring,
+    /// the default cache on Linux. Entries there were written only under a config that put the
+    /// cache there, and they carry the stamps of that config, so any change to it is a miss.
+    pub fn fast_cache_store(&mut self) -> Option<Box<dyn SecretStore>> {
+        if self.cache_override.is_some() {
+            return None;
+        }
+        if cfg!(target_os = "linux") {
+            secret::open(Backend::Keyutils, secret::CACHE_SERVICE).ok()
+        } else {
+            None
+        }
+    }
+
     /// Open the cache store, if caching is on.
     pub fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
         if let Some(store) = self.cache_override.take() {

@@ -27,6 +27,8 @@ mod sts_server;
 
 #[path = "cli/aws_profile.rs"]
 mod aws_profile;
+#[path = "cli/cache.rs"]
+mod cache;
 #[path = "cli/creds.rs"]
 mod creds;
 #[path = "cli/exec.rs"]

@@ -18,9 +18,18 @@ pub fn run(command: CacheCommand, ctx: &mut Context) -> anyhow::Result<()> {
         return Ok(());
     };
     let now = jiff::Timestamp::now();
+    let this_config = config
+        .path
+        .canonicalize()
+        .unwrap_or_else(|_| config.path.clone());
     match command {
         CacheCommand::List(args) => {
-            let entries = cache::list(store.as_ref(), args.connector.as_deref(), now)?;
+            let entries = cache::list(
+                store.as_ref(),
+                (!args.all).then_some(this_config.as_path()),
+                args.connector.as_deref(),
+                now,
+            )?;
             let text = if args.json {
                 let items: Vec<serde_json::Value> = entries
                     .iter()
@@ -63,7 +72,12 @@ pub fn run(command: CacheCommand, ctx: &mut Context) -> anyhow::Result<()> {
             ctx.out.write_all(text.as_bytes())?;
         }
         CacheCommand::Clear(args) => {
-            let entries = cache::list(store.as_ref(), args.connector.as_deref(), now)?;
+            let entries = cache::list(
+                store.as_ref(),
+                (!args.all).then_some(this_config.as_path()),
+                args.connector.as_deref(),
+                now,
+            )?;
             let mut removed = 0;
             for e in &entries {
                 if store.delete(&e.key)? {

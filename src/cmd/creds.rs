@@ -7,14 +7,14 @@ use secrecy::SecretString;
 
 use std::time::Duration;
 
-use crate::cache;
+use crate::cache::{self, Check, Record, RequestInputs};
 use crate::cli::{CredsArgs, IssueArgs};
 use crate::config::{Depth, state_dir};
 use crate::context::Context;
 use crate::error::UserError;
 use crate::format::{Format, Output};
 use crate::identity;
-use crate::issue::{self, Caller, Plan, Request};
+use crate::issue::{self, Caller, Request};
 use crate::secret::{self, Backend, SecretStore, StoreError};
 use crate::sts::{Issued, Mfa};
 
@@ -32,10 +32,10 @@ pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
     } else {
         Format::Env
     });
-    let (creds, plan) = obtain(&args.issue, ctx)?;
+    let (creds, region) = obtain(&args.issue, ctx)?;
     let text = Output {
         creds: &creds,
-        region: &plan.region,
+        region: &region,
         connector: &args.issue.connector,
     }
     .render(format);
@@ -43,9 +43,9 @@ pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Plan, fetch the account's keys, get an MFA code where needed, and call STS.
-pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Plan)> {
-    let config = ctx.load(Depth::Shallow)?;
+/// Credentials for a request: from the cache when it has them, else from STS (planned from the
+/// config, with the account's keys and an MFA code where needed). Returns them and their region.
+pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, String)> {
     let user = identity::current_user().ok_or_else(|| {
         UserError::usage(
             "cannot tell who you are: the effective user id has no name in the user database",
@@ -53,6 +53,44 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Pl
     })?;
     let host = identity::host_name();
     let env = |k: &str| std::env::var(k).ok();
+    let config_path = ctx
+        .location
+        .path
+        .canonicalize()
+        .unwrap_or_else(|_| ctx.location.path.clone());
+    let key = cache::slot_key(&RequestInputs {
+        config: &config_path,
+        connector: &args.connector,
+        identity: &user,
+        host: &host,
+        duration: args.duration.as_deref(),
+        region: args.region.as_deref(),
+        env: &env,
+    });
+
+    // The hot path: one exact-key read from the kernel keyring; the config is only stat'ed.
+    if !args.no_cache
+        && !args.refresh
+        && let Some(store) = ctx.fast_cache_store()
+        && let Ok(Some(hit)) = cache::read(
+            store.as_ref(),
+            &key,
+            Check::Unchanged,
+            jiff::Timestamp::now(),
+            None,
+        )
+    {
+        return Ok((hit.issued, hit.region));
+    }
+
+    // Stamps are taken before the files are read, so an edit made meanwhile is never vouched for.
+    let mut stamps: Vec<cache::Stamp> = cache::stamp(&config_path).into_iter().collect();
+    let config = ctx.load(Depth::Shallow)?;
+    let connector = config.connector(&args.connector)?;
+    if let Some(f) = &connector.policy_file {
+        let p = config.base_dir().join(f);
+        stamps.extend(cache::stamp(&p.canonicalize().unwrap_or(p)));
+    }
     let request = Request {
         connector: args.connector.clone(),
         duration: args.duration.clone(),
@@ -74,8 +112,8 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Pl
         .transpose()?;
     let account_name = plan.call.account.clone();
     let kind = config.account(&account_name)?.kind;
+    let fingerprint = cache::fingerprint(&plan, kind);
 
-    // The hot path: one exact-key read from the cache store, nothing else.
     let cache = if args.no_cache {
         None
     } else {
@@ -87,23 +125,25 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Pl
             }
         }
     };
-    let config_path = config
-        .path
-        .canonicalize()
-        .unwrap_or_else(|_| config.path.clone());
-    let slot = cache::slot(&config_path, &args.connector, &user, &plan, kind);
     let margin = Duration::from_secs(
         config
             .settings
             .refresh_margin
             .map_or(DEFAULT_REFRESH_MARGIN, u64::from),
     );
-    let lookup =
-        |store: &dyn SecretStore| cache::read(store, &slot, jiff::Timestamp::now(), margin);
+    let lookup = |store: &dyn SecretStore| {
+        cache::read(
+            store,
+            &key,
+            Check::Fingerprint(&fingerprint),
+            jiff::Timestamp::now(),
+            Some(margin),
+        )
+    };
     if let (Some(store), false) = (&cache, args.refresh)
         && let Some(hit) = lookup(store.as_ref())?
     {
-        return Ok((hit, plan));
+        return Ok((hit.issued, hit.region));
     }
     // Single flight: whoever holds the lock issues; the others wait, then find its result.
     let _guard = match &cache {
@@ -115,14 +155,14 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Pl
                     .map_or(DEFAULT_LOCK_TIMEOUT, u64::from),
             );
             let guard = cache::lock(
-                &cache::lock_path(&state_dir(), &slot),
+                &cache::lock_path(&state_dir(), &key),
                 timeout,
                 &args.connector,
             )?;
             if !args.refresh
                 && let Some(hit) = lookup(store.as_ref())?
             {
-                return Ok((hit, plan));
+                return Ok((hit.issued, hit.region));
             }
             Some(guard)
         }
@@ -150,7 +190,14 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Pl
     }
     let creds = ctx.sts.issue(&keys, &plan.endpoint, &plan.call)?;
     if let Some(store) = &cache {
-        let stored = cache::write(store.as_ref(), &slot, &creds).and_then(|()| {
+        let record = Record {
+            config: &config_path,
+            fingerprint: fingerprint.clone(),
+            stamps,
+            margin,
+            region: &plan.region,
+        };
+        let stored = cache::write(store.as_ref(), &key, &record, &creds).and_then(|()| {
             if store.backend() == Backend::Keyutils {
                 Ok(())
             } else {
@@ -167,7 +214,7 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, Pl
             plan.call.principal.api()
         ));
     }
-    Ok((creds, plan))
+    Ok((creds, plan.region))
 }
 
 /// An MFA code from `mfa_process`, else from a prompt on the terminal (never stdin or stdout,

@@ -38,7 +38,7 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if argv.is_empty() {
         argv.push(std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into()));
     }
-    let (creds, plan) = super::creds::obtain(&args.issue, ctx)?;
+    let (creds, region) = super::creds::obtain(&args.issue, ctx)?;
     let mut child = std::process::Command::new(&argv[0]);
     child.args(&argv[1..]);
     for var in REMOVED {
@@ -46,7 +46,7 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
     }
     let output = Output {
         creds: &creds,
-        region: &plan.region,
+        region: &region,
         connector: &args.issue.connector,
     };
     for (k, v) in output.variables() {

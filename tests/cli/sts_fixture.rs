@@ -131,6 +131,30 @@ impl Broker {
         stdout(&out)
     }
 
+    /// Add `lines` (TOML) at the top of `[settings]`.
+    pub fn set_settings(&self, lines: &str) {
+        let config = self.env.config();
+        assert!(
+            config.contains("[settings]\n"),
+            "the config has no [settings] table:\n{config}"
+        );
+        self.env
+            .write_config(&config.replacen("[settings]\n", &format!("[settings]\n{lines}"), 1));
+    }
+
+    /// Fail when a regular file under the test's temporary tree holds the account's secret access
+    /// key or a secret the servers handed out (the cache belongs in a secret store, never a file).
+    pub fn assert_no_secret_in_files(&self, servers: &[&TestServer]) {
+        self.env
+            .assert_no_file_contains(&self.keys.secret_access_key, "the account's secret key");
+        for server in servers {
+            for secret in server.issued_secrets() {
+                self.env
+                    .assert_no_file_contains(&secret, "a temporary secret STS issued");
+            }
+        }
+    }
+
     /// Check that no stderr kept so far holds a secret the servers handed out (or the account's
     /// secret), then remove the account through fedaws and check its key pair is gone.
     pub fn finish(self, servers: &[&TestServer]) {

@@ -277,6 +277,17 @@ impl TestServer {
         }))
     }
 
+    /// Like [`TestServer::scripted`], but each answer of the script waits its delay before it
+    /// is sent (the request is counted at once, so a test sees it arrive while it is pending).
+    pub fn scripted_slow(script: Vec<(Duration, u16, String)>) -> TestServer {
+        assert!(!script.is_empty(), "a script needs at least one answer");
+        TestServer::start(Box::new(move |_, index| {
+            let (delay, status, body) = &script[index.min(script.len() - 1)];
+            std::thread::sleep(*delay);
+            http_response(*status, body)
+        }))
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> &str {
         &self.url
