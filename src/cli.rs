@@ -255,8 +255,8 @@ pub struct ConnectorFields {
 /// `fedaws connector add`.
 #[derive(Debug, Args)]
 pub struct ConnectorAddArgs {
-    /// Connector name
-    pub name: String,
+    /// Connector name (asked for on a terminal when missing)
+    pub name: Option<String>,
     /// The connector's fields
     #[command(flatten)]
     pub fields: ConnectorFields,

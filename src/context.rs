@@ -3,41 +3,12 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Context as _;
-use secrecy::SecretString;
-
 use crate::cli::Global;
 use crate::config::{self, Config, Depth, Location};
 use crate::error::UserError;
+use crate::prompt::{Prompter, TerminalPrompter};
 use crate::secret::{self, Backend, SecretStore};
-
-/// Asks a person for input on the terminal. A trait so tests can answer without one.
-pub trait Prompter {
-    /// A line of visible text.
-    fn line(&self, prompt: &str) -> std::io::Result<String>;
-    /// A hidden line (secrets).
-    fn secret(&self, prompt: &str) -> std::io::Result<SecretString>;
-}
-
-/// Prompts on the terminal through dialoguer, drawn on stderr so stdout stays clean.
-pub struct TerminalPrompter;
-
-impl Prompter for TerminalPrompter {
-    fn line(&self, prompt: &str) -> std::io::Result<String> {
-        dialoguer::Input::<String>::new()
-            .with_prompt(prompt)
-            .interact_text_on(&dialoguer::console::Term::stderr())
-            .map_err(std::io::Error::other)
-    }
-
-    fn secret(&self, prompt: &str) -> std::io::Result<SecretString> {
-        dialoguer::Password::new()
-            .with_prompt(prompt)
-            .interact_on(&dialoguer::console::Term::stderr())
-            .map(SecretString::from)
-            .map_err(std::io::Error::other)
-    }
-}
+use anyhow::Context as _;
 
 /// The environment a command runs in.
 pub struct Context {
@@ -86,7 +57,7 @@ impl Context {
             verbose: global.verbose,
             out: Box::new(std::io::stdout().lock()),
             err: Box::new(std::io::stderr()),
-            prompter: Box::new(TerminalPrompter),
+            prompter: Box::new(TerminalPrompter::default()),
             store_override: None,
             cache_override: None,
             stdin: Box::new(std::io::stdin().lock()),

@@ -25,6 +25,8 @@ pub enum Exit {
     Network = 6,
     /// The secret store could not be reached or holds no secret for an account.
     SecretStore = 7,
+    /// The person cancelled a dialog (Esc or Ctrl-C); nothing was changed.
+    Cancelled = 130,
 }
 
 /// An error that knows its exit code. Domain errors implement it so the mapping lives with them.
@@ -80,6 +82,9 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
             return e.exit();
         }
         if let Some(e) = cause.downcast_ref::<crate::sts::StsError>() {
+            return e.exit();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::prompt::Cancelled>() {
             return e.exit();
         }
     }

@@ -31,3 +31,26 @@ pub fn host_name() -> String {
         .find(|h| !h.is_empty())
         .unwrap_or_else(|| "localhost".to_string())
 }
+
+/// The names of the OS groups, from the group database (`getent group`, so NSS sources such as
+/// LDAP count), or `/etc/group` where `getent` is missing. Used by the dialogs' group picker.
+pub fn os_group_names() -> Vec<String> {
+    let text = std::process::Command::new("getent")
+        .arg("group")
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .or_else(|| std::fs::read_to_string("/etc/group").ok())
+        .unwrap_or_default();
+    let mut names: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.split(':').next())
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}

@@ -19,6 +19,7 @@ pub mod issue;
 pub mod output;
 pub mod policies;
 pub mod principal;
+pub mod prompt;
 pub mod secret;
 pub mod sts;
 pub mod validate;

@@ -221,6 +221,21 @@ impl Principal {
         }
     }
 
+    /// One short line for pickers: the API, what the credentials are, what they cannot do.
+    pub fn tagline(self) -> &'static str {
+        match self {
+            Principal::FederatedUser => {
+                "GetFederationToken: limited by a session policy; console yes; no MFA, no IAM/STS calls"
+            }
+            Principal::IamUser => {
+                "GetSessionToken: the IAM user's own permissions; MFA yes; no policy, no console"
+            }
+            Principal::AssumeRole => {
+                "AssumeRole: a role's permissions; MFA, policy and console yes; needs a role ARN"
+            }
+        }
+    }
+
     /// The IAM policy (pretty JSON, 2-space indent) that the account's IAM user needs so that
     /// fedaws can call [`Principal::api`], for the wizard and `fedaws check` to show.
     ///

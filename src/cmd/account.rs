@@ -10,12 +10,14 @@ use secrecy::ExposeSecret;
 use serde_json::json;
 use toml_edit::{Item, Table};
 
+use super::dialog;
 use crate::cli::{AccountAddArgs, AccountCommand, AccountEditArgs, KeySource, RemoveArgs};
 use crate::config::{Depth, edit};
 use crate::context::Context;
 use crate::error::UserError;
 use crate::output;
 use crate::principal::AccountKind;
+use crate::prompt::Cancelled;
 use crate::secret::{self, AccountKeys, SecretStore};
 use crate::validate;
 
@@ -111,7 +113,43 @@ fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let keys = read_keys(&args.source, ctx, true)?.expect("required keys are always read");
+    let source_given =
+        args.source.secret_stdin || args.source.from_env || args.source.from_aws_profile.is_some();
+    let (spec, keys) = if !source_given && ctx.interactive {
+        let p = ctx.prompter.as_ref();
+        dialog::guard_interrupts();
+        let (kind, keys, mfa) =
+            dialog::account_details(p, spec.kind, true, spec.mfa_serial.as_deref())?;
+        let keys = keys.expect("keys were asked for");
+        let description = match spec.description {
+            Some(d) => Some(d),
+            None => Some(p.input("Description (optional)", None, &|_: &str| Ok(()))?)
+                .filter(|d| !d.is_empty()),
+        };
+        p.say(&output::fields(vec![
+            ("account", args.name.clone()),
+            ("kind", kind.to_string()),
+            ("access key", keys.masked_id()),
+            ("mfa serial", mfa.clone().unwrap_or_else(|| "-".into())),
+            (
+                "description",
+                description.clone().unwrap_or_else(|| "-".into()),
+            ),
+        ]));
+        if !dialog::answer(p.confirm("Store this account?", true))? {
+            return Err(Cancelled.into());
+        }
+        let spec = AccountSpec {
+            kind: Some(kind),
+            mfa_serial: mfa,
+            mfa_process: spec.mfa_process,
+            description,
+        };
+        (spec, keys)
+    } else {
+        let keys = read_keys(&args.source, ctx, true)?.expect("required keys are always read");
+        (spec, keys)
+    };
     let store = ctx.store(Some(&config))?;
     let key = secret::account_key(&args.name);
     let name = args.name.clone();
@@ -168,19 +206,66 @@ fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> 
         .collect::<Result<_, _>>()?;
     let source_given =
         args.source.secret_stdin || args.source.from_env || args.source.from_aws_profile.is_some();
-    let rotate = args.rotate || source_given;
-    if spec.is_empty() && unset.is_empty() && !rotate {
-        return Err(UserError::usage(
-            "nothing to change: give --kind, --mfa-serial, --mfa-process, --description, --unset FIELD, or --rotate to replace the key pair",
-        )
-        .into());
-    }
+    let mut rotate = args.rotate || source_given;
     let config = ctx.load(Depth::Shallow)?;
-    config.account(&args.name)?;
-    let keys = if rotate {
-        read_keys(&args.source, ctx, true)?
-    } else {
-        None
+    let current = config.account(&args.name)?.clone();
+    let mut spec = spec;
+    let mut unset = unset;
+    let mut dialog_keys = None;
+    if spec.is_empty() && unset.is_empty() && !rotate {
+        if !ctx.interactive {
+            return Err(UserError::usage(
+                "nothing to change: give --kind, --mfa-serial, --mfa-process, --description, --unset FIELD, or --rotate to replace the key pair",
+            )
+            .into());
+        }
+        let p = ctx.prompter.as_ref();
+        dialog::guard_interrupts();
+        let users = config.connectors_using(&args.name);
+        if !users.is_empty() {
+            p.say(&format!(
+                "account `{}` is used by {}: changes here affect every one of them",
+                args.name,
+                users.join(", ")
+            ));
+        }
+        let kinds = vec!["iam-user".to_string(), "root".to_string()];
+        let k = dialog::answer(p.select(
+            "Account kind",
+            &kinds,
+            usize::from(current.kind == AccountKind::Root),
+        ))?;
+        spec.kind = Some(if k == 0 {
+            AccountKind::IamUser
+        } else {
+            AccountKind::Root
+        });
+        match dialog::ask_mfa_serial(p, current.mfa_serial.as_deref())? {
+            Some(m) => spec.mfa_serial = Some(m),
+            None => unset.push("mfa_serial"),
+        }
+        let d = p.input(
+            "Description (- for none)",
+            current.description.as_deref(),
+            &|_: &str| Ok(()),
+        )?;
+        if d.is_empty() || d == "-" {
+            unset.push("description");
+        } else {
+            spec.description = Some(d);
+        }
+        rotate = dialog::answer(p.confirm("Replace the key pair?", false))?;
+        if rotate {
+            dialog_keys = Some(dialog::ask_keys(p)?);
+        }
+        if !dialog::answer(p.confirm("Save these changes?", true))? {
+            return Err(Cancelled.into());
+        }
+    }
+    let keys = match dialog_keys {
+        Some(k) => Some(k),
+        None if rotate => read_keys(&args.source, ctx, true)?,
+        None => None,
     };
     let users = config.connectors_using(&args.name).join(", ");
     let store = if keys.is_some() {
@@ -443,9 +528,7 @@ fn read_keys(
     } else if let Some(profile) = &source.from_aws_profile {
         from_aws_profile(profile)?
     } else if ctx.interactive {
-        let id = ctx.prompter.line("Access key id")?;
-        let secret = ctx.prompter.secret("Secret access key (hidden)")?;
-        AccountKeys::new(&id, secret.expose_secret())
+        Ok(dialog::ask_keys(ctx.prompter.as_ref())?)
     } else if required {
         return Err(UserError::usage(
             "no key pair given: use --secret-stdin (access key id and secret on two lines of stdin), --from-env or --from-aws-profile PROFILE, or run in a terminal to be asked",

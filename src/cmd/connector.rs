@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use serde_json::json;
 use toml_edit::{InlineTable, Item, Table, Value};
 
+use super::dialog;
 use crate::cli::{ConnectorAddArgs, ConnectorCommand, ConnectorEditArgs, ConnectorFields};
 use crate::config::{Connector, Depth, edit, principal_choices};
 use crate::context::Context;
@@ -145,9 +146,14 @@ impl Fields {
 }
 
 fn add(args: ConnectorAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
-    validate::check_name("connector name", &args.name).map_err(usage)?;
+    if let Some(n) = &args.name {
+        validate::check_name("connector name", n).map_err(usage)?;
+    }
     let fields = Fields::check(args.fields)?;
     let mut missing = Vec::new();
+    if args.name.is_none() {
+        missing.push("a NAME");
+    }
     if fields.raw.account.is_none() {
         missing.push("--account ACCOUNT");
     }
@@ -157,27 +163,148 @@ fn add(args: ConnectorAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if fields.principal == Some(Principal::AssumeRole) && fields.raw.role_arn.is_none() {
         missing.push("--role-arn ARN");
     }
-    if !missing.is_empty() {
-        return Err(
-            UserError::usage(format!("connector add needs {}", missing.join(" and "))).into(),
-        );
+    if missing.is_empty() {
+        let name = args.name.expect("checked above");
+        return save(ctx, &name, &fields, &[], Extras::default(), false);
     }
-    let name = args.name.clone();
-    let edited = edit::edit(&ctx.location.path, |doc| {
-        let connectors = edit::section(doc, "connectors")?;
-        if connectors.contains_key(&name) {
-            return Err(UserError::usage(format!(
-                "connector `{name}` already exists; change it with `fedaws connector edit {name}`"
-            ))
-            .into());
+    if !ctx.interactive {
+        return Err(UserError::usage(format!(
+            "connector add needs {} (or run it in a terminal for the guided dialog)",
+            missing.join(" and ")
+        ))
+        .into());
+    }
+    let config = ctx.load(Depth::Shallow)?;
+    if let Some(n) = &args.name
+        && config.connectors.contains_key(n)
+    {
+        return Err(UserError::usage(format!(
+            "connector `{n}` already exists; change it with `fedaws connector edit {n}`"
+        ))
+        .into());
+    }
+    let answers = dialog::connector(
+        ctx.prompter.as_ref(),
+        &config,
+        args.name.as_deref(),
+        None,
+        &fields.raw,
+    )?;
+    let fields = Fields::check(answers.fields)?;
+    let extras = Extras {
+        new_account: answers.new_account,
+        new_groups: answers.new_groups,
+    };
+    save(ctx, &answers.name, &fields, &[], extras, false)
+}
+
+/// What a dialog creates besides the connector.
+#[derive(Default)]
+struct Extras {
+    new_account: Option<dialog::NewAccount>,
+    new_groups: Vec<String>,
+}
+
+/// Write a new or changed connector (with the account and groups the dialog created) in one
+/// config edit; a new account's key pair is stored inside it and removed again if it fails.
+fn save(
+    ctx: &mut Context,
+    name: &str,
+    fields: &Fields,
+    unset: &[&str],
+    extras: Extras,
+    editing: bool,
+) -> anyhow::Result<()> {
+    let store = match &extras.new_account {
+        Some(_) => {
+            let config = ctx.load(Depth::Shallow)?;
+            Some(ctx.store(Some(&config))?)
         }
-        let mut table = Table::new();
-        fields.apply(&mut table);
-        connectors.insert(&name, Item::Table(table));
+        None => None,
+    };
+    let mut stored: Option<String> = None;
+    let result = edit::edit(&ctx.location.path, |doc| {
+        if let Some(a) = &extras.new_account {
+            let accounts = edit::section(doc, "accounts")?;
+            if accounts.contains_key(&a.name) {
+                return Err(
+                    UserError::usage(format!("account `{}` already exists", a.name)).into(),
+                );
+            }
+            let mut t = Table::new();
+            if a.kind != crate::principal::AccountKind::IamUser {
+                edit::set_str(&mut t, "kind", Some(a.kind.as_str()));
+            }
+            edit::set_str(&mut t, "mfa_serial", a.mfa_serial.as_deref());
+            accounts.insert(&a.name, Item::Table(t));
+        }
+        if !extras.new_groups.is_empty() {
+            let groups = edit::section(doc, "groups")?;
+            for g in &extras.new_groups {
+                if !groups.contains_key(g) {
+                    groups.insert(g, Item::Value(Value::Array(toml_edit::Array::new())));
+                }
+            }
+        }
+        if editing {
+            if edit::entry(doc, "connectors", name).is_none() {
+                let existing: Vec<String> = doc
+                    .get("connectors")
+                    .and_then(Item::as_table)
+                    .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+                    .unwrap_or_default();
+                return Err(crate::config::not_found("connector", name, existing.iter()).into());
+            }
+            let table = edit::entry(doc, "connectors", name).context("connector vanished")?;
+            for key in unset {
+                table.remove(key);
+            }
+            fields.apply(table);
+        } else {
+            let connectors = edit::section(doc, "connectors")?;
+            if connectors.contains_key(name) {
+                return Err(UserError::usage(format!(
+                    "connector `{name}` already exists; change it with `fedaws connector edit {name}`"
+                ))
+                .into());
+            }
+            let mut table = Table::new();
+            fields.apply(&mut table);
+            connectors.insert(name, Item::Table(table));
+        }
+        if let (Some(a), Some(store)) = (&extras.new_account, &store) {
+            let key = crate::secret::account_key(&a.name);
+            store.set(&key, &a.keys.to_secret())?;
+            stored = Some(key);
+        }
         Ok(())
-    })?;
+    });
+    let edited = match result {
+        Ok(e) => e,
+        Err(e) => {
+            if let (Some(key), Some(store)) = (&stored, &store) {
+                let _ = store.delete(key);
+            }
+            return Err(e);
+        }
+    };
     super::print_warnings(ctx, &edited.warnings);
-    ctx.note(format!("added connector `{}`", args.name));
+    if let Some(a) = &extras.new_account {
+        ctx.note(format!(
+            "added account `{}` (key {})",
+            a.name,
+            a.keys.masked_id()
+        ));
+    }
+    for g in &extras.new_groups {
+        ctx.note(format!(
+            "added group `{g}` (add members with `fedaws group add-member {g} USER`)"
+        ));
+    }
+    ctx.note(format!(
+        "{} connector `{name}`",
+        if editing { "updated" } else { "added" }
+    ));
     Ok(())
 }
 
@@ -197,6 +324,7 @@ const UNSETTABLE: &[&str] = &[
 ];
 
 fn edit_connector(args: ConnectorEditArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    let nothing_given = no_fields(&args.fields) && args.unset.is_empty();
     let fields = Fields::check(args.fields)?;
     let unset: Vec<&'static str> = args
         .unset
@@ -219,26 +347,47 @@ fn edit_connector(args: ConnectorEditArgs, ctx: &mut Context) -> anyhow::Result<
                 })
         })
         .collect::<Result<_, _>>()?;
-    let name = args.name.clone();
-    let edited = edit::edit(&ctx.location.path, |doc| {
-        if edit::entry(doc, "connectors", &name).is_none() {
-            let existing: Vec<String> = doc
-                .get("connectors")
-                .and_then(Item::as_table)
-                .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
-                .unwrap_or_default();
-            return Err(crate::config::not_found("connector", &name, existing.iter()).into());
-        }
-        let table = edit::entry(doc, "connectors", &name).context("connector vanished")?;
-        for key in &unset {
-            table.remove(key);
-        }
-        fields.apply(table);
-        Ok(())
-    })?;
-    super::print_warnings(ctx, &edited.warnings);
-    ctx.note(format!("updated connector `{}`", args.name));
-    Ok(())
+    if !nothing_given {
+        return save(ctx, &args.name, &fields, &unset, Extras::default(), true);
+    }
+    if !ctx.interactive {
+        return Err(UserError::usage(
+            "nothing to change: give the fields to change as flags (e.g. --max-duration 4h, --group dev, --unset description), or run it in a terminal for the guided dialog",
+        )
+        .into());
+    }
+    let config = ctx.load(Depth::Shallow)?;
+    let current = config.connector(&args.name)?.clone();
+    let answers = dialog::connector(
+        ctx.prompter.as_ref(),
+        &config,
+        Some(&args.name),
+        Some(&current),
+        &fields.raw,
+    )?;
+    let fields = Fields::check(answers.fields)?;
+    let extras = Extras {
+        new_account: answers.new_account,
+        new_groups: answers.new_groups,
+    };
+    save(ctx, &args.name, &fields, &answers.unset, extras, true)
+}
+
+/// True when no field flag was given.
+fn no_fields(f: &ConnectorFields) -> bool {
+    f.account.is_none()
+        && f.principal.is_none()
+        && f.role_arn.is_none()
+        && f.external_id.is_none()
+        && f.policy.is_none()
+        && f.policy_file.is_none()
+        && f.policy_arns.is_empty()
+        && f.max_duration.is_none()
+        && f.groups.is_empty()
+        && f.system_scope.is_none()
+        && f.region.is_none()
+        && f.description.is_none()
+        && f.session_tags.is_empty()
 }
 
 fn remove(name: &str, ctx: &mut Context) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ mod check;
 mod completions;
 mod connector;
 mod creds;
+mod dialog;
 mod exec;
 mod group;
 mod init;
