@@ -19,6 +19,13 @@ pub fn run(args: InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if let Some(s) = &args.store {
         Backend::parse("--store", s).map_err(UserError::usage)?;
     }
+    let mut args = args;
+    if ctx.interactive && args.region.is_none() && args.store.is_none() && args.admins.is_empty() {
+        if path.exists() {
+            return Err(ConfigError::Exists { path }.into());
+        }
+        dialog(&mut args, ctx)?;
+    }
     let admins = if args.admins.is_empty() {
         current_user().into_iter().collect()
     } else {
@@ -46,8 +53,56 @@ pub fn run(args: InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Ask for the settings `init` would otherwise take from flags.
+fn dialog(args: &mut InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    super::dialog::guard_interrupts();
+    let p = ctx.prompter.as_ref();
+    p.say(&format!(
+        "fedaws will write {}",
+        ctx.location.path.display()
+    ));
+    let region = p.input("Default AWS region", Some("us-east-1"), &|s: &str| {
+        validate::check_region("region", s).map_err(|e| e.problem)
+    })?;
+    let stores: Vec<String> = Backend::CHOICES
+        .iter()
+        .map(|b| match b {
+            Backend::SecretService => "secret-service  gnome-keyring or KWallet over D-Bus (persists; needs a desktop session or a D-Bus session)".to_string(),
+            Backend::Keyutils => "keyutils        the kernel keyring (no daemon; lost at reboot)".to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    let default = Backend::CHOICES
+        .iter()
+        .position(|b| *b == Backend::platform_default())
+        .unwrap_or(0);
+    let store =
+        super::dialog::answer(p.select("Where to keep the accounts' keys", &stores, default))?;
+    let me = current_user().unwrap_or_default();
+    let admins = p.input(
+        "Administrators (users who may use every connector; comma-separated)",
+        (!me.is_empty()).then_some(me.as_str()),
+        &|_: &str| Ok(()),
+    )?;
+    args.region = Some(region);
+    args.store = Some(Backend::CHOICES[store].as_str().to_string());
+    args.admins = admins
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect();
+    if !super::dialog::answer(p.confirm("Write the config?", true))? {
+        return Err(crate::prompt::Cancelled.into());
+    }
+    Ok(())
+}
+
 /// The login name of the caller, from the environment a login sets.
 fn current_user() -> Option<String> {
+    if let Some(u) = crate::identity::current_user() {
+        return Some(u);
+    }
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())
