@@ -1250,7 +1250,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__creds)
-            opts="-f -v -q -h --duration --region --mfa-code --no-cache --refresh --format --config --keyring --no-input --verbose --quiet --help"
+            opts="-f -v -q -h --duration --region --mfa-code --no-cache --refresh --system --format --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1292,7 +1292,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__exec)
-            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --force --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --force --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -288,6 +288,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l config -d 'Confi
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l no-cache -d 'Neither read nor write the credential cache'
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l system -d 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -299,6 +300,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l config -d 'Config
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-cache -d 'Neither read nor write the credential cache'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l system -d 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l force -d 'Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s v -l verbose -d 'Say more on stderr (repeat for more)'

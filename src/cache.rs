@@ -22,6 +22,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::authz::Grant;
 use crate::error::{Exit, UserError};
 use crate::fsutil::{self, LockGuard};
 use crate::issue::Plan;
@@ -173,6 +174,24 @@ pub struct Hit {
     pub issued: Issued,
     /// The region they were issued for.
     pub region: String,
+    /// Why the caller was allowed when they were issued.
+    pub grant: Grant,
+    principal: String,
+    account: String,
+    duration: u32,
+}
+
+impl Hit {
+    /// Fill in what the audit log says of the request, as it was when issued.
+    pub fn describe(&self, event: &crate::audit::Event) -> crate::audit::Event {
+        crate::audit::Event {
+            principal: Some(self.principal.clone()),
+            account: Some(self.account.clone()),
+            duration: Some(self.duration),
+            grant: Some(self.grant.to_string()),
+            ..event.clone()
+        }
+    }
 }
 
 /// A cached entry as stored.
@@ -185,6 +204,10 @@ struct Stored {
     /// The refresh margin in force at issuance, in seconds (for hits that read no config).
     margin: u64,
     region: String,
+    grant: Grant,
+    principal: String,
+    account: String,
+    duration: u32,
     access_key_id: String,
     secret_access_key: String,
     session_token: String,
@@ -236,6 +259,10 @@ pub fn read(
             packed_policy_size: None,
         },
         region: stored.region,
+        grant: stored.grant,
+        principal: stored.principal,
+        account: stored.account,
+        duration: stored.duration,
     }))
 }
 
@@ -252,6 +279,14 @@ pub struct Record<'a> {
     pub margin: Duration,
     /// Their region.
     pub region: &'a str,
+    /// Why the caller was allowed.
+    pub grant: &'a Grant,
+    /// The principal type.
+    pub principal: crate::principal::Principal,
+    /// The account.
+    pub account: &'a str,
+    /// The lifetime asked for.
+    pub duration: u32,
 }
 
 /// Store freshly issued credentials under `key`, to expire with them.
@@ -267,6 +302,10 @@ pub fn write(
         stamps: record.stamps.clone(),
         margin: record.margin.as_secs(),
         region: record.region.to_string(),
+        grant: record.grant.clone(),
+        principal: record.principal.as_str().to_string(),
+        account: record.account.to_string(),
+        duration: record.duration,
         access_key_id: issued.access_key_id.clone(),
         secret_access_key: issued.secret_access_key.expose_secret().to_string(),
         session_token: issued.session_token.expose_secret().to_string(),
@@ -512,6 +551,10 @@ mod tests {
             stamps: stamp(&config).into_iter().collect(),
             margin,
             region: "eu-central-1",
+            grant: &Grant::AdminUser,
+            principal: Principal::FederatedUser,
+            account: "a",
+            duration: 3600,
         };
         assert!(
             read(&store, &k, Check::Unchanged, now, None)

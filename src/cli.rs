@@ -393,6 +393,10 @@ pub struct IssueArgs {
     /// Issue new credentials even when cached ones are still good, and cache them
     #[arg(long)]
     pub refresh: bool,
+    /// Act as a system caller (cron, CI, a server) without a user session: only connectors with
+    /// system scope, under settings.system_identity
+    #[arg(long)]
+    pub system: bool,
 }
 
 /// `fedaws creds`.

@@ -29,6 +29,23 @@ pub enum Exit {
     Cancelled = 130,
 }
 
+impl Exit {
+    /// The family's name, as the audit log records it.
+    pub fn family(self) -> &'static str {
+        match self {
+            Exit::Ok => "ok",
+            Exit::Failure => "failure",
+            Exit::Usage => "usage",
+            Exit::Config => "config",
+            Exit::Denied => "denied",
+            Exit::Aws => "aws",
+            Exit::Network => "network",
+            Exit::SecretStore => "secret-store",
+            Exit::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// An error that knows its exit code. Domain errors implement it so the mapping lives with them.
 pub trait Categorized {
     /// The family this error belongs to.
@@ -85,6 +102,9 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
             return e.exit();
         }
         if let Some(e) = cause.downcast_ref::<crate::prompt::Cancelled>() {
+            return e.exit();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::authz::Denied>() {
             return e.exit();
         }
     }

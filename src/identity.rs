@@ -1,4 +1,4 @@
-//! Who is asking: the login name of the calling process and the host it runs on.
+//! Who is asking: the login name of the calling process, its OS groups, and the host it runs on.
 
 /// The effective user's login name, from the OS user database (so `sudo -u` and `runuser` are
 /// honoured); `USER`/`LOGNAME` only where there is no such database.
@@ -13,6 +13,41 @@ pub fn current_user() -> Option<String> {
             .iter()
             .filter_map(|v| std::env::var(v).ok())
             .find(|u| !u.is_empty())
+    }
+}
+
+/// The effective user id (0 where there is none).
+pub fn current_uid() -> u32 {
+    #[cfg(unix)]
+    {
+        uzers::get_effective_uid()
+    }
+    #[cfg(not(unix))]
+    {
+        0
+    }
+}
+
+/// The names of the calling process's OS groups: its effective group and its supplementary
+/// groups, as the kernel holds them (so `newgrp`, `sg` and `setpriv` are honoured).
+pub fn current_os_groups() -> Vec<String> {
+    #[cfg(unix)]
+    {
+        let mut names: Vec<String> = uzers::group_access_list()
+            .unwrap_or_default()
+            .iter()
+            .map(|g| g.name().to_string_lossy().into_owned())
+            .collect();
+        if let Some(g) = uzers::get_effective_groupname() {
+            names.push(g.to_string_lossy().into_owned());
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+    #[cfg(not(unix))]
+    {
+        Vec::new()
     }
 }
 

@@ -6,6 +6,8 @@
 //! command under [`cmd`]; the domain modules ([`config`], [`validate`], [`principal`], [`secret`])
 //! do no printing and know nothing of clap.
 
+pub mod audit;
+pub mod authz;
 pub mod cache;
 pub mod cli;
 pub mod cmd;

@@ -7,12 +7,14 @@ use secrecy::SecretString;
 
 use std::time::Duration;
 
+use crate::audit::{self, Outcome};
+use crate::authz::{self, Identity};
 use crate::cache::{self, Check, Record, RequestInputs};
 use crate::cli::{CredsArgs, IssueArgs};
 use crate::config::{Depth, state_dir};
 use crate::context::Context;
-use crate::error::UserError;
-use crate::format::{Format, Output};
+use crate::error::{self, Exit, UserError};
+use crate::format::{Format, Output, rfc3339};
 use crate::identity;
 use crate::issue::{self, Caller, Request};
 use crate::secret::{self, Backend, SecretStore, StoreError};
@@ -24,6 +26,9 @@ pub const DEFAULT_REFRESH_MARGIN: u64 = 300;
 
 /// How long a caller waits for another process issuing the same credentials (seconds).
 pub const DEFAULT_LOCK_TIMEOUT: u64 = 120;
+
+/// The STS session name of `--system` callers, unless `settings.system_identity` says otherwise.
+pub const DEFAULT_SYSTEM_IDENTITY: &str = "fedaws-system";
 
 /// Print credentials. On any failure stdout stays empty.
 pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
@@ -43,14 +48,64 @@ pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Credentials for a request: from the cache when it has them, else from STS (planned from the
-/// config, with the account's keys and an MFA code where needed). Returns them and their region.
+/// Credentials for a request, with the request recorded in the audit log whatever the outcome.
+/// Returns them and their region.
 pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, String)> {
     let user = identity::current_user().ok_or_else(|| {
         UserError::usage(
             "cannot tell who you are: the effective user id has no name in the user database",
         )
     })?;
+    let id = Identity {
+        user,
+        uid: identity::current_uid(),
+        os_groups: Vec::new(),
+        system: args.system,
+    };
+    let mut event = audit::Event {
+        time: rfc3339(jiff::Timestamp::now()),
+        user: id.user.clone(),
+        uid: id.uid,
+        system: id.system,
+        connector: args.connector.clone(),
+        ..audit::Event::default()
+    };
+    let result = obtain_for(args, ctx, id, &mut event);
+    match &result {
+        Ok((creds, _, cached)) => {
+            event.outcome = Some(if *cached {
+                Outcome::Cached
+            } else {
+                Outcome::Issued
+            });
+            event.expiration = Some(rfc3339(creds.expiration));
+            event.access_key_id = Some(creds.access_key_id.clone());
+        }
+        Err(e) => {
+            let exit = error::exit_for(e);
+            event.outcome = Some(if exit == Exit::Denied {
+                Outcome::Denied
+            } else {
+                Outcome::Failed
+            });
+            event.error_kind = Some(exit.family().to_string());
+            event.error = Some(format!("{e:#}"));
+        }
+    }
+    if let Err(e) = audit::append(&state_dir(), &event, audit::MAX_SIZE) {
+        ctx.warn(format!("could not write the audit log: {e}"));
+    }
+    result.map(|(creds, region, _)| (creds, region))
+}
+
+/// From the cache when it has good credentials for this caller, else from STS (planned from the
+/// config, after authorization, with the account's keys and an MFA code where needed).
+fn obtain_for(
+    args: &IssueArgs,
+    ctx: &mut Context,
+    mut id: Identity,
+    event: &mut audit::Event,
+) -> anyhow::Result<(Issued, String, bool)> {
     let host = identity::host_name();
     let env = |k: &str| std::env::var(k).ok();
     let config_path = ctx
@@ -61,14 +116,16 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, St
     let key = cache::slot_key(&RequestInputs {
         config: &config_path,
         connector: &args.connector,
-        identity: &user,
+        identity: &id.cache_name(),
         host: &host,
         duration: args.duration.as_deref(),
         region: args.region.as_deref(),
         env: &env,
     });
 
-    // The hot path: one exact-key read from the kernel keyring; the config is only stat'ed.
+    // The hot path: one exact-key read from the kernel keyring; the config is only stat'ed. The
+    // entry records why the caller was allowed; a grant through an OS group is checked again,
+    // since group membership can change without the config changing.
     if !args.no_cache
         && !args.refresh
         && let Some(store) = ctx.fast_cache_store()
@@ -79,14 +136,27 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, St
             jiff::Timestamp::now(),
             None,
         )
+        && hit
+            .grant
+            .os_group()
+            .is_none_or(|g| identity::current_os_groups().iter().any(|x| x == g))
     {
-        return Ok((hit.issued, hit.region));
+        *event = hit.describe(event);
+        return Ok((hit.issued, hit.region, true));
     }
 
     // Stamps are taken before the files are read, so an edit made meanwhile is never vouched for.
     let mut stamps: Vec<cache::Stamp> = cache::stamp(&config_path).into_iter().collect();
     let config = ctx.load(Depth::Shallow)?;
     let connector = config.connector(&args.connector)?;
+    event.principal = Some(connector.principal.as_str().to_string());
+    event.account = Some(connector.account.clone());
+
+    // Authorization comes before anything else: a denied caller reaches neither cache nor STS.
+    id.os_groups = identity::current_os_groups();
+    let grant = authz::decide(&config, &args.connector, connector, &id)?;
+    event.grant = Some(grant.to_string());
+
     if let Some(f) = &connector.policy_file {
         let p = config.base_dir().join(f);
         stamps.extend(cache::stamp(&p.canonicalize().unwrap_or(p)));
@@ -96,15 +166,25 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, St
         duration: args.duration.clone(),
         region: args.region.clone(),
     };
+    let session_user = if id.system {
+        config
+            .settings
+            .system_identity
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SYSTEM_IDENTITY.to_string())
+    } else {
+        id.user.clone()
+    };
     let mut plan = issue::plan(
         &config,
         &request,
         &Caller {
-            user: &user,
+            user: &session_user,
             host: &host,
             env: &env,
         },
     )?;
+    event.duration = Some(plan.call.duration);
     let mfa_code = args
         .mfa_code
         .as_deref()
@@ -143,7 +223,7 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, St
     if let (Some(store), false) = (&cache, args.refresh)
         && let Some(hit) = lookup(store.as_ref())?
     {
-        return Ok((hit.issued, hit.region));
+        return Ok((hit.issued, hit.region, true));
     }
     // Single flight: whoever holds the lock issues; the others wait, then find its result.
     let _guard = match &cache {
@@ -162,7 +242,7 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, St
             if !args.refresh
                 && let Some(hit) = lookup(store.as_ref())?
             {
-                return Ok((hit.issued, hit.region));
+                return Ok((hit.issued, hit.region, true));
             }
             Some(guard)
         }
@@ -196,6 +276,10 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, St
             stamps,
             margin,
             region: &plan.region,
+            grant: &grant,
+            principal: plan.call.principal,
+            account: &account_name,
+            duration: plan.call.duration,
         };
         let stored = cache::write(store.as_ref(), &key, &record, &creds).and_then(|()| {
             if store.backend() == Backend::Keyutils {
@@ -214,7 +298,7 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, St
             plan.call.principal.api()
         ));
     }
-    Ok((creds, plan.region))
+    Ok((creds, plan.region, false))
 }
 
 /// An MFA code from `mfa_process`, else from a prompt on the terminal (never stdin or stdout,

@@ -680,7 +680,12 @@ fn another_unix_user_gets_its_own_request_and_entry() {
     let settings_end = config
         .find("\n[")
         .unwrap_or_else(|| panic!("no table after [settings]:\n{config}"));
-    env.write_config(&config[..=settings_end]);
+    // The other user is an administrator of its own copy.
+    let admins = format!("admins = [\"{}\"]", os_user());
+    assert!(config.contains(&admins), "{config}");
+    env.write_config(
+        &config[..=settings_end].replace(&admins, &format!("admins = [\"{}\"]", user.name)),
+    );
     let owned = Command::new("chown")
         .arg("-R")
         .arg(format!("{}:{}", user.uid, user.gid))

@@ -37,12 +37,16 @@ pub struct Broker {
 }
 
 impl Broker {
-    /// A config using the keyutils store and region us-east-1, with `settings.sts_endpoint` when
+    /// A config using the keyutils store and region us-east-1, the test's user as administrator,
+    /// with `settings.sts_endpoint` when
     /// `endpoint` is given, an account added with `account_flags` (e.g. `--mfa-serial …`), and
     /// `connectors` (TOML, `{account}` standing for the account's name) appended.
     pub fn new(endpoint: Option<&str>, account_flags: &[&str], connectors: &str) -> Broker {
-        let mut settings =
-            String::from("[settings]\nkeyring = \"keyutils\"\nregion = \"us-east-1\"\n");
+        // The test's user is the administrator, so every connector is usable without groups.
+        let mut settings = format!(
+            "[settings]\nkeyring = \"keyutils\"\nregion = \"us-east-1\"\nadmins = [\"{}\"]\n",
+            os_user()
+        );
         if let Some(url) = endpoint {
             settings.push_str(&format!("sts_endpoint = \"{url}\"\n"));
         }

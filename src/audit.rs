@@ -1,0 +1,180 @@
+//! The audit log: one JSON object per line in `$XDG_STATE_HOME/fedaws/audit.jsonl`, for every
+//! issuance (fresh or cached), denial and failure. Never a secret: no secret key, no session
+//! token, no long-term key id.
+//!
+//! Each event is appended with one `write` on a file opened for appending (mode 0600), under an
+//! exclusive lock, so parallel callers never interleave. When the file would pass
+//! [`MAX_SIZE`], it is rotated to `audit.1.jsonl` (and older ones shift up to [`KEEP`] files).
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+
+#[cfg(unix)]
+use std::os::unix::fs::OpenOptionsExt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::fsutil;
+
+/// The size at which the log is rotated.
+pub const MAX_SIZE: u64 = 10 * 1024 * 1024;
+
+/// How many rotated files are kept besides the current one.
+pub const KEEP: usize = 5;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// New credentials from STS.
+    Issued,
+    /// Credentials served from the cache.
+    Cached,
+    /// The caller may not use the connector.
+    Denied,
+    /// Something failed (see `error_kind`).
+    Failed,
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Event {
+    /// When, RFC 3339 UTC.
+    pub time: String,
+    /// The caller's login name.
+    pub user: String,
+    /// The caller's uid.
+    pub uid: u32,
+    /// A `--system` caller.
+    pub system: bool,
+    /// The connector asked for.
+    pub connector: String,
+    /// Its principal type, once known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+    /// Its account, once known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Why the caller was allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant: Option<String>,
+    /// The requested lifetime in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u32>,
+    /// When the credentials expire.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<String>,
+    /// The temporary access key id (not a secret on its own; it identifies the session in
+    /// CloudTrail).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// What happened.
+    pub outcome: Option<Outcome>,
+    /// For failures and denials: the exit-code family (`aws`, `network`, `config`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<String>,
+    /// For failures and denials: the message (fedaws's messages never hold secrets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The current log file in `dir`.
+pub fn log_path(dir: &Path) -> PathBuf {
+    dir.join("audit.jsonl")
+}
+
+fn rotated(dir: &Path, n: usize) -> PathBuf {
+    dir.join(format!("audit.{n}.jsonl"))
+}
+
+/// Append one event, rotating first when the file would grow past `max_size`.
+pub fn append(dir: &Path, event: &Event, max_size: u64) -> io::Result<()> {
+    let mut line = serde_json::to_string(event).map_err(io::Error::other)?;
+    line.push('\n');
+    fs::create_dir_all(dir)?;
+    let _lock = fsutil::lock_file(&dir.join("audit.lock"))?;
+    let path = log_path(dir);
+    let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    if size > 0 && size + line.len() as u64 > max_size {
+        for n in (1..KEEP).rev() {
+            let from = rotated(dir, n);
+            if from.exists() {
+                fs::rename(&from, rotated(dir, n + 1))?;
+            }
+        }
+        fs::rename(&path, rotated(dir, 1))?;
+    }
+    let mut options = OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    options.mode(fsutil::PRIVATE_MODE);
+    let mut file = options.open(&path)?;
+    file.write_all(line.as_bytes())
+}
+
+/// Every event in the log, oldest first (rotated files, then the current one). Lines that are
+/// not events are skipped.
+pub fn read(dir: &Path) -> io::Result<Vec<Event>> {
+    let mut files: Vec<PathBuf> = (1..=KEEP).rev().map(|n| rotated(dir, n)).collect();
+    files.push(log_path(dir));
+    let mut events = Vec::new();
+    for f in files {
+        let file = match fs::File::open(&f) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for line in io::BufReader::new(file).lines() {
+            if let Ok(event) = serde_json::from_str::<Event>(&line?) {
+                events.push(event);
+            }
+        }
+    }
+    Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(n: usize) -> Event {
+        Event {
+            time: "2026-11-29T12:00:00Z".into(),
+            user: "alice".into(),
+            connector: format!("c{n}"),
+            outcome: Some(Outcome::Issued),
+            ..Event::default()
+        }
+    }
+
+    #[test]
+    fn appends_and_rotates_within_bounds() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in 0..100 {
+            append(dir.path(), &event(n), 1000).unwrap();
+        }
+        let events = read(dir.path()).unwrap();
+        assert!(events.len() < 100, "old files beyond KEEP are dropped");
+        assert_eq!(events.last().unwrap().connector, "c99");
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".jsonl"))
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), KEEP + 1, "{names:?}");
+        for n in &names {
+            assert!(fs::metadata(dir.path().join(n)).unwrap().len() <= 1000);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(log_path(dir.path()))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
