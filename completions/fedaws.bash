@@ -19,6 +19,9 @@ _fedaws() {
             fedaws,account)
                 cmd="fedaws__subcmd__account"
                 ;;
+            fedaws,audit)
+                cmd="fedaws__subcmd__audit"
+                ;;
             fedaws,aws-profile)
                 cmd="fedaws__subcmd__aws__subcmd__profile"
                 ;;
@@ -51,6 +54,9 @@ _fedaws() {
                 ;;
             fedaws,policy)
                 cmd="fedaws__subcmd__policy"
+                ;;
+            fedaws,whoami)
+                cmd="fedaws__subcmd__whoami"
                 ;;
             fedaws__subcmd__account,add)
                 cmd="fedaws__subcmd__account__subcmd__add"
@@ -199,6 +205,9 @@ _fedaws() {
             fedaws__subcmd__help,account)
                 cmd="fedaws__subcmd__help__subcmd__account"
                 ;;
+            fedaws__subcmd__help,audit)
+                cmd="fedaws__subcmd__help__subcmd__audit"
+                ;;
             fedaws__subcmd__help,aws-profile)
                 cmd="fedaws__subcmd__help__subcmd__aws__subcmd__profile"
                 ;;
@@ -231,6 +240,9 @@ _fedaws() {
                 ;;
             fedaws__subcmd__help,policy)
                 cmd="fedaws__subcmd__help__subcmd__policy"
+                ;;
+            fedaws__subcmd__help,whoami)
+                cmd="fedaws__subcmd__help__subcmd__whoami"
                 ;;
             fedaws__subcmd__help__subcmd__account,add)
                 cmd="fedaws__subcmd__help__subcmd__account__subcmd__add"
@@ -320,7 +332,7 @@ _fedaws() {
 
     case "${cmd}" in
         fedaws)
-            opts="-v -q -h -V --config --keyring --no-input --verbose --quiet --help --version init account connector group policy creds exec aws-profile cache check completions help"
+            opts="-v -q -h -V --config --keyring --no-input --verbose --quiet --help --version init account connector group policy creds exec aws-profile cache whoami audit check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +612,40 @@ _fedaws() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__audit)
+            opts="-v -q -h --tail --connector --since --json --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1560,7 +1606,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help)
-            opts="init account connector group policy creds exec aws-profile cache check completions help"
+            opts="init account connector group policy creds exec aws-profile cache whoami audit check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1646,6 +1692,20 @@ _fedaws() {
         fedaws__subcmd__help__subcmd__account__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2035,6 +2095,20 @@ _fedaws() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fedaws__subcmd__help__subcmd__whoami)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fedaws__subcmd__init)
             opts="-v -q -h --region --store --admin --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2184,6 +2258,28 @@ _fedaws() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__whoami)
+            opts="-v -q -h --system --json --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

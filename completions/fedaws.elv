@@ -38,6 +38,8 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand exec 'Run a command with temporary credentials in its environment'
             cand aws-profile 'Manage credential_process profiles in ~/.aws/config'
             cand cache 'List or clear cached temporary credentials'
+            cand whoami 'Who you are, your groups, and which connectors you may use and why'
+            cand audit 'Read the audit log'
             cand check 'Check the config and the secret store'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -569,6 +571,34 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         }
         &'fedaws;cache;help;help'= {
         }
+        &'fedaws;whoami'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --system 'Show what a `--system` caller may use'
+            cand --json 'Print JSON instead of tables'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;audit'= {
+            cand --tail 'Only the last N events'
+            cand --connector 'Only this connector''s events'
+            cand --since 'Only events since a time (RFC 3339) or for a duration back (e.g. 1h, 90m)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --json 'Print the events as JSON lines'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'fedaws;check'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
@@ -602,6 +632,8 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand exec 'Run a command with temporary credentials in its environment'
             cand aws-profile 'Manage credential_process profiles in ~/.aws/config'
             cand cache 'List or clear cached temporary credentials'
+            cand whoami 'Who you are, your groups, and which connectors you may use and why'
+            cand audit 'Read the audit log'
             cand check 'Check the config and the secret store'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -686,6 +718,10 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;help;cache;list'= {
         }
         &'fedaws;help;cache;clear'= {
+        }
+        &'fedaws;help;whoami'= {
+        }
+        &'fedaws;help;audit'= {
         }
         &'fedaws;help;check'= {
         }

@@ -65,6 +65,10 @@ pub enum Command {
     /// List or clear cached temporary credentials
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Who you are, your groups, and which connectors you may use and why
+    Whoami(WhoamiArgs),
+    /// Read the audit log
+    Audit(AuditArgs),
     /// Check the config and the secret store
     Check(CheckArgs),
     /// Print a shell completion script
@@ -489,4 +493,32 @@ pub struct CacheClearArgs {
     /// Entries issued from every config file, not only this one
     #[arg(long)]
     pub all: bool,
+}
+
+/// `fedaws whoami`.
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// Show what a `--system` caller may use
+    #[arg(long)]
+    pub system: bool,
+    /// Print JSON instead of tables
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `fedaws audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only the last N events
+    #[arg(long, value_name = "N")]
+    pub tail: Option<usize>,
+    /// Only this connector's events
+    #[arg(long)]
+    pub connector: Option<String>,
+    /// Only events since a time (RFC 3339) or for a duration back (e.g. 1h, 90m)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Print the events as JSON lines
+    #[arg(long)]
+    pub json: bool,
 }

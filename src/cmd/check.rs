@@ -96,6 +96,21 @@ pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
         });
     }
 
+    let state = crate::config::state_dir();
+    for p in [state.clone(), crate::audit::log_path(&state)] {
+        if fsutil::writable_by_others(&p).unwrap_or(false) {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                text: format!(
+                    "{} is writable by other users, who could tamper with the audit log or the locks; run `chmod go-w {}`",
+                    p.display(),
+                    p.display()
+                ),
+                line: None,
+            });
+        }
+    }
+
     let mut store_name = None;
     if !config.accounts.is_empty() {
         match ctx.store(Some(&config)) {

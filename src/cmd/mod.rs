@@ -2,6 +2,7 @@
 //! arguments into a checked request before any I/O, and writes results to `ctx.out` only.
 
 mod account;
+mod audit;
 mod aws_profile;
 mod cache;
 mod check;
@@ -13,6 +14,7 @@ mod exec;
 mod group;
 mod init;
 mod policy;
+mod whoami;
 
 use crate::cli::Command;
 use crate::context::Context;
@@ -31,6 +33,8 @@ pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
         Command::Exec(args) => exec::run(args, ctx),
         Command::AwsProfile(c) => aws_profile::run(c, ctx),
         Command::Cache(c) => cache::run(c, ctx),
+        Command::Whoami(args) => whoami::run(args, ctx),
+        Command::Audit(args) => audit::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),
         Command::Completions(args) => completions::run(args, ctx),
     }

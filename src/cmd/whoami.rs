@@ -1,0 +1,118 @@
+//! `fedaws whoami`: the caller's identity and groups, and which connectors it may use and why.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use crate::authz::{self, Identity};
+use crate::cli::WhoamiArgs;
+use crate::config::Depth;
+use crate::context::Context;
+use crate::error::UserError;
+use crate::identity;
+use crate::output;
+
+/// Print the report.
+pub fn run(args: WhoamiArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    let config = ctx.load(Depth::Shallow)?;
+    let user = identity::current_user().ok_or_else(|| {
+        UserError::usage("the effective user id has no name in the user database")
+    })?;
+    let id = Identity {
+        user,
+        uid: identity::current_uid(),
+        os_groups: identity::current_os_groups(),
+        system: args.system,
+    };
+    let config_groups = id.config_groups(&config);
+    let admin = if config.settings.admins.contains(&id.user) {
+        Some("settings.admins".to_string())
+    } else {
+        config
+            .settings
+            .admin_groups
+            .iter()
+            .find(|g| id.os_groups.contains(g) || config_groups.contains(&g.as_str()))
+            .map(|g| format!("group {g} is in settings.admin_groups"))
+    };
+    let rows: Vec<(String, Result<authz::Grant, authz::Denied>)> = config
+        .connectors
+        .iter()
+        .map(|(name, c)| (name.clone(), authz::decide(&config, name, c, &id)))
+        .collect();
+    let why_not = |name: &str| -> String {
+        let c = &config.connectors[name];
+        if id.system {
+            "no system scope".into()
+        } else if c.groups.is_empty() {
+            "administrators only".into()
+        } else {
+            format!("granted to {}", c.groups.join(", "))
+        }
+    };
+    let text = if args.json {
+        output::json(&json!({
+            "user": id.user,
+            "uid": id.uid,
+            "system": id.system,
+            "os_groups": id.os_groups,
+            "config_groups": config_groups,
+            "administrator": admin.is_some(),
+            "administrator_because": admin,
+            "connectors": rows.iter().map(|(name, d)| json!({
+                "name": name,
+                "usable": d.is_ok(),
+                "why": match d {
+                    Ok(g) => g.to_string(),
+                    Err(_) => why_not(name),
+                },
+            })).collect::<Vec<_>>(),
+        }))
+    } else {
+        let mut groups: Vec<String> = id.os_groups.iter().map(|g| format!("{g} (OS)")).collect();
+        groups.extend(config_groups.iter().map(|g| format!("{g} (config)")));
+        let mut s = output::fields(vec![
+            (
+                "user",
+                format!(
+                    "{} (uid {}){}",
+                    id.user,
+                    id.uid,
+                    if id.system {
+                        ", as a --system caller"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            ("groups", output::joined(&groups)),
+            (
+                "administrator",
+                admin
+                    .clone()
+                    .map_or("no".to_string(), |why| format!("yes ({why})")),
+            ),
+        ]);
+        s.push('\n');
+        if !rows.is_empty() {
+            let table = rows
+                .iter()
+                .map(|(name, d)| {
+                    vec![
+                        name.clone(),
+                        if d.is_ok() { "yes" } else { "no" }.to_string(),
+                        match d {
+                            Ok(g) => g.to_string(),
+                            Err(_) => why_not(name),
+                        },
+                    ]
+                })
+                .collect();
+            s.push_str(&output::table(&["CONNECTOR", "USABLE", "WHY"], table));
+            s.push('\n');
+        }
+        s
+    };
+    ctx.out.write_all(text.as_bytes())?;
+    Ok(())
+}
