@@ -41,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with temporary credentials in its environment')
             [CompletionResult]::new('aws-profile', 'aws-profile', [CompletionResultType]::ParameterValue, 'Manage credential_process profiles in ~/.aws/config')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'List or clear cached temporary credentials')
+            [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Print (or open) an AWS Management Console sign-in URL')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve credentials to SDKs on a local container-credentials endpoint')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Who you are, your groups, and which connectors you may use and why')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the audit log')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the config and the secret store')
@@ -514,6 +516,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Issue new credentials even when cached ones are still good, and cache them')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Give the command a local credential server instead of the keys themselves, so that it can refresh them (AWS_CONTAINER_CREDENTIALS_FULL_URI)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -638,6 +641,44 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;cache;help;help' {
             break
         }
+        'fedaws;console' {
+            [CompletionResult]::new('--destination', '--destination', [CompletionResultType]::ParameterName, 'Where to land after signing in')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Land on a service''s console page (s3, ec2, cloudformation…)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Console session length: assume-role''s SessionDuration (15m to 12h); for federated-user, the credentials'' lifetime')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'The Issuer shown by AWS (where to go when the session ends)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region for the credentials and the console')
+            [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'Current 6-digit code of the account''s MFA device')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the URL in the default browser instead of printing it')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fedaws;serve' {
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region for the STS call and the credentials')
+            [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'Current 6-digit code of the account''s MFA device')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1 [default: a free one]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the credential cache')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Issue new credentials even when cached ones are still good, and cache them')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'fedaws;whoami' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
@@ -703,6 +744,8 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with temporary credentials in its environment')
             [CompletionResult]::new('aws-profile', 'aws-profile', [CompletionResultType]::ParameterValue, 'Manage credential_process profiles in ~/.aws/config')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'List or clear cached temporary credentials')
+            [CompletionResult]::new('console', 'console', [CompletionResultType]::ParameterValue, 'Print (or open) an AWS Management Console sign-in URL')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve credentials to SDKs on a local container-credentials endpoint')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Who you are, your groups, and which connectors you may use and why')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the audit log')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the config and the secret store')
@@ -819,6 +862,12 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;help;cache;clear' {
+            break
+        }
+        'fedaws;help;console' {
+            break
+        }
+        'fedaws;help;serve' {
             break
         }
         'fedaws;help;whoami' {

@@ -37,6 +37,9 @@ _fedaws() {
             fedaws,connector)
                 cmd="fedaws__subcmd__connector"
                 ;;
+            fedaws,console)
+                cmd="fedaws__subcmd__console"
+                ;;
             fedaws,creds)
                 cmd="fedaws__subcmd__creds"
                 ;;
@@ -54,6 +57,9 @@ _fedaws() {
                 ;;
             fedaws,policy)
                 cmd="fedaws__subcmd__policy"
+                ;;
+            fedaws,serve)
+                cmd="fedaws__subcmd__serve"
                 ;;
             fedaws,whoami)
                 cmd="fedaws__subcmd__whoami"
@@ -223,6 +229,9 @@ _fedaws() {
             fedaws__subcmd__help,connector)
                 cmd="fedaws__subcmd__help__subcmd__connector"
                 ;;
+            fedaws__subcmd__help,console)
+                cmd="fedaws__subcmd__help__subcmd__console"
+                ;;
             fedaws__subcmd__help,creds)
                 cmd="fedaws__subcmd__help__subcmd__creds"
                 ;;
@@ -240,6 +249,9 @@ _fedaws() {
                 ;;
             fedaws__subcmd__help,policy)
                 cmd="fedaws__subcmd__help__subcmd__policy"
+                ;;
+            fedaws__subcmd__help,serve)
+                cmd="fedaws__subcmd__help__subcmd__serve"
                 ;;
             fedaws__subcmd__help,whoami)
                 cmd="fedaws__subcmd__help__subcmd__whoami"
@@ -332,7 +344,7 @@ _fedaws() {
 
     case "${cmd}" in
         fedaws)
-            opts="-v -q -h -V --config --keyring --no-input --verbose --quiet --help --version init account connector group policy creds exec aws-profile cache whoami audit check completions help"
+            opts="-v -q -h -V --config --keyring --no-input --verbose --quiet --help --version init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1295,6 +1307,52 @@ _fedaws() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fedaws__subcmd__console)
+            opts="-v -q -h --destination --service --duration --issuer --region --mfa-code --open --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fedaws__subcmd__creds)
             opts="-f -v -q -h --duration --region --mfa-code --no-cache --refresh --system --format --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1338,7 +1396,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__exec)
-            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --force --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --force --server --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1606,7 +1664,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help)
-            opts="init account connector group policy creds exec aws-profile cache whoami audit check completions help"
+            opts="init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1913,6 +1971,20 @@ _fedaws() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fedaws__subcmd__help__subcmd__console)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fedaws__subcmd__help__subcmd__creds)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2095,6 +2167,20 @@ _fedaws() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fedaws__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fedaws__subcmd__help__subcmd__whoami)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2258,6 +2344,44 @@ _fedaws() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__serve)
+            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --port --config --keyring --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -38,6 +38,8 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand exec 'Run a command with temporary credentials in its environment'
             cand aws-profile 'Manage credential_process profiles in ~/.aws/config'
             cand cache 'List or clear cached temporary credentials'
+            cand console 'Print (or open) an AWS Management Console sign-in URL'
+            cand serve 'Serve credentials to SDKs on a local container-credentials endpoint'
             cand whoami 'Who you are, your groups, and which connectors you may use and why'
             cand audit 'Read the audit log'
             cand check 'Check the config and the secret store'
@@ -462,6 +464,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --refresh 'Issue new credentials even when cached ones are still good, and cache them'
             cand --system 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
             cand --force 'Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)'
+            cand --server 'Give the command a local credential server instead of the keys themselves, so that it can refresh them (AWS_CONTAINER_CREDENTIALS_FULL_URI)'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -571,6 +574,42 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         }
         &'fedaws;cache;help;help'= {
         }
+        &'fedaws;console'= {
+            cand --destination 'Where to land after signing in'
+            cand --service 'Land on a service''s console page (s3, ec2, cloudformation…)'
+            cand --duration 'Console session length: assume-role''s SessionDuration (15m to 12h); for federated-user, the credentials'' lifetime'
+            cand --issuer 'The Issuer shown by AWS (where to go when the session ends)'
+            cand --region 'Region for the credentials and the console'
+            cand --mfa-code 'Current 6-digit code of the account''s MFA device'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --open 'Open the URL in the default browser instead of printing it'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;serve'= {
+            cand --duration 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]'
+            cand --region 'Region for the STS call and the credentials'
+            cand --mfa-code 'Current 6-digit code of the account''s MFA device'
+            cand --port 'Port on 127.0.0.1 [default: a free one]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --no-cache 'Neither read nor write the credential cache'
+            cand --refresh 'Issue new credentials even when cached ones are still good, and cache them'
+            cand --system 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'fedaws;whoami'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
@@ -632,6 +671,8 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand exec 'Run a command with temporary credentials in its environment'
             cand aws-profile 'Manage credential_process profiles in ~/.aws/config'
             cand cache 'List or clear cached temporary credentials'
+            cand console 'Print (or open) an AWS Management Console sign-in URL'
+            cand serve 'Serve credentials to SDKs on a local container-credentials endpoint'
             cand whoami 'Who you are, your groups, and which connectors you may use and why'
             cand audit 'Read the audit log'
             cand check 'Check the config and the secret store'
@@ -718,6 +759,10 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;help;cache;list'= {
         }
         &'fedaws;help;cache;clear'= {
+        }
+        &'fedaws;help;console'= {
+        }
+        &'fedaws;help;serve'= {
         }
         &'fedaws;help;whoami'= {
         }

@@ -40,6 +40,8 @@ complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "creds" -d 'Print temp
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "cache" -d 'List or clear cached temporary credentials'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "console" -d 'Print (or open) an AWS Management Console sign-in URL'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "serve" -d 'Serve credentials to SDKs on a local container-credentials endpoint'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "whoami" -d 'Who you are, your groups, and which connectors you may use and why'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "audit" -d 'Read the audit log'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "check" -d 'Check the config and the secret store'
@@ -304,6 +306,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-cache -d 'Neit
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l system -d 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l force -d 'Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l server -d 'Give the command a local credential server instead of the keys themselves, so that it can refresh them (AWS_CONTAINER_CREDENTIALS_FULL_URI)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -363,6 +366,32 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "list" -d 'List cached credentials (no secrets)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove cached credentials, of one connector or all'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l destination -d 'Where to land after signing in' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l service -d 'Land on a service\'s console page (s3, ec2, cloudformation…)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l duration -d 'Console session length: assume-role\'s SessionDuration (15m to 12h); for federated-user, the credentials\' lifetime' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l issuer -d 'The Issuer shown by AWS (where to go when the session ends)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l region -d 'Region for the credentials and the console' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l open -d 'Open the URL in the default browser instead of printing it'
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l duration -d 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l region -d 'Region for the STS call and the credentials' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l port -d 'Port on 127.0.0.1 [default: a free one]' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l no-cache -d 'Neither read nor write the credential cache'
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l system -d 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l system -d 'Show what a `--system` caller may use'
@@ -394,20 +423,22 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l no-input -
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "init" -d 'Create the config file with sensible settings'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "group" -d 'Manage groups of users that connectors are granted to'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "policy" -d 'Example session policies and local policy checks'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "creds" -d 'Print temporary credentials for a connector'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "cache" -d 'List or clear cached temporary credentials'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "whoami" -d 'Who you are, your groups, and which connectors you may use and why'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "audit" -d 'Read the audit log'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "check" -d 'Check the config and the secret store'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache whoami audit check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "init" -d 'Create the config file with sensible settings'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "group" -d 'Manage groups of users that connectors are granted to'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "policy" -d 'Example session policies and local policy checks'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "creds" -d 'Print temporary credentials for a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "cache" -d 'List or clear cached temporary credentials'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "console" -d 'Print (or open) an AWS Management Console sign-in URL'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "serve" -d 'Serve credentials to SDKs on a local container-credentials endpoint'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "whoami" -d 'Who you are, your groups, and which connectors you may use and why'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "audit" -d 'Read the audit log'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "check" -d 'Check the config and the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "add" -d 'Add an account and store its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "remove" -d 'Remove an account and its key pair'

@@ -19,7 +19,7 @@ pub struct Cli {
 }
 
 /// Options every command takes.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
     /// Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]
     #[arg(long, global = true, env = "FEDAWS_CONFIG", value_name = "PATH")]
@@ -65,6 +65,10 @@ pub enum Command {
     /// List or clear cached temporary credentials
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Print (or open) an AWS Management Console sign-in URL
+    Console(ConsoleArgs),
+    /// Serve credentials to SDKs on a local container-credentials endpoint
+    Serve(ServeArgs),
     /// Who you are, your groups, and which connectors you may use and why
     Whoami(WhoamiArgs),
     /// Read the audit log
@@ -378,7 +382,7 @@ pub enum Shell {
 }
 
 /// What every command that issues credentials takes.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct IssueArgs {
     /// Connector name
     pub connector: String,
@@ -423,6 +427,10 @@ pub struct ExecArgs {
     /// Run even inside another `fedaws exec` (FEDAWS_CONNECTOR set)
     #[arg(long)]
     pub force: bool,
+    /// Give the command a local credential server instead of the keys themselves, so that it
+    /// can refresh them (AWS_CONTAINER_CREDENTIALS_FULL_URI)
+    #[arg(long)]
+    pub server: bool,
     /// The command and its arguments [default: $SHELL]
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -521,4 +529,44 @@ pub struct AuditArgs {
     /// Print the events as JSON lines
     #[arg(long)]
     pub json: bool,
+}
+
+/// `fedaws console`.
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Connector name (federated-user or assume-role)
+    pub connector: String,
+    /// Where to land after signing in
+    #[arg(long, value_name = "URL", conflicts_with = "service")]
+    pub destination: Option<String>,
+    /// Land on a service's console page (s3, ec2, cloudformation…)
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Console session length: assume-role's SessionDuration (15m to 12h); for federated-user,
+    /// the credentials' lifetime
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// The Issuer shown by AWS (where to go when the session ends)
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// Region for the credentials and the console
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Current 6-digit code of the account's MFA device
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+    /// Open the URL in the default browser instead of printing it
+    #[arg(long)]
+    pub open: bool,
+}
+
+/// `fedaws serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The connector and request options
+    #[command(flatten)]
+    pub issue: IssueArgs,
+    /// Port on 127.0.0.1 [default: a free one]
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
 }

@@ -42,6 +42,8 @@ pub struct Context {
     pub stdout_is_terminal: bool,
     /// How credentials are issued.
     pub sts: Box<dyn crate::sts::Sts>,
+    /// The global options, for work that needs a context of its own (the credential server).
+    pub global: Global,
 }
 
 impl Context {
@@ -64,6 +66,7 @@ impl Context {
             no_input: global.no_input,
             stdout_is_terminal: std::io::stdout().is_terminal(),
             sts: Box::new(crate::sts::AwsSts),
+            global: global.clone(),
         }
     }
 

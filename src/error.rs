@@ -86,6 +86,11 @@ impl Categorized for UserError {
     }
 }
 
+/// A child process ended: leave with its status, silently (`exec --server`).
+#[derive(Debug, thiserror::Error)]
+#[error("the command exited with status {0}")]
+pub struct ChildExit(pub u8);
+
 /// The exit code for an error chain: the first categorized error in it, else `Failure`.
 pub fn exit_for(err: &anyhow::Error) -> Exit {
     for cause in err.chain() {
@@ -105,6 +110,9 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
             return e.exit();
         }
         if let Some(e) = cause.downcast_ref::<crate::authz::Denied>() {
+            return e.exit();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::console::ConsoleError>() {
             return e.exit();
         }
     }

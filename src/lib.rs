@@ -12,6 +12,7 @@ pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod console;
 pub mod context;
 pub mod error;
 pub mod format;
@@ -23,6 +24,7 @@ pub mod policies;
 pub mod principal;
 pub mod prompt;
 pub mod secret;
+pub mod server;
 pub mod sts;
 pub mod validate;
 
@@ -53,6 +55,9 @@ pub fn main_entry() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<error::ChildExit>().is_some() => {
+            ExitCode::from(e.downcast_ref::<error::ChildExit>().map_or(1, |c| c.0))
+        }
         Err(e) => {
             error::report(&e, &mut ctx.err);
             ExitCode::from(error::exit_for(&e) as u8)

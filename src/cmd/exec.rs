@@ -1,7 +1,8 @@
 //! `fedaws exec CONNECTOR -- CMD…`: run a program with temporary credentials in its environment.
 //!
 //! On Unix fedaws replaces itself with the program (`execvp`), so the program's exit code and
-//! signals are the caller's without any forwarding, and no fedaws process lingers.
+//! signals are the caller's without any forwarding, and no fedaws process lingers. With
+//! `--server` it stays, serving credentials to the program until it exits.
 
 use crate::cli::ExecArgs;
 use crate::context::Context;
@@ -38,6 +39,9 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if argv.is_empty() {
         argv.push(std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into()));
     }
+    if args.server {
+        return with_server(&args, argv, ctx);
+    }
     let (creds, region) = super::creds::obtain(&args.issue, ctx)?;
     let mut child = std::process::Command::new(&argv[0]);
     child.args(&argv[1..]);
@@ -70,4 +74,55 @@ fn spawn(mut child: std::process::Command, program: &str) -> anyhow::Result<()> 
         .status()
         .map_err(|e| UserError::usage(format!("cannot run `{program}`: {e}")))?;
     std::process::exit(status.code().unwrap_or(1));
+}
+
+/// `exec --server`: the child gets a local credential server instead of the keys, so it can
+/// refresh them itself; the server stops when the child exits, whose status is passed on.
+fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow::Result<()> {
+    let started = super::serve::start(&args.issue, 0, ctx)?;
+    let mut child = std::process::Command::new(&argv[0]);
+    child.args(&argv[1..]);
+    for var in REMOVED
+        .iter()
+        .chain(&["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+    {
+        child.env_remove(var);
+    }
+    child
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &started.uri)
+        .env(
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            secrecy::ExposeSecret::expose_secret(&started.token),
+        )
+        .env("AWS_REGION", &started.region)
+        .env("AWS_DEFAULT_REGION", &started.region)
+        .env(MARKER, &args.issue.connector);
+    ctx.out.flush()?;
+    // Ctrl-C reaches the child through the terminal; fedaws waits for it and cleans up.
+    let _ = ctrlc::set_handler(|| {});
+    let status = child
+        .status()
+        .map_err(|e| UserError::usage(format!("cannot run `{}`: {e}", argv[0])))?;
+    started.server.stop();
+    let code = exit_code(status);
+    if code == 0 {
+        Ok(())
+    } else {
+        Err(crate::error::ChildExit(code).into())
+    }
+}
+
+/// A child's exit status as a shell reports it: its code, or 128 + the signal that ended it.
+fn exit_code(status: std::process::ExitStatus) -> u8 {
+    if let Some(code) = status.code() {
+        return u8::try_from(code).unwrap_or(1);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return u8::try_from(128 + sig).unwrap_or(1);
+        }
+    }
+    1
 }

@@ -8,12 +8,14 @@ mod cache;
 mod check;
 mod completions;
 mod connector;
+mod console;
 mod creds;
 mod dialog;
 mod exec;
 mod group;
 mod init;
 mod policy;
+mod serve;
 mod whoami;
 
 use crate::cli::Command;
@@ -33,6 +35,8 @@ pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
         Command::Exec(args) => exec::run(args, ctx),
         Command::AwsProfile(c) => aws_profile::run(c, ctx),
         Command::Cache(c) => cache::run(c, ctx),
+        Command::Console(args) => console::run(args, ctx),
+        Command::Serve(args) => serve::run(args, ctx),
         Command::Whoami(args) => whoami::run(args, ctx),
         Command::Audit(args) => audit::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),

@@ -82,6 +82,8 @@ pub struct Settings {
     /// How long a caller waits for another one issuing the same credentials.
     #[serde(deserialize_with = "de_opt_duration")]
     pub lock_timeout: Option<u32>,
+    /// The console federation endpoint, instead of the partition's.
+    pub federation_endpoint: Option<String>,
 }
 
 /// The keys allowed in `[settings]`.
@@ -98,6 +100,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "request_timeout",
     "cache",
     "lock_timeout",
+    "federation_endpoint",
 ];
 
 /// `[accounts.NAME]`.

@@ -256,6 +256,9 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
     if let Some(url) = &s.sts_endpoint {
         push(check_url("sts_endpoint", url));
     }
+    if let Some(url) = &s.federation_endpoint {
+        push(check_url("federation_endpoint", url));
+    }
     if let Some(m) = s.refresh_margin {
         push(check_seconds("refresh_margin", m, 0, 3600));
     }

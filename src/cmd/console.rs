@@ -1,0 +1,92 @@
+//! `fedaws console CONNECTOR`: a sign-in URL for the AWS Management Console.
+
+use std::io::Write;
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+
+use crate::cli::{ConsoleArgs, IssueArgs};
+use crate::config::Depth;
+use crate::console;
+use crate::context::Context;
+use crate::error::UserError;
+use crate::issue::DEFAULT_REQUEST_TIMEOUT;
+use crate::principal::Principal;
+use crate::validate;
+
+/// Print or open the URL. The URL is a secret for 15 minutes: it goes to stdout (or the
+/// browser) and nowhere else.
+pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
+    let config = ctx.load(Depth::Shallow)?;
+    let connector = config.connector(&args.connector)?;
+    let principal = connector.principal;
+    if !principal.allows_console() {
+        return Err(UserError::usage(format!(
+            "connector `{}` is {principal} ({}), and AWS refuses console sign-in with GetSessionToken credentials; use a federated-user or assume-role connector for the console",
+            args.connector,
+            principal.api()
+        ))
+        .into());
+    }
+    let mut issue = IssueArgs {
+        connector: args.connector.clone(),
+        region: args.region.clone(),
+        mfa_code: args.mfa_code.clone(),
+        ..IssueArgs::default()
+    };
+    // For assume-role, --duration is the console session (SessionDuration); for federated
+    // users AWS takes no SessionDuration: the session lasts as long as the credentials.
+    let session_duration = match (&args.duration, principal) {
+        (Some(d), Principal::AssumeRole) => {
+            let secs = validate::parse_duration("--duration", d)
+                .map_err(|e| UserError::usage(e.to_string()))?;
+            if !(900..=43200).contains(&secs) {
+                return Err(UserError::usage(format!(
+                    "--duration = {d:?}: a console session lasts 15m (900 s) to 12h (43200 s)"
+                ))
+                .into());
+            }
+            Some(secs)
+        }
+        (Some(d), _) => {
+            issue.duration = Some(d.clone());
+            None
+        }
+        (None, _) => None,
+    };
+    let timeout = config
+        .settings
+        .request_timeout
+        .map_or(DEFAULT_REQUEST_TIMEOUT, |s| Duration::from_secs(s.into()));
+    let federation = config.settings.federation_endpoint.clone();
+    let (creds, region) = super::creds::obtain(&issue, ctx)?;
+    let endpoint = federation
+        .unwrap_or_else(|| console::federation_endpoint(console::partition(&region)).to_string());
+    let token = console::fetch_token(
+        &endpoint,
+        &console::token_url(&endpoint, &creds, session_duration),
+        timeout,
+    )?;
+    let destination = args
+        .destination
+        .clone()
+        .unwrap_or_else(|| console::console_url(&region, args.service.as_deref()));
+    let url = console::login_url(
+        &endpoint,
+        args.issuer.as_deref().unwrap_or("fedaws"),
+        &destination,
+        &token,
+    );
+    if args.open {
+        open::that_detached(url.expose_secret()).map_err(|e| {
+            UserError::usage(format!(
+                "cannot open a browser ({e}); run without --open to print the URL"
+            ))
+        })?;
+        ctx.note("opened the console sign-in URL in the default browser (valid for 15 minutes)");
+    } else {
+        writeln!(ctx.out, "{}", url.expose_secret())?;
+        ctx.note("the URL signs in to the console for 15 minutes: treat it as a secret");
+    }
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! AWS Management Console sign-in through the federation endpoint.
+//!
+//! Temporary credentials become a sign-in token (`Action=getSigninToken`), and the token a login
+//! URL (`Action=login`) that is valid for 15 minutes and is itself a secret: it is returned as a
+//! [`SecretString`] and never logged. Only federated-user and assume-role credentials are
+//! accepted by AWS; `SessionDuration` is sent for assume-role only (for federated users the
+//! console session lasts as long as the credentials).
+
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Empty};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{Categorized, Exit};
+use crate::sts::Issued;
+
+/// The AWS partition of a region: `aws`, `aws-cn` or `aws-us-gov`.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// The federation endpoint of a partition.
+pub fn federation_endpoint(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "https://signin.amazonaws.cn/federation",
+        "aws-us-gov" => "https://signin.amazonaws-us-gov.com/federation",
+        _ => "https://signin.aws.amazon.com/federation",
+    }
+}
+
+/// The console's home, or one service's page, in a region.
+pub fn console_url(region: &str, service: Option<&str>) -> String {
+    let host = match partition(region) {
+        "aws-cn" => "console.amazonaws.cn".to_string(),
+        "aws-us-gov" => "console.amazonaws-us-gov.com".to_string(),
+        _ => format!("{region}.console.aws.amazon.com"),
+    };
+    match service {
+        Some(s) => format!("https://{host}/{s}/home?region={region}"),
+        None => format!("https://{host}/console/home?region={region}"),
+    }
+}
+
+/// Percent-encode everything but RFC 3986's unreserved characters.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The `Session` parameter: the credentials as the federation endpoint wants them.
+pub fn session_json(creds: &Issued) -> SecretString {
+    SecretString::from(
+        serde_json::json!({
+            "sessionId": creds.access_key_id,
+            "sessionKey": creds.secret_access_key.expose_secret(),
+            "sessionToken": creds.session_token.expose_secret(),
+        })
+        .to_string(),
+    )
+}
+
+/// The `getSigninToken` request URL (holds the credentials).
+pub fn token_url(endpoint: &str, creds: &Issued, session_duration: Option<u32>) -> SecretString {
+    let mut url = format!(
+        "{endpoint}?Action=getSigninToken&Session={}",
+        encode(session_json(creds).expose_secret())
+    );
+    if let Some(d) = session_duration {
+        url.push_str(&format!("&SessionDuration={d}"));
+    }
+    SecretString::from(url)
+}
+
+/// The login URL for a sign-in token.
+pub fn login_url(
+    endpoint: &str,
+    issuer: &str,
+    destination: &str,
+    token: &SecretString,
+) -> SecretString {
+    SecretString::from(format!(
+        "{endpoint}?Action=login&Issuer={}&Destination={}&SigninToken={}",
+        encode(issuer),
+        encode(destination),
+        encode(token.expose_secret())
+    ))
+}
+
+/// Why no sign-in token was obtained.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    /// The endpoint could not be reached.
+    #[error("cannot reach the federation endpoint {endpoint}: {detail}")]
+    Network {
+        /// The endpoint (without the query, which holds secrets).
+        endpoint: String,
+        /// What failed.
+        detail: String,
+    },
+    /// The endpoint answered with an error.
+    #[error("the federation endpoint {endpoint} refused the credentials (HTTP {status}){hint}")]
+    Refused {
+        /// The endpoint.
+        endpoint: String,
+        /// The HTTP status.
+        status: u16,
+        /// What to check.
+        hint: String,
+    },
+}
+
+impl Categorized for ConsoleError {
+    fn exit(&self) -> Exit {
+        match self {
+            ConsoleError::Network { .. } => Exit::Network,
+            ConsoleError::Refused { .. } => Exit::Aws,
+        }
+    }
+}
+
+/// Ask the federation endpoint for a sign-in token.
+pub fn fetch_token(
+    endpoint: &str,
+    url: &SecretString,
+    timeout: Duration,
+) -> Result<SecretString, ConsoleError> {
+    let network = |detail: String| ConsoleError::Network {
+        endpoint: endpoint.to_string(),
+        detail,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| network(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .map_err(|e| network(format!("no TLS root certificates: {e}")))?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build::<_, Empty<bytes::Bytes>>(connector);
+        let uri: hyper::Uri = url
+            .expose_secret()
+            .parse()
+            .map_err(|_| network("the endpoint is not a valid URL".into()))?;
+        let response = tokio::time::timeout(timeout, client.get(uri))
+            .await
+            .map_err(|_| network(format!("no answer within {} s", timeout.as_secs())))?
+            .map_err(|e| network(innermost(&e)))?;
+        let status = response.status().as_u16();
+        let body = tokio::time::timeout(timeout, response.into_body().collect())
+            .await
+            .map_err(|_| network(format!("no answer within {} s", timeout.as_secs())))?
+            .map_err(|e| network(e.to_string()))?
+            .to_bytes();
+        if status != 200 {
+            return Err(ConsoleError::Refused {
+                endpoint: endpoint.to_string(),
+                status,
+                hint: "; the credentials may have expired, or the role's trust or the federated user's policy may not allow console access".into(),
+            });
+        }
+        let value: serde_json::Value = serde_json::from_slice(&body).map_err(|_| ConsoleError::Refused {
+            endpoint: endpoint.to_string(),
+            status,
+            hint: ": the answer was not the expected JSON".into(),
+        })?;
+        value["SigninToken"]
+            .as_str()
+            .map(|t| SecretString::from(t.to_string()))
+            .ok_or_else(|| ConsoleError::Refused {
+                endpoint: endpoint.to_string(),
+                status,
+                hint: ": the answer had no SigninToken".into(),
+            })
+    })
+}
+
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> Issued {
+        Issued {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: SecretString::from("se/cr+et".to_string()),
+            session_token: SecretString::from("to ken".to_string()),
+            expiration: jiff::Timestamp::from_second(1_900_000_000).unwrap(),
+            arn: None,
+            packed_policy_size: None,
+        }
+    }
+
+    #[test]
+    fn partitions_and_hosts() {
+        assert_eq!(partition("eu-central-1"), "aws");
+        assert_eq!(partition("cn-north-1"), "aws-cn");
+        assert_eq!(partition("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(
+            federation_endpoint("aws-cn"),
+            "https://signin.amazonaws.cn/federation"
+        );
+        assert_eq!(
+            console_url("eu-central-1", Some("s3")),
+            "https://eu-central-1.console.aws.amazon.com/s3/home?region=eu-central-1"
+        );
+        assert!(
+            console_url("us-gov-west-1", None).starts_with("https://console.amazonaws-us-gov.com/")
+        );
+    }
+
+    #[test]
+    fn the_token_request_carries_the_session_and_the_duration_only_when_given() {
+        let url = token_url("https://x/federation", &creds(), None);
+        let url = url.expose_secret();
+        assert!(url.starts_with("https://x/federation?Action=getSigninToken&Session=%7B"));
+        assert!(url.contains("sessionKey%22%3A%22se%2Fcr%2Bet"), "{url}");
+        assert!(!url.contains("SessionDuration"));
+        let url = token_url("https://x/federation", &creds(), Some(3600));
+        assert!(url.expose_secret().ends_with("&SessionDuration=3600"));
+    }
+
+    #[test]
+    fn the_login_url() {
+        let url = login_url(
+            "https://x/federation",
+            "fedaws",
+            "https://console/home?a=b",
+            &SecretString::from("T/k".to_string()),
+        );
+        assert_eq!(
+            url.expose_secret(),
+            "https://x/federation?Action=login&Issuer=fedaws&Destination=https%3A%2F%2Fconsole%2Fhome%3Fa%3Db&SigninToken=T%2Fk"
+        );
+    }
+}
