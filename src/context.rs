@@ -62,7 +62,8 @@ impl Context {
             prompter: Box::new(TerminalPrompter::default()),
             store_override: None,
             cache_override: None,
-            stdin: Box::new(std::io::stdin().lock()),
+            // Not a held lock: the terminal prompts read stdin themselves.
+            stdin: Box::new(std::io::BufReader::new(std::io::stdin())),
             no_input: global.no_input,
             stdout_is_terminal: std::io::stdout().is_terminal(),
             sts: Box::new(crate::sts::AwsSts),

@@ -91,8 +91,19 @@ impl Categorized for UserError {
 #[error("the command exited with status {0}")]
 pub struct ChildExit(pub u8);
 
+/// True when a prompt's read was interrupted by Ctrl-C: a cancellation, not a failure.
+pub fn is_interrupted(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::Interrupted)
+    })
+}
+
 /// The exit code for an error chain: the first categorized error in it, else `Failure`.
 pub fn exit_for(err: &anyhow::Error) -> Exit {
+    if is_interrupted(err) {
+        return Exit::Cancelled;
+    }
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<UserError>() {
             return e.exit();
@@ -121,6 +132,10 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
 
 /// Print the error chain to stderr as `fedaws: outer: inner`, one cause per line when long.
 pub fn report(err: &anyhow::Error, stderr: &mut dyn Write) {
+    if is_interrupted(err) {
+        let _ = writeln!(stderr, "fedaws: {}", crate::prompt::Cancelled);
+        return;
+    }
     let mut text = format!("fedaws: error: {err}");
     for cause in err.chain().skip(1) {
         text.push_str(&format!("\n  caused by: {cause}"));

@@ -7,8 +7,8 @@ use comfy_table::{ContentArrangement, Table, presets};
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_HORIZONTAL_ONLY)
-        .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.to_vec());
+    arrange(&mut t);
     for row in rows {
         t.add_row(row);
     }
@@ -18,8 +18,8 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
 /// A two-column key/value table for `show`.
 pub fn fields(rows: Vec<(&str, String)>) -> String {
     let mut t = Table::new();
-    t.load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.load_preset(presets::NOTHING);
+    arrange(&mut t);
     for (k, v) in rows {
         t.add_row(vec![k.to_string(), v]);
     }
@@ -27,6 +27,16 @@ pub fn fields(rows: Vec<(&str, String)>) -> String {
         .map(|l| l.trim_end().to_string())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Wrap to the terminal's width when there is a sensible one; a terminal that reports no size
+/// (a bare pseudo-terminal) or a tiny one gets unwrapped lines rather than one letter per line.
+fn arrange(t: &mut Table) {
+    let arrangement = match t.width() {
+        Some(w) if w >= 40 => ContentArrangement::Dynamic,
+        _ => ContentArrangement::Disabled,
+    };
+    t.set_content_arrangement(arrangement);
 }
 
 /// Pretty JSON followed by a newline.

@@ -202,7 +202,7 @@ impl FilterPicker<'_> {
         let mut drawn = 0usize;
         self.term.hide_cursor()?;
         let result = loop {
-            let new_item = self.new_item(&filter, &chosen);
+            let new_item = self.new_item(&filter);
             let rows = matches.len() + usize::from(new_item.is_some());
             cursor = cursor.min(rows.saturating_sub(1));
             let lines = self.render(&filter, &matches, cursor, &chosen, new_item.as_deref());
@@ -221,10 +221,11 @@ impl FilterPicker<'_> {
                 Key::PageDown => cursor = (cursor + PAGE).min(rows.saturating_sub(1)),
                 Key::PageUp => cursor = cursor.saturating_sub(PAGE),
                 Key::Char(' ') | Key::Tab => {
-                    let value = match (&new_item, cursor) {
-                        (Some(v), 0) => Some(v.clone()),
-                        (Some(_), i) => matches.get(i - 1).map(|&m| self.choices[m].value.clone()),
-                        (None, i) => matches.get(i).map(|&m| self.choices[m].value.clone()),
+                    // Matches first, then the "create" row, so typing part of an existing
+                    // name leaves the cursor on that name.
+                    let value = match matches.get(cursor) {
+                        Some(&m) => Some(self.choices[m].value.clone()),
+                        None => new_item.clone(),
                     };
                     if let Some(v) = value {
                         match chosen.iter().position(|c| *c == v) {
@@ -264,11 +265,11 @@ impl FilterPicker<'_> {
         Ok(result)
     }
 
-    /// The "create" row: the typed text, when it is new and acceptable.
-    fn new_item(&self, filter: &str, chosen: &[String]) -> Option<String> {
+    /// The "create" row: the typed text, when it is not an existing choice and is acceptable.
+    /// It stays (ticked) once chosen, so it can be unticked again.
+    fn new_item(&self, filter: &str) -> Option<String> {
         let check = self.valid_new?;
-        let exists =
-            self.choices.iter().any(|c| c.value == filter) || chosen.iter().any(|c| c == filter);
+        let exists = self.choices.iter().any(|c| c.value == filter);
         (!filter.is_empty() && !exists && check(filter).is_ok()).then(|| filter.to_string())
     }
 
@@ -292,22 +293,21 @@ impl FilterPicker<'_> {
                 chosen.len()
             ),
         ];
-        let offset = usize::from(new_item.is_some());
-        let rows = matches.len() + offset;
+        let rows = matches.len() + usize::from(new_item.is_some());
         let first = cursor.saturating_sub(PAGE - 1);
         for i in first..rows.min(first + PAGE) {
-            let (text, on) = match (new_item, i.checked_sub(offset)) {
-                (Some(n), None) => (
-                    format!("+ create new group `{n}`"),
-                    chosen.iter().any(|c| c == n),
-                ),
-                (_, Some(j)) => {
-                    let c = &self.choices[matches[j]];
+            let (text, on) = match (matches.get(i), new_item) {
+                (Some(&m), _) => {
+                    let c = &self.choices[m];
                     (
                         format!("{}  ({})", c.value, c.note),
                         chosen.contains(&c.value),
                     )
                 }
+                (None, Some(n)) => (
+                    format!("+ create new group `{n}`"),
+                    chosen.iter().any(|c| c == n),
+                ),
                 (None, None) => continue,
             };
             let mark = if on { "[x]" } else { "[ ]" };

@@ -20,11 +20,21 @@ mod output;
 #[path = "cli/validation.rs"]
 mod validation;
 
+#[path = "cli/pty.rs"]
+mod pty;
+
+#[path = "cli/dialogs.rs"]
+mod dialogs;
+#[path = "cli/group_picker.rs"]
+mod group_picker;
+
 #[path = "cli/sts_fixture.rs"]
 mod sts_fixture;
 #[path = "cli/sts_server.rs"]
 mod sts_server;
 
+#[path = "cli/authz.rs"]
+mod authz;
 #[path = "cli/aws_profile.rs"]
 mod aws_profile;
 #[path = "cli/cache.rs"]
