@@ -57,7 +57,8 @@ impl Context {
             interactive: terminal && !global.no_input,
             quiet: global.quiet,
             verbose: global.verbose,
-            out: Box::new(std::io::stdout().lock()),
+            // Buffered but not locked: the credential server makes contexts on other threads.
+            out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             err: Box::new(std::io::stderr()),
             prompter: Box::new(TerminalPrompter::default()),
             store_override: None,

@@ -39,9 +39,13 @@ mod authz;
 mod aws_profile;
 #[path = "cli/cache.rs"]
 mod cache;
+#[path = "cli/console.rs"]
+mod console;
 #[path = "cli/creds.rs"]
 mod creds;
 #[path = "cli/exec.rs"]
 mod exec;
+#[path = "cli/server.rs"]
+mod server;
 #[path = "cli/sts_faults.rs"]
 mod sts_faults;

@@ -15,6 +15,9 @@ use crate::server::{self, Server};
 /// Serve until stopped.
 pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let running = start(&args.issue, args.port, ctx)?;
+    // Listen for the signals before telling anyone where the server is, so a caller that stops
+    // it as soon as it has read the exports still gets a clean shutdown.
+    let signals = Signals::listen()?;
     writeln!(
         ctx.out,
         "export AWS_CONTAINER_CREDENTIALS_FULL_URI={}\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN={}",
@@ -26,7 +29,7 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
         "serving credentials of connector `{}` on {} until Ctrl-C (SIGINT) or SIGTERM",
         args.issue.connector, running.uri
     ));
-    wait_for_signal()?;
+    signals.wait();
     running.server.stop();
     ctx.note("stopped");
     Ok(())
@@ -76,25 +79,56 @@ pub fn start(issue: &IssueArgs, port: u16, ctx: &mut Context) -> anyhow::Result<
     })
 }
 
-/// Block until SIGINT or SIGTERM.
-fn wait_for_signal() -> anyhow::Result<()> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(async {
-            #[cfg(unix)]
-            {
-                let mut term =
-                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+/// SIGINT and SIGTERM, caught from the moment this is made.
+struct Signals {
+    runtime: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn listen() -> anyhow::Result<Signals> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let _entered = runtime.enter();
+            let interrupt = signal(SignalKind::interrupt())?;
+            let terminate = signal(SignalKind::terminate())?;
+            drop(_entered);
+            Ok(Signals {
+                runtime,
+                interrupt,
+                terminate,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals { runtime })
+    }
+
+    /// Block until one of them arrives.
+    fn wait(self) {
+        #[cfg(unix)]
+        {
+            let Signals {
+                runtime,
+                mut interrupt,
+                mut terminate,
+            } = self;
+            runtime.block_on(async {
                 tokio::select! {
-                    r = tokio::signal::ctrl_c() => r,
-                    _ = term.recv() => Ok(()),
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
                 }
-            }
-            #[cfg(not(unix))]
-            {
-                tokio::signal::ctrl_c().await
-            }
-        })?;
-    Ok(())
+            });
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = self.runtime.block_on(tokio::signal::ctrl_c());
+        }
+    }
 }

@@ -1,0 +1,666 @@
+//! The local credential server against moto: `fedaws serve` as a background process read by the
+//! AWS CLI, boto3 and raw HTTP (tokens, concurrency, refresh, SIGTERM), and `fedaws exec --server`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Output, Stdio};
+use std::sync::{Arc, Barrier, mpsc};
+use std::time::{Duration, Instant};
+
+use crate::common::{COMMAND_TIMEOUT, contains, stderr, stdout};
+use crate::sts_fixture::{Broker, MOTO_ACCOUNT, os_user};
+use crate::sts_server::{Recorded, TestServer, moto_url, xml_values};
+
+const ROLE: &str = "ServeRole";
+
+fn role_connector(extra: &str) -> String {
+    format!(
+        "[connectors.c]\naccount = \"{{account}}\"\nprincipal = \"assume-role\"\nrole_arn = \"arn:aws:iam::{MOTO_ACCOUNT}:role/{ROLE}\"\n{extra}"
+    )
+}
+
+/// (AccessKeyId, SecretAccessKey, SessionToken) of an STS answer.
+fn answered(request: &Recorded) -> (String, String, String) {
+    let one = |tag: &str| {
+        xml_values(&request.response, tag)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no <{tag}> in the STS answer"))
+    };
+    (
+        one("AccessKeyId"),
+        one("SecretAccessKey"),
+        one("SessionToken"),
+    )
+}
+
+/// The value of `export NAME='VALUE'`.
+fn export_value(line: &str, name: &str) -> String {
+    let rest = line
+        .strip_prefix(&format!("export {name}="))
+        .unwrap_or_else(|| panic!("not an export of {name}: {line:?}"));
+    rest.strip_prefix('\'')
+        .and_then(|r| r.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{name} is not single-quoted: {line:?}"))
+        .to_string()
+}
+
+/// The port of `http://127.0.0.1:PORT/`.
+fn port_of(uri: &str) -> u16 {
+    uri.strip_prefix("http://127.0.0.1:")
+        .and_then(|r| r.strip_suffix('/'))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("not http://127.0.0.1:PORT/: {uri:?}"))
+}
+
+/// A `fedaws serve` running in the background; killed when dropped (a failing test leaves no
+/// server behind).
+struct Serving {
+    child: Option<Child>,
+    uri: String,
+    port: u16,
+    token: String,
+    stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
+    rest: Option<std::thread::JoinHandle<Vec<u8>>>,
+}
+
+impl Serving {
+    /// Start `fedaws serve ARGS…` and read its two export lines.
+    fn start(broker: &Broker, args: &[&str]) -> Serving {
+        let mut argv = vec!["serve"];
+        argv.extend_from_slice(args);
+        let mut child = broker
+            .env
+            .std_command(&argv)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start fedaws serve");
+        let mut err = child.stderr.take().expect("stderr");
+        let stderr_reader = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = err.read_to_end(&mut buf);
+            buf
+        });
+        let out = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        let rest = std::thread::spawn(move || {
+            let mut reader = BufReader::new(out);
+            let mut lines = Vec::new();
+            for _ in 0..2 {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                lines.push(line);
+            }
+            let _ = tx.send(lines);
+            // Whatever follows on stdout, for the test to check once serve has stopped.
+            let mut rest = Vec::new();
+            let _ = reader.read_to_end(&mut rest);
+            rest
+        });
+        let mut serving = Serving {
+            child: Some(child),
+            uri: String::new(),
+            port: 0,
+            token: String::new(),
+            stderr: Some(stderr_reader),
+            rest: Some(rest),
+        };
+        let lines = rx.recv_timeout(COMMAND_TIMEOUT).unwrap_or_default();
+        if lines.len() != 2 {
+            let out = serving.stop_with("KILL");
+            panic!(
+                "`fedaws serve` did not print two export lines ({}):\n{}",
+                out.status,
+                stderr(&out)
+            );
+        }
+        assert!(lines.iter().all(|l| l.ends_with('\n')));
+        serving.uri = export_value(lines[0].trim_end(), "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        serving.token = export_value(lines[1].trim_end(), "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        serving.port = port_of(&serving.uri);
+        assert_eq!(serving.token.len(), 64, "the token is not 256 bits in hex");
+        assert!(serving.token.bytes().all(|b| b.is_ascii_hexdigit()));
+        serving
+    }
+
+    /// Send `signal` (`TERM`, `INT`, `KILL`), wait for the process to end and return its exit
+    /// status, what it wrote on stderr, and what it wrote on stdout after the two export lines.
+    fn stop_with(&mut self, signal: &str) -> Output {
+        let mut child = self.child.take().expect("still running");
+        let killed = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .expect("run kill");
+        assert!(killed.success(), "kill -{signal} failed");
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for fedaws serve") {
+                break status;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("`fedaws serve` did not stop within 20 s of SIG{signal}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let stderr = self
+            .stderr
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        let stdout = self
+            .rest
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        Output {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// How long a request to the server may take before the test calls it hung.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A raw `GET /` to 127.0.0.1:`port` with `Authorization: auth` (none when `None`): the status
+/// and the body, or why there was none within [`ANSWER_TIMEOUT`].
+fn try_get(port: u16, auth: Option<&str>) -> Result<(u16, String), String> {
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("cannot connect: {e}"))?;
+    stream
+        .set_read_timeout(Some(ANSWER_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let mut request = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n");
+    if let Some(a) = auth {
+        request.push_str(&format!("Authorization: {a}\r\n"));
+    }
+    request.push_str("Connection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("cannot send the request: {e}"))?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).map_err(|e| {
+        format!(
+            "no complete answer within {} s ({e})",
+            ANSWER_TIMEOUT.as_secs()
+        )
+    })?;
+    let text = String::from_utf8(answer).map_err(|_| "the answer is not UTF-8".to_string())?;
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("not an HTTP answer: {text:?}"))?;
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no status in {head:?}"))?;
+    Ok((status, body.to_string()))
+}
+
+/// [`try_get`], failing the test when there is no answer.
+fn get(port: u16, auth: Option<&str>) -> (u16, String) {
+    try_get(port, auth).unwrap_or_else(|e| panic!("GET http://127.0.0.1:{port}/: {e}"))
+}
+
+/// The credentials a `200` answer carried.
+fn credentials(port: u16, token: &str) -> serde_json::Value {
+    let (status, body) = get(port, Some(token));
+    assert_eq!(status, 200, "with the right token");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("the answer is not JSON ({e})"))
+}
+
+fn access_key_id(value: &serde_json::Value) -> String {
+    value["AccessKeyId"]
+        .as_str()
+        .expect("AccessKeyId is a string")
+        .to_string()
+}
+
+/// Fail unless a refused request got 401 or 403 with `{"code","message"}` and no credentials.
+fn assert_refused(status: u16, body: &str, what: &str) {
+    assert!(
+        status == 401 || status == 403,
+        "{what}: HTTP {status}, expected 401 or 403"
+    );
+    let value: serde_json::Value = serde_json::from_str(body)
+        .unwrap_or_else(|e| panic!("{what}: the refusal is not JSON ({e}): {body}"));
+    let mut keys: Vec<&String> = value.as_object().expect("an object").keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["code", "message"], "{what}: {body}");
+    assert!(value["code"].as_str().is_some_and(|c| !c.is_empty()));
+    assert!(value["message"].as_str().is_some_and(|m| !m.is_empty()));
+    for field in ["AccessKeyId", "SecretAccessKey", "Token"] {
+        assert!(!body.contains(field), "{what}: the refusal holds {field}");
+    }
+}
+
+/// Run an AWS client with nothing but the container-credentials variables to find credentials.
+fn aws_client(broker: &Broker, serving: &Serving, program: &str, args: &[&str]) -> Output {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .env_clear()
+        .env("HOME", broker.env.home())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_ENDPOINT_URL", moto_url())
+        .env("AWS_REGION", "us-east-1")
+        // AWS CLI v1 reads only AWS_DEFAULT_REGION.
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &serving.uri)
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", &serving.token)
+        .current_dir(broker.env.root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install awscli and boto3"));
+    broker.record(program, &out);
+    out
+}
+
+fn assert_port_closed(port: u16, after: &str) {
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "127.0.0.1:{port} still accepts connections after {after}"
+    );
+}
+
+/// `count` requests at once (each on its own thread, released together): their AccessKeyIds;
+/// fails with a summary unless every one got a 200 with credentials.
+fn burst(port: u16, token: &str, count: usize) -> Vec<String> {
+    let barrier = Arc::new(Barrier::new(count));
+    let threads: Vec<_> = (0..count)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            let token = token.to_string();
+            std::thread::spawn(move || -> Result<String, String> {
+                barrier.wait();
+                let (status, body) = try_get(port, Some(&token))?;
+                if status != 200 {
+                    return Err(format!("HTTP {status}: {body}"));
+                }
+                let value: serde_json::Value =
+                    serde_json::from_str(&body).map_err(|e| format!("not JSON ({e})"))?;
+                Ok(access_key_id(&value))
+            })
+        })
+        .collect();
+    let results: Vec<Result<String, String>> = threads
+        .into_iter()
+        .map(|t| {
+            t.join()
+                .unwrap_or_else(|_| Err("the thread panicked".into()))
+        })
+        .collect();
+    let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {count} concurrent requests failed; the first: {}",
+        failed.len(),
+        failed[0]
+    );
+    results.into_iter().map(Result::unwrap_or_default).collect()
+}
+
+#[test]
+fn serve_feeds_the_aws_cli_and_boto3_and_stops_on_sigterm() {
+    let sts = TestServer::moto_recorder();
+    let broker = Broker::new(Some(sts.url()), &[], &role_connector(""));
+    let mut serving = Serving::start(&broker, &["c"]);
+    let request = sts.only();
+    assert_eq!(request.action(), "AssumeRole");
+    let (id, secret, token) = answered(&request);
+
+    // What the protocol promises, with the credentials STS issued.
+    let value = credentials(serving.port, &serving.token);
+    assert_eq!(access_key_id(&value), id);
+    assert!(value["SecretAccessKey"].as_str() == Some(secret.as_str()));
+    assert!(value["Token"].as_str() == Some(token.as_str()));
+    let expiration = value["Expiration"].as_str().expect("Expiration");
+    let at: jiff::Timestamp = expiration.parse().expect("Expiration is RFC 3339");
+    let left = at.as_second() - jiff::Timestamp::now().as_second();
+    assert!((3500..=3600).contains(&left), "expires in {left} s");
+
+    // Wrong, missing, prefixed and truncated tokens are refused.
+    let wrong = "0".repeat(64);
+    let bearer = format!("Bearer {}", serving.token);
+    let cases: [(Option<&str>, &str); 4] = [
+        (Some(wrong.as_str()), "a wrong token"),
+        (None, "no token"),
+        (Some(bearer.as_str()), "the token with a Bearer prefix"),
+        (Some(&serving.token[..63]), "a truncated token"),
+    ];
+    for (auth, what) in cases {
+        let (status, body) = get(serving.port, auth);
+        assert_refused(status, &body, what);
+        assert!(!body.contains(&secret) && !body.contains(&token));
+    }
+
+    let arn = format!(
+        "arn:aws:sts::{MOTO_ACCOUNT}:assumed-role/{ROLE}/{}",
+        os_user()
+    );
+    let out = aws_client(
+        &broker,
+        &serving,
+        "aws",
+        &["sts", "get-caller-identity", "--output", "json"],
+    );
+    assert!(out.status.success(), "aws: {}", stderr(&out));
+    let identity: serde_json::Value =
+        serde_json::from_str(&stdout(&out)).expect("the AWS CLI prints JSON");
+    assert_eq!(identity["Arn"].as_str(), Some(arn.as_str()), "{identity}");
+
+    let out = aws_client(
+        &broker,
+        &serving,
+        "python3",
+        &[
+            "-c",
+            "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])",
+        ],
+    );
+    assert!(out.status.success(), "boto3: {}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), arn);
+    assert_eq!(
+        sts.count(),
+        1,
+        "the server went to STS again although its credentials were fresh"
+    );
+
+    let out = serving.stop_with("TERM");
+    broker.record("serve c", &out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "serve did not exit cleanly on SIGTERM:\n{}",
+        stderr(&out)
+    );
+    assert!(
+        !contains(&out.stderr, serving.token.as_bytes()),
+        "serve printed its token on stderr"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "serve printed more than the two export lines:\n{}",
+        stdout(&out)
+    );
+    assert_port_closed(serving.port, "SIGTERM");
+    broker.finish(&[&sts]);
+}
+
+#[test]
+fn serve_answers_500_concurrent_requests_from_one_sts_call() {
+    let sts = TestServer::moto_recorder();
+    let broker = Broker::new(Some(sts.url()), &[], &role_connector(""));
+    let mut serving = Serving::start(&broker, &["c"]);
+    // serve obtains credentials once at start-up (proving the caller may use the connector).
+    assert_eq!(sts.count(), 1, "serve start-up");
+    let (id, _, _) = answered(&sts.only());
+
+    let ids = burst(serving.port, &serving.token, 500);
+    assert_eq!(ids.len(), 500);
+    assert!(
+        ids.iter().all(|i| *i == id),
+        "not every request got the start-up credentials"
+    );
+    assert_eq!(
+        sts.count(),
+        1,
+        "500 requests for fresh credentials reached STS"
+    );
+
+    let out = serving.stop_with("INT");
+    broker.record("serve c", &out);
+    assert_eq!(out.status.code(), Some(0), "SIGINT: {}", stderr(&out));
+    assert_port_closed(serving.port, "SIGINT");
+    broker.finish(&[&sts]);
+}
+
+/// A connector whose credentials live 15 minutes, refreshed 14m55s before they expire: they are
+/// due for a refresh about five seconds after they were issued.
+fn short_lived(sts: &TestServer) -> Broker {
+    let broker = Broker::new(
+        Some(sts.url()),
+        &[],
+        &role_connector("max_duration = \"15m\"\n"),
+    );
+    broker.set_settings("refresh_margin = \"14m55s\"\n");
+    broker
+}
+
+/// Sleep until `margin` seconds (plus one) before the credentials' `Expiration`.
+fn sleep_into_margin(value: &serde_json::Value, margin: i64) {
+    let at: jiff::Timestamp = value["Expiration"]
+        .as_str()
+        .expect("Expiration")
+        .parse()
+        .expect("Expiration is RFC 3339");
+    let left = at.as_second() - jiff::Timestamp::now().as_second();
+    assert!(
+        (margin..=900).contains(&left),
+        "the credentials expire in {left} s, expected at most 900 s and more than {margin} s"
+    );
+    let wait = left - margin + 1;
+    std::thread::sleep(Duration::from_millis(
+        u64::try_from(wait * 1000 + 200).unwrap_or(0),
+    ));
+}
+
+#[test]
+fn serve_refreshes_credentials_within_the_margin() {
+    let sts = TestServer::moto_recorder();
+    let broker = short_lived(&sts);
+    let mut serving = Serving::start(&broker, &["c"]);
+    let first = credentials(serving.port, &serving.token);
+    assert_eq!(sts.count(), 1, "start-up");
+    assert_eq!(sts.only().param("DurationSeconds").as_deref(), Some("900"));
+    assert_eq!(access_key_id(&first), answered(&sts.only()).0);
+
+    sleep_into_margin(&first, 895);
+    let (status, body) = try_get(serving.port, Some(&serving.token)).unwrap_or_else(|e| {
+        panic!("the first request within the refresh margin got no answer: {e}")
+    });
+    assert_eq!(status, 200, "within the refresh margin: {body}");
+    let second: serde_json::Value = serde_json::from_str(&body).expect("the answer is JSON");
+    assert_eq!(
+        sts.count(),
+        2,
+        "a request within the refresh margin did not refresh"
+    );
+    let issued = answered(&sts.requests()[1]);
+    assert_eq!(sts.requests()[1].action(), "AssumeRole");
+    assert_ne!(
+        access_key_id(&second),
+        access_key_id(&first),
+        "the same credentials after the refresh"
+    );
+    assert_eq!(access_key_id(&second), issued.0);
+    assert!(second["Token"].as_str() == Some(issued.2.as_str()));
+
+    // The fresh credentials are served from memory again.
+    let third = credentials(serving.port, &serving.token);
+    assert_eq!(access_key_id(&third), issued.0);
+    assert_eq!(sts.count(), 2);
+
+    let out = serving.stop_with("TERM");
+    broker.record("serve c", &out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    broker.finish(&[&sts]);
+}
+
+#[test]
+fn a_burst_at_the_refresh_point_refreshes_once() {
+    let sts = TestServer::moto_recorder();
+    let broker = short_lived(&sts);
+    let mut serving = Serving::start(&broker, &["c"]);
+    let first = credentials(serving.port, &serving.token);
+    assert_eq!(sts.count(), 1);
+
+    sleep_into_margin(&first, 895);
+    let ids = burst(serving.port, &serving.token, 200);
+    assert_eq!(
+        sts.count(),
+        2,
+        "200 concurrent requests within the margin made other than one refresh"
+    );
+    let issued = answered(&sts.requests()[1]).0;
+    assert_ne!(issued, access_key_id(&first));
+    assert!(
+        ids.iter().all(|i| *i == issued),
+        "not every request of the burst got the refreshed credentials"
+    );
+
+    let out = serving.stop_with("TERM");
+    broker.record("serve c", &out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    broker.finish(&[&sts]);
+}
+
+#[test]
+fn exec_server_gives_the_child_a_server_and_not_the_keys() {
+    let sts = TestServer::moto_recorder();
+    let broker = Broker::new(Some(sts.url()), &[], &role_connector(""));
+    let script = r#"
+printf 'uri=%s\n' "$AWS_CONTAINER_CREDENTIALS_FULL_URI"
+printf 'token=%s\n' "$AWS_CONTAINER_AUTHORIZATION_TOKEN"
+printf 'key=%s\n' "${AWS_ACCESS_KEY_ID-unset}"
+printf 'secret=%s\n' "${AWS_SECRET_ACCESS_KEY-unset}"
+printf 'session=%s\n' "${AWS_SESSION_TOKEN-unset}"
+printf 'region=%s\n' "$AWS_REGION"
+printf 'json='
+curl -sS -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI"
+printf '\nstatus='
+curl -sS -o /dev/null -w '%{http_code}' "$AWS_CONTAINER_CREDENTIALS_FULL_URI"
+printf '\narn='
+aws sts get-caller-identity --query Arn --output text
+exit 42
+"#;
+    let out = broker.run_with(
+        &["exec", "--server", "c", "--", "sh", "-c", script],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIAOUTEROUTEROUTER0"),
+            ("AWS_SECRET_ACCESS_KEY", "outer-secret"),
+            ("AWS_SESSION_TOKEN", "outer-token"),
+            ("AWS_ENDPOINT_URL", moto_url()),
+            ("AWS_CONFIG_FILE", "/nonexistent"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(42),
+        "the child's exit status was not passed on:\n{}",
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("the child printed no {name}= line"))
+            .to_string()
+    };
+    let uri = field("uri");
+    let port = port_of(&uri);
+    assert_eq!(
+        field("token").len(),
+        64,
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN"
+    );
+    assert_eq!(field("key"), "unset", "the child sees AWS_ACCESS_KEY_ID");
+    assert_eq!(
+        field("secret"),
+        "unset",
+        "the child sees AWS_SECRET_ACCESS_KEY"
+    );
+    assert_eq!(
+        field("session"),
+        "unset",
+        "the child sees AWS_SESSION_TOKEN"
+    );
+    assert_eq!(field("region"), "us-east-1");
+
+    let request = sts.only();
+    assert_eq!(request.action(), "AssumeRole");
+    let (id, secret, token) = answered(&request);
+    let value: serde_json::Value =
+        serde_json::from_str(&field("json")).expect("the server's answer is JSON");
+    assert_eq!(access_key_id(&value), id);
+    assert!(value["SecretAccessKey"].as_str() == Some(secret.as_str()));
+    assert!(value["Token"].as_str() == Some(token.as_str()));
+    assert_eq!(
+        field("status"),
+        "401",
+        "a request without the token was not refused"
+    );
+    assert_eq!(
+        field("arn"),
+        format!(
+            "arn:aws:sts::{MOTO_ACCOUNT}:assumed-role/{ROLE}/{}",
+            os_user()
+        )
+    );
+    assert_eq!(sts.count(), 1, "the child's requests reached STS");
+    assert_port_closed(port, "the child exited");
+
+    // A child that succeeds: fedaws succeeds.
+    let out = broker.run(&["exec", "--server", "c", "--", "true"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    broker.finish(&[&sts]);
+}
+
+#[test]
+fn exec_server_refreshes_for_a_long_running_child() {
+    let sts = TestServer::moto_recorder();
+    let broker = short_lived(&sts);
+    // The child reads its credentials, waits until they are within the refresh margin (issued
+    // with 900 s, refreshed 895 s before expiry) and reads them again.
+    let script = r#"
+fetch() { curl -sS -m 10 -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; }
+printf 'first=%s\n' "$(fetch)"
+sleep 7
+printf 'second=%s\n' "$(fetch)"
+"#;
+    let args = ["exec", "--server", "c", "--", "sh", "-c", script];
+    let mut cmd = broker.env.fedaws(&args);
+    cmd.timeout(Duration::from_secs(30));
+    let out = cmd.output().expect("run fedaws");
+    broker.record("exec --server c (refresh)", &out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "exec --server did not finish (a signal means it hung and was killed after 30 s):\n{}",
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    let field = |name: &str| -> serde_json::Value {
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("the child printed no {name}= line:\n{text}"));
+        serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("{name}: the server's answer is not JSON ({e}): {line:?}"))
+    };
+    let first = field("first");
+    let second = field("second");
+    assert_eq!(sts.count(), 2, "one STS call at start, one refresh");
+    assert_eq!(access_key_id(&first), answered(&sts.requests()[0]).0);
+    assert_eq!(access_key_id(&second), answered(&sts.requests()[1]).0);
+    assert_ne!(access_key_id(&first), access_key_id(&second));
+    broker.finish(&[&sts]);
+}
