@@ -480,14 +480,22 @@ pub enum CacheCommand {
     Clear(CacheClearArgs),
 }
 
-/// `fedaws cache list`.
+/// Which cache entries a `cache` command is about.
 #[derive(Debug, Args)]
-pub struct CacheListArgs {
+pub struct CacheScope {
     /// Only this connector's entries
     pub connector: Option<String>,
     /// Entries issued from every config file, not only this one
     #[arg(long)]
     pub all: bool,
+}
+
+/// `fedaws cache list`.
+#[derive(Debug, Args)]
+pub struct CacheListArgs {
+    /// The entries
+    #[command(flatten)]
+    pub scope: CacheScope,
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
@@ -496,11 +504,9 @@ pub struct CacheListArgs {
 /// `fedaws cache clear`.
 #[derive(Debug, Args)]
 pub struct CacheClearArgs {
-    /// Only this connector's entries
-    pub connector: Option<String>,
-    /// Entries issued from every config file, not only this one
-    #[arg(long)]
-    pub all: bool,
+    /// The entries
+    #[command(flatten)]
+    pub scope: CacheScope,
 }
 
 /// `fedaws whoami`.

@@ -103,8 +103,8 @@ pub fn lock_beside(path: &Path) -> io::Result<LockGuard> {
     lock_file(Path::new(&lock_path))
 }
 
-/// Take an exclusive lock on the file at `lock_path`, creating it (0600) if needed.
-pub fn lock_file(lock_path: &Path) -> io::Result<LockGuard> {
+/// Open (creating it, 0600, with its directory) the file a lock is taken on.
+fn open_lock_file(lock_path: &Path) -> io::Result<File> {
     if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir)?;
     }
@@ -112,21 +112,19 @@ pub fn lock_file(lock_path: &Path) -> io::Result<LockGuard> {
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     options.mode(PRIVATE_MODE);
-    let file = options.open(lock_path)?;
+    options.open(lock_path)
+}
+
+/// Take an exclusive lock on the file at `lock_path`, waiting for other holders.
+pub fn lock_file(lock_path: &Path) -> io::Result<LockGuard> {
+    let file = open_lock_file(lock_path)?;
     file.lock()?;
     Ok(LockGuard { file })
 }
 
 /// Try to take an exclusive lock on `lock_path` without waiting; `None` when another holds it.
 pub fn try_lock_file(lock_path: &Path) -> io::Result<Option<LockGuard>> {
-    if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir)?;
-    }
-    let mut options = OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    options.mode(PRIVATE_MODE);
-    let file = options.open(lock_path)?;
+    let file = open_lock_file(lock_path)?;
     match file.try_lock() {
         Ok(()) => Ok(Some(LockGuard { file })),
         Err(fs::TryLockError::WouldBlock) => Ok(None),

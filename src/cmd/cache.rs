@@ -22,14 +22,18 @@ pub fn run(command: CacheCommand, ctx: &mut Context) -> anyhow::Result<()> {
         .path
         .canonicalize()
         .unwrap_or_else(|_| config.path.clone());
+    let scope = match &command {
+        CacheCommand::List(args) => &args.scope,
+        CacheCommand::Clear(args) => &args.scope,
+    };
+    let entries = cache::list(
+        store.as_ref(),
+        (!scope.all).then_some(this_config.as_path()),
+        scope.connector.as_deref(),
+        now,
+    )?;
     match command {
         CacheCommand::List(args) => {
-            let entries = cache::list(
-                store.as_ref(),
-                (!args.all).then_some(this_config.as_path()),
-                args.connector.as_deref(),
-                now,
-            )?;
             let text = if args.json {
                 let items: Vec<serde_json::Value> = entries
                     .iter()
@@ -71,13 +75,7 @@ pub fn run(command: CacheCommand, ctx: &mut Context) -> anyhow::Result<()> {
             };
             ctx.out.write_all(text.as_bytes())?;
         }
-        CacheCommand::Clear(args) => {
-            let entries = cache::list(
-                store.as_ref(),
-                (!args.all).then_some(this_config.as_path()),
-                args.connector.as_deref(),
-                now,
-            )?;
+        CacheCommand::Clear(_) => {
             let mut removed = 0;
             for e in &entries {
                 if store.delete(&e.key)? {

@@ -190,12 +190,21 @@ fn add(args: ConnectorAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         None,
         &fields.raw,
     )?;
+    save_answers(ctx, answers, false)
+}
+
+/// Write what a dialog decided, checked like flags.
+fn save_answers(
+    ctx: &mut Context,
+    answers: dialog::ConnectorAnswers,
+    editing: bool,
+) -> anyhow::Result<()> {
     let fields = Fields::check(answers.fields)?;
     let extras = Extras {
         new_account: answers.new_account,
         new_groups: answers.new_groups,
     };
-    save(ctx, &answers.name, &fields, &[], extras, false)
+    save(ctx, &answers.name, &fields, &answers.unset, extras, editing)
 }
 
 /// What a dialog creates besides the connector.
@@ -308,20 +317,13 @@ fn save(
     Ok(())
 }
 
-/// `--unset` names (kebab or snake case) → config keys.
-const UNSETTABLE: &[&str] = &[
-    "role_arn",
-    "external_id",
-    "policy",
-    "policy_file",
-    "policy_arns",
-    "max_duration",
-    "groups",
-    "system_scope",
-    "region",
-    "description",
-    "session_tags",
-];
+/// The fields `--unset` may remove: every connector key but the two it cannot do without.
+fn unsettable() -> impl Iterator<Item = &'static str> {
+    crate::config::CONNECTOR_KEYS
+        .iter()
+        .copied()
+        .filter(|k| !matches!(*k, "account" | "principal"))
+}
 
 fn edit_connector(args: ConnectorEditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let nothing_given = no_fields(&args.fields) && args.unset.is_empty();
@@ -331,20 +333,15 @@ fn edit_connector(args: ConnectorEditArgs, ctx: &mut Context) -> anyhow::Result<
         .iter()
         .map(|f| {
             let key = f.replace('-', "_");
-            UNSETTABLE
-                .iter()
-                .copied()
-                .find(|k| *k == key)
-                .ok_or_else(|| {
-                    UserError::usage(format!(
-                        "--unset {f:?}: allowed: {}",
-                        UNSETTABLE
-                            .iter()
-                            .map(|k| k.replace('_', "-"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })
+            unsettable().find(|k| *k == key).ok_or_else(|| {
+                UserError::usage(format!(
+                    "--unset {f:?}: allowed: {}",
+                    unsettable()
+                        .map(|k| k.replace('_', "-"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
         })
         .collect::<Result<_, _>>()?;
     if !nothing_given {
@@ -365,12 +362,7 @@ fn edit_connector(args: ConnectorEditArgs, ctx: &mut Context) -> anyhow::Result<
         Some(&current),
         &fields.raw,
     )?;
-    let fields = Fields::check(answers.fields)?;
-    let extras = Extras {
-        new_account: answers.new_account,
-        new_groups: answers.new_groups,
-    };
-    save(ctx, &args.name, &fields, &answers.unset, extras, true)
+    save_answers(ctx, answers, true)
 }
 
 /// True when no field flag was given.
