@@ -18,7 +18,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 use crate::common::{COMMAND_TIMEOUT, KeyPair, TestEnv, contains, stderr, stdout, unique};
-use crate::sts_server::{Recorded, TestServer, xml_values};
+use crate::sts_server::{Recorded, TestServer, answered};
 
 /// How to run these tests when not root.
 const HOW_TO_RUN: &str = "these tests create Unix users and groups, so they need root: run them as CI does, e.g. `sudo -E scripts/with-secret-store cargo test --test cli authz`";
@@ -449,21 +449,6 @@ enum Expect<'a> {
     Cached(&'a str),
     /// Exit 4, no request, stderr holding each of the strings.
     Denied(&'a [&'a str]),
-}
-
-/// The credentials an STS answer carried: (AccessKeyId, SecretAccessKey, SessionToken).
-fn answered(request: &Recorded) -> (String, String, String) {
-    let one = |tag: &str| {
-        xml_values(&request.response, tag)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no <{tag}> in the STS answer:\n{}", request.response))
-    };
-    (
-        one("AccessKeyId"),
-        one("SecretAccessKey"),
-        one("SessionToken"),
-    )
 }
 
 /// `fedaws creds CONNECTOR --format json EXTRA…` as `user`, checked against `expect`: exit code,

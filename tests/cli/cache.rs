@@ -16,7 +16,7 @@ use crate::common::{
 };
 use crate::sts_fixture::{Broker, os_user};
 use crate::sts_server::{
-    FAKE_SECRET, FAKE_SESSION_TOKEN, Recorded, TestServer, get_session_token_ok, xml_values,
+    FAKE_SECRET, FAKE_SESSION_TOKEN, Recorded, TestServer, answered, get_session_token_ok,
 };
 
 const POLICY_A: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
@@ -49,21 +49,6 @@ fn creds(broker: &Broker, name: &str, extra: &[&str]) -> String {
     let mut args = vec!["creds", name, "--format", "json"];
     args.extend_from_slice(extra);
     broker.ok(&args)
-}
-
-/// The credentials an STS answer carried: (AccessKeyId, SecretAccessKey, SessionToken).
-fn answered(request: &Recorded) -> (String, String, String) {
-    let one = |tag: &str| {
-        xml_values(&request.response, tag)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no <{tag}> in the STS answer:\n{}", request.response))
-    };
-    (
-        one("AccessKeyId"),
-        one("SecretAccessKey"),
-        one("SessionToken"),
-    )
 }
 
 /// The last request the server saw.

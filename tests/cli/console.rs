@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::common::{contains, stderr, stdout};
 use crate::sts_fixture::{Broker, MOTO_ACCOUNT};
-use crate::sts_server::{Recorded, TestServer, free_port, parse_form, xml_values};
+use crate::sts_server::{TestServer, answered, free_port, parse_form};
 
 /// The sign-in token the stand-in hands out: every character but the letters needs encoding in a
 /// query.
@@ -111,21 +111,6 @@ impl Federation {
             });
         parse_form(target)
     }
-}
-
-/// (AccessKeyId, SecretAccessKey, SessionToken) of an STS answer.
-fn answered(request: &Recorded) -> (String, String, String) {
-    let one = |tag: &str| {
-        xml_values(&request.response, tag)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no <{tag}> in the STS answer"))
-    };
-    (
-        one("AccessKeyId"),
-        one("SecretAccessKey"),
-        one("SessionToken"),
-    )
 }
 
 /// Fail unless the query of a `getSigninToken` request carries exactly `creds` as its session.

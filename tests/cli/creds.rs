@@ -5,25 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::common::{stderr, stdout};
 use crate::sts_fixture::{Broker, MOTO_ACCOUNT, os_user};
-use crate::sts_server::{Recorded, TestServer, xml_values};
+use crate::sts_server::{Recorded, TestServer, answered};
 
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}"#;
 const POLICY_ARN: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
-
-/// The credentials an STS answer carried: (AccessKeyId, SecretAccessKey, SessionToken).
-fn answered(request: &Recorded) -> (String, String, String) {
-    let one = |tag: &str| {
-        xml_values(&request.response, tag)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no <{tag}> in the STS answer:\n{}", request.response))
-    };
-    (
-        one("AccessKeyId"),
-        one("SecretAccessKey"),
-        one("SessionToken"),
-    )
-}
 
 /// Fail unless `text` is exactly one credential_process object (and a newline) holding what STS
 /// answered in `request`, expiring `secs` from now.

@@ -9,28 +9,13 @@ use std::time::{Duration, Instant};
 
 use crate::common::{COMMAND_TIMEOUT, contains, stderr, stdout};
 use crate::sts_fixture::{Broker, MOTO_ACCOUNT, os_user};
-use crate::sts_server::{Recorded, TestServer, moto_url, xml_values};
+use crate::sts_server::{TestServer, answered, moto_url};
 
 const ROLE: &str = "ServeRole";
 
 fn role_connector(extra: &str) -> String {
     format!(
         "[connectors.c]\naccount = \"{{account}}\"\nprincipal = \"assume-role\"\nrole_arn = \"arn:aws:iam::{MOTO_ACCOUNT}:role/{ROLE}\"\n{extra}"
-    )
-}
-
-/// (AccessKeyId, SecretAccessKey, SessionToken) of an STS answer.
-fn answered(request: &Recorded) -> (String, String, String) {
-    let one = |tag: &str| {
-        xml_values(&request.response, tag)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no <{tag}> in the STS answer"))
-    };
-    (
-        one("AccessKeyId"),
-        one("SecretAccessKey"),
-        one("SessionToken"),
     )
 }
 

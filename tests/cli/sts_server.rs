@@ -433,3 +433,18 @@ fn forms_are_percent_decoded() {
     assert_eq!(form["Empty"], "");
     assert_eq!(form["X"], "100%");
 }
+
+/// The credentials an STS answer carried: (AccessKeyId, SecretAccessKey, SessionToken).
+pub fn answered(request: &Recorded) -> (String, String, String) {
+    let one = |tag: &str| {
+        xml_values(&request.response, tag)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no <{tag}> in the STS answer:\n{}", request.response))
+    };
+    (
+        one("AccessKeyId"),
+        one("SecretAccessKey"),
+        one("SessionToken"),
+    )
+}
