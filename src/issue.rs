@@ -199,14 +199,15 @@ pub fn endpoint_url(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> Op
 /// Check a code typed or given with `--mfa-code` before it is sent.
 pub fn check_code(field: &str, code: &str) -> Result<SecretString, UserError> {
     let code = code.trim();
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(SecretString::from(code.to_string()))
-    } else {
-        Err(UserError::usage(format!(
-            "{field}: an MFA code is exactly 6 digits (got {} characters)",
-            code.chars().count()
-        )))
-    }
+    // The rule is validate's; the message leaves the code out, since it was meant to be secret.
+    validate::check_token_code(field, code)
+        .map(|()| SecretString::from(code.to_string()))
+        .map_err(|_| {
+            UserError::usage(format!(
+                "{field}: an MFA code is exactly 6 digits (got {} characters)",
+                code.chars().count()
+            ))
+        })
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Categorized, Exit};
 use crate::principal::Principal;
-use crate::secret::{AccountKeys, mask_key_id};
+use crate::secret::AccountKeys;
 
 /// Where and how to reach STS.
 #[derive(Debug, Clone)]
@@ -497,11 +497,6 @@ fn percent_in(message: &str) -> Option<u32> {
         .rev()
         .collect();
     digits.parse().ok()
-}
-
-/// Mask for messages about a key: re-exported for commands.
-pub fn masked(id: &str) -> String {
-    mask_key_id(id)
 }
 
 #[cfg(test)]

@@ -674,12 +674,6 @@ pub fn check_serial_number(field: &str, s: &str) -> Result<(), FieldError> {
     check_chars(field, s, is_serial_char, SERIAL_NUMBER_CHARS_HELP)
 }
 
-/// Checks an account's `mfa_serial`; the same rule as [`check_serial_number`], named after the
-/// config key for readability at the call site.
-pub fn check_mfa_serial(field: &str, s: &str) -> Result<(), FieldError> {
-    check_serial_number(field, s)
-}
-
 /// Checks an MFA `TokenCode`: exactly 6 ASCII digits, so a typo is caught before it burns the
 /// current TOTP window.
 pub fn check_token_code(field: &str, s: &str) -> Result<(), FieldError> {
@@ -1323,7 +1317,6 @@ mod tests {
         ];
         for (v, ok) in &cases {
             assert_eq!(check_serial_number("mfa_serial", v).is_ok(), *ok, "{v:?}");
-            assert_eq!(check_mfa_serial("mfa_serial", v).is_ok(), *ok, "{v:?}");
         }
     }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use serde_json::json;
 
 use crate::cli::CheckArgs;
-use crate::config::{Config, ConfigError, Depth, Severity};
+use crate::config::{Config, Depth, Severity};
 use crate::context::Context;
 use crate::error::{Exit, UserError};
 use crate::fsutil;
@@ -64,16 +64,10 @@ fn profile_findings(config: &Config, path: &std::path::Path, findings: &mut Vec<
 /// Run every check and report.
 pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let path = ctx.location.path.clone();
-    // A file that does not parse, or is missing, is reported as the error it is.
-    let config = match Config::load(&ctx.location, Depth::Deep) {
-        Ok(c) => c,
-        Err(ConfigError::Invalid { .. }) => {
-            let text = std::fs::read_to_string(&path)?;
-            Config::parse(&path, &text)?
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let text = std::fs::read_to_string(&path)?;
+    // A file that is missing or does not parse is reported as the error it is; broken rules are
+    // listed below, all of them, with their lines.
+    let text = Config::read_text(&ctx.location)?;
+    let config = Config::parse(&path, &text)?;
     let problems = crate::config::rules_with_lines(config.problems(Depth::Deep), &text);
     let mut findings: Vec<Finding> = problems
         .iter()

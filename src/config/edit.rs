@@ -144,19 +144,6 @@ pub fn set_list(table: &mut Table, key: &str, values: &[String]) {
     set_value(table, key, Value::Array(array));
 }
 
-/// The strings of a list key (empty when missing).
-pub fn get_list(table: &Table, key: &str) -> Vec<String> {
-    table
-        .get(key)
-        .and_then(Item::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -349,9 +349,15 @@ pub enum Depth {
 impl Config {
     /// Read, parse and check the config at `location`.
     pub fn load(location: &Location, depth: Depth) -> Result<Config, ConfigError> {
+        let text = Config::read_text(location)?;
+        Config::from_text(&location.path, &text, depth)
+    }
+
+    /// The config file's text; a missing file is an error that says where fedaws looked.
+    pub fn read_text(location: &Location) -> Result<String, ConfigError> {
         let path = &location.path;
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        match std::fs::read_to_string(path) {
+            Ok(t) => Ok(t),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let others: Vec<String> = location
                     .searched
@@ -364,19 +370,16 @@ impl Config {
                 } else {
                     format!(" (also looked at {})", others.join(", "))
                 };
-                return Err(ConfigError::NotFound {
+                Err(ConfigError::NotFound {
                     path: path.clone(),
                     also,
-                });
+                })
             }
-            Err(source) => {
-                return Err(ConfigError::Read {
-                    path: path.clone(),
-                    source,
-                });
-            }
-        };
-        Config::from_text(path, &text, depth)
+            Err(source) => Err(ConfigError::Read {
+                path: path.clone(),
+                source,
+            }),
+        }
     }
 
     /// Parse and check config text that came from `path`.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use toml_edit::{DocumentMut, Item};
 
 use crate::common::{AccountGuard, KeyPair, Store, TestEnv, keyutils_lookup, stderr, unique};
-use crate::pty::{ENTER, ESC, Pty, plain};
+use crate::pty::{ADD_IAM_USER_CONNECTOR, ENTER, ESC, Pty, plain};
 
 const ACCOUNT: &str = "Account (the IAM user whose keys derive the credentials)";
 const NAME: &str = "Connector name";
@@ -570,19 +570,7 @@ fn with_every_required_value_given_connector_add_shows_no_dialog_on_a_terminal()
 fn esc_in_the_group_picker_exits_130_and_writes_nothing() {
     let env = TestEnv::with_config(BEFORE);
     let before = env.config_bytes();
-    let mut pty = Pty::spawn(
-        &env,
-        &[
-            "--keyring",
-            "keyutils",
-            "connector",
-            "add",
-            "--account",
-            "deployer",
-            "--principal",
-            "iam-user",
-        ],
-    );
+    let mut pty = Pty::spawn(&env, ADD_IAM_USER_CONNECTOR);
     pty.answer(NAME, "picked");
     duration(&mut pty, "");
     picker(&mut pty);
@@ -603,19 +591,7 @@ fn esc_in_the_group_picker_exits_130_and_writes_nothing() {
 #[test]
 fn the_summary_is_readable_on_a_terminal_that_reports_no_size() {
     let env = TestEnv::with_config("[accounts.deployer]\n");
-    let mut pty = Pty::spawn_unsized(
-        &env,
-        &[
-            "--keyring",
-            "keyutils",
-            "connector",
-            "add",
-            "--account",
-            "deployer",
-            "--principal",
-            "iam-user",
-        ],
-    );
+    let mut pty = Pty::spawn_unsized(&env, ADD_IAM_USER_CONNECTOR);
     pty.answer(NAME, "unsized");
     duration(&mut pty, "");
     picker(&mut pty);
@@ -644,19 +620,7 @@ fn the_summary_is_readable_on_a_terminal_that_reports_no_size() {
 #[test]
 fn space_on_the_create_row_toggles_the_new_group_on_and_off() {
     let env = TestEnv::with_config("[accounts.deployer]\n");
-    let mut pty = Pty::spawn(
-        &env,
-        &[
-            "--keyring",
-            "keyutils",
-            "connector",
-            "add",
-            "--account",
-            "deployer",
-            "--principal",
-            "iam-user",
-        ],
-    );
+    let mut pty = Pty::spawn(&env, ADD_IAM_USER_CONNECTOR);
     pty.answer(NAME, "toggled");
     duration(&mut pty, "");
     picker(&mut pty);

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use crate::common::TestEnv;
-use crate::pty::{ENTER, Pty};
+use crate::pty::{ADD_IAM_USER_CONNECTOR, ENTER, Pty};
 
 /// How many generated groups the config holds (besides `release-team`).
 const GROUPS: usize = 100_000;
@@ -37,19 +37,7 @@ fn config() -> String {
 fn the_group_picker_stays_fast_with_100_000_groups() {
     let env = TestEnv::with_config(&config());
     let started = Instant::now();
-    let mut pty = Pty::spawn(
-        &env,
-        &[
-            "--keyring",
-            "keyutils",
-            "connector",
-            "add",
-            "--account",
-            "deployer",
-            "--principal",
-            "iam-user",
-        ],
-    );
+    let mut pty = Pty::spawn(&env, ADD_IAM_USER_CONNECTOR);
     pty.expect("Connector name: ");
     let to_first_prompt = started.elapsed();
     pty.send("big");

@@ -21,6 +21,19 @@ use crate::common::TestEnv;
 
 /// ↓ as a terminal sends it.
 pub const DOWN: &str = "\x1b[B";
+
+/// `connector add` with the account `deployer` and iam-user given but no name, so the dialog
+/// asks for the rest (name, duration, groups, system scope, summary).
+pub const ADD_IAM_USER_CONNECTOR: &[&str] = &[
+    "--keyring",
+    "keyutils",
+    "connector",
+    "add",
+    "--account",
+    "deployer",
+    "--principal",
+    "iam-user",
+];
 /// Esc.
 pub const ESC: &str = "\x1b";
 /// Enter.
