@@ -2,16 +2,13 @@
 //! issuance (fresh or cached), denial and failure. Never a secret: no secret key, no session
 //! token, no long-term key id.
 //!
-//! Each event is appended with one `write` on a file opened for appending (mode 0600), under an
-//! exclusive lock, so parallel callers never interleave. When the file would pass
+//! Each event is appended with one `write` on a file opened for appending (mode 0600, never
+//! through a symbolic link), under an exclusive lock, so parallel callers never interleave. When the file would pass
 //! [`MAX_SIZE`], it is rotated to `audit.1.jsonl` (and older ones shift up to [`KEEP`] files).
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
-
-#[cfg(unix)]
-use std::os::unix::fs::OpenOptionsExt;
 
 use serde::{Deserialize, Serialize};
 
@@ -105,33 +102,43 @@ pub fn append(dir: &Path, event: &Event, max_size: u64) -> io::Result<()> {
         }
         fs::rename(&path, rotated(dir, 1))?;
     }
-    let mut options = OpenOptions::new();
-    options.append(true).create(true);
-    #[cfg(unix)]
-    options.mode(fsutil::PRIVATE_MODE);
-    let mut file = options.open(&path)?;
+    let mut file = fsutil::no_follow().append(true).create(true).open(&path)?;
     file.write_all(line.as_bytes())
 }
 
-/// Every event in the log, oldest first (rotated files, then the current one). Lines that are
-/// not events are skipped.
-pub fn read(dir: &Path) -> io::Result<Vec<Event>> {
+/// What [`read`] found.
+#[derive(Debug, Default)]
+pub struct Log {
+    /// Every event, oldest first.
+    pub events: Vec<Event>,
+    /// Lines that were not events (not UTF-8, not JSON, not shaped like an event).
+    pub skipped: usize,
+}
+
+/// Every event in the log, oldest first (rotated files, then the current one). A line that is
+/// not an event is counted and skipped, so one damaged line never hides the rest.
+pub fn read(dir: &Path) -> io::Result<Log> {
     let mut files: Vec<PathBuf> = (1..=KEEP).rev().map(|n| rotated(dir, n)).collect();
     files.push(log_path(dir));
-    let mut events = Vec::new();
+    let mut log = Log::default();
     for f in files {
-        let file = match fs::File::open(&f) {
+        let file = match fsutil::no_follow().read(true).open(&f) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e),
+            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", f.display()))),
         };
-        for line in io::BufReader::new(file).lines() {
-            if let Ok(event) = serde_json::from_str::<Event>(&line?) {
-                events.push(event);
+        for line in io::BufReader::new(file).split(b'\n') {
+            let line = line?;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match serde_json::from_slice::<Event>(&line) {
+                Ok(event) => log.events.push(event),
+                Err(_) => log.skipped += 1,
             }
         }
     }
-    Ok(events)
+    Ok(log)
 }
 
 #[cfg(test)]
@@ -154,7 +161,7 @@ mod tests {
         for n in 0..100 {
             append(dir.path(), &event(n), 1000).unwrap();
         }
-        let events = read(dir.path()).unwrap();
+        let events = read(dir.path()).unwrap().events;
         assert!(events.len() < 100, "old files beyond KEEP are dropped");
         assert_eq!(events.last().unwrap().connector, "c99");
         let mut names: Vec<String> = fs::read_dir(dir.path())
@@ -176,5 +183,33 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn damaged_lines_are_counted_and_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        append(dir.path(), &event(1), MAX_SIZE).unwrap();
+        let mut file = fs::OpenOptions::new()
+            .append(true)
+            .open(log_path(dir.path()))
+            .unwrap();
+        file.write_all(b"\xff\xfe not utf-8\n{not json\n[1,2]\n\n")
+            .unwrap();
+        append(dir.path(), &event(2), MAX_SIZE).unwrap();
+        let log = read(dir.path()).unwrap();
+        assert_eq!(log.skipped, 3);
+        let names: Vec<&str> = log.events.iter().map(|e| e.connector.as_str()).collect();
+        assert_eq!(names, ["c1", "c2"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_the_log_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        fs::write(&elsewhere, "").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, log_path(dir.path())).unwrap();
+        assert!(append(dir.path(), &event(1), MAX_SIZE).is_err());
+        assert_eq!(fs::read(&elsewhere).unwrap(), b"");
     }
 }

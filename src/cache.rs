@@ -421,6 +421,9 @@ pub fn lock_path(state_dir: &Path, key: &str) -> PathBuf {
 ///
 /// The lock is an OS file lock: a holder that crashes or is killed releases it at once.
 pub fn lock(path: &Path, timeout: Duration, connector: &str) -> anyhow::Result<LockGuard> {
+    if let Some(dir) = path.parent() {
+        fsutil::ensure_private_dir(dir, crate::trust::Role::StateDir)?;
+    }
     let started = Instant::now();
     let mut pause = Duration::from_millis(1);
     loop {

@@ -126,6 +126,12 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
         if let Some(e) = cause.downcast_ref::<crate::console::ConsoleError>() {
             return e.exit();
         }
+        if let Some(e) = cause.downcast_ref::<crate::trust::Untrusted>() {
+            return e.exit();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::fsutil::EnsureError>() {
+            return e.exit();
+        }
     }
     Exit::Failure
 }

@@ -26,6 +26,7 @@ pub mod prompt;
 pub mod secret;
 pub mod server;
 pub mod sts;
+pub mod trust;
 pub mod validate;
 
 use std::io::Write;

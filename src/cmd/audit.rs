@@ -14,7 +14,21 @@ use crate::validate;
 /// Print the events.
 pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
-    let mut events: Vec<audit::Event> = audit::read(&state_dir())?
+    let dir = state_dir();
+    if dir.exists() {
+        crate::trust::check(&dir, crate::trust::Role::StateDir)?;
+    }
+    let log = audit::read(&dir)?;
+    if log.skipped > 0 {
+        ctx.warn(format!(
+            "skipped {} line{} of the audit log that {} not audit events (damaged or not JSON)",
+            log.skipped,
+            if log.skipped == 1 { "" } else { "s" },
+            if log.skipped == 1 { "is" } else { "are" }
+        ));
+    }
+    let mut events: Vec<audit::Event> = log
+        .events
         .into_iter()
         .filter(|e| args.connector.as_ref().is_none_or(|c| *c == e.connector))
         .filter(|e| since.is_none_or(|s| e.time.parse::<jiff::Timestamp>().is_ok_and(|t| t >= s)))

@@ -12,6 +12,7 @@ use crate::error::{Exit, UserError};
 use crate::fsutil;
 use crate::output;
 use crate::secret;
+use crate::trust::{self, Role};
 
 /// One line of the report.
 struct Finding {
@@ -78,30 +79,43 @@ pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
         })
         .collect();
 
-    if fsutil::writable_by_others(&path).unwrap_or(false) {
+    // Files and directories others can change: the same refusals every other command makes, each
+    // an error here.
+    let mut refuse = |text: String| {
         findings.push(Finding {
-            severity: Severity::Warning,
-            text: format!(
-                "{} is writable by other users, who could redirect your credentials; run `chmod go-w {}`",
-                path.display(),
-                path.display()
-            ),
+            severity: Severity::Error,
+            text,
             line: None,
-        });
+        })
+    };
+    if let Err(e) = trust::check(&path, Role::Config) {
+        refuse(e.to_string());
     }
-
     let state = crate::config::state_dir();
-    for p in [state.clone(), crate::audit::log_path(&state)] {
-        if fsutil::writable_by_others(&p).unwrap_or(false) {
-            findings.push(Finding {
-                severity: Severity::Warning,
-                text: format!(
-                    "{} is writable by other users, who could tamper with the audit log or the locks; run `chmod go-w {}`",
-                    p.display(),
-                    p.display()
-                ),
-                line: None,
-            });
+    if state.exists() {
+        match trust::check(&state, Role::StateDir) {
+            Err(e) => refuse(e.to_string()),
+            Ok(()) => {
+                let locks = state.join("locks");
+                let mut entries = vec![crate::audit::log_path(&state), state.join("audit.lock")];
+                if locks.exists() {
+                    if let Err(e) = trust::check(&locks, Role::StateDir) {
+                        refuse(e.to_string());
+                    }
+                    entries.extend(
+                        std::fs::read_dir(&locks)
+                            .into_iter()
+                            .flatten()
+                            .flatten()
+                            .map(|e| e.path()),
+                    );
+                }
+                for p in entries {
+                    if let Some(problem) = fsutil::state_file_problem(&p) {
+                        refuse(problem);
+                    }
+                }
+            }
         }
     }
 

@@ -15,10 +15,12 @@ use crate::config::{Depth, state_dir};
 use crate::context::Context;
 use crate::error::{self, Exit, UserError};
 use crate::format::{Format, Output, rfc3339};
+use crate::fsutil;
 use crate::identity;
 use crate::issue::{self, Caller, Request};
 use crate::secret::{self, Backend, SecretStore, StoreError};
 use crate::sts::{Issued, Mfa};
+use crate::trust::Role;
 
 /// Cached credentials with less than this left (seconds) are refreshed, unless
 /// `settings.refresh_margin` says otherwise.
@@ -70,6 +72,10 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, St
         connector: args.connector.clone(),
         ..audit::Event::default()
     };
+    // The audit log and the locks live there: a directory others can change is refused before
+    // anything is issued (with `sudo -E`, it may be another user's).
+    let state = state_dir();
+    fsutil::ensure_private_dir(&state, Role::StateDir)?;
     let result = obtain_for(args, ctx, id, &mut event);
     match &result {
         Ok((creds, _, cached)) => {
@@ -92,7 +98,7 @@ pub fn obtain(args: &IssueArgs, ctx: &mut Context) -> anyhow::Result<(Issued, St
             event.error = Some(format!("{e:#}"));
         }
     }
-    if let Err(e) = audit::append(&state_dir(), &event, audit::MAX_SIZE) {
+    if let Err(e) = audit::append(&state, &event, audit::MAX_SIZE) {
         ctx.warn(format!("could not write the audit log: {e}"));
     }
     result.map(|(creds, region, _)| (creds, region))
@@ -221,7 +227,7 @@ fn obtain_for(
         )
     };
     if let (Some(store), false) = (&cache, args.refresh)
-        && let Some(hit) = lookup(store.as_ref())?
+        && let Some(hit) = readable(lookup(store.as_ref()), ctx)
     {
         return Ok((hit.issued, hit.region, true));
     }
@@ -240,7 +246,7 @@ fn obtain_for(
                 &args.connector,
             )?;
             if !args.refresh
-                && let Some(hit) = lookup(store.as_ref())?
+                && let Some(hit) = readable(lookup(store.as_ref()), ctx)
             {
                 return Ok((hit.issued, hit.region, true));
             }
@@ -299,6 +305,15 @@ fn obtain_for(
         ));
     }
     Ok((creds, plan.region, false))
+}
+
+/// A cache entry that cannot be read is a miss, with a warning: the cache is only an
+/// optimisation, and a store that fails to read may still take a fresh entry.
+fn readable(read: Result<Option<cache::Hit>, StoreError>, ctx: &mut Context) -> Option<cache::Hit> {
+    read.unwrap_or_else(|e| {
+        ctx.warn(format!("{e}; issuing anew"));
+        None
+    })
 }
 
 /// An MFA code from `mfa_process`, else from a prompt on the terminal (never stdin or stdout,

@@ -52,6 +52,7 @@ pub fn edit<T>(
             .into());
         }
     };
+    crate::trust::check(path, crate::trust::Role::Config)?;
     let before = Config::parse(path, &before_text)?;
     let before_problems = before.problems(Depth::Deep);
     let mut doc: DocumentMut =

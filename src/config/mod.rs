@@ -273,6 +273,10 @@ pub enum ConfigError {
         /// The file.
         path: PathBuf,
     },
+    /// The file, or a directory above it, can be changed by someone other than the caller or
+    /// root.
+    #[error(transparent)]
+    Untrusted(#[from] crate::trust::Untrusted),
     /// The file could not be written.
     #[error("cannot write {}: {source}", .path.display())]
     Write {
@@ -348,8 +352,12 @@ pub enum Depth {
 
 impl Config {
     /// Read, parse and check the config at `location`.
+    ///
+    /// A file that anyone but the caller or root could have changed is refused before it is
+    /// parsed (see [`crate::trust`]): it could name any command as an `mfa_process`.
     pub fn load(location: &Location, depth: Depth) -> Result<Config, ConfigError> {
         let text = Config::read_text(location)?;
+        crate::trust::check(&location.path, crate::trust::Role::Config)?;
         Config::from_text(&location.path, &text, depth)
     }
 
@@ -453,13 +461,17 @@ impl Config {
 }
 
 impl Connector {
-    /// The session policy text, from `policy` or the file named by `policy_file`.
-    pub fn policy_text(&self, base_dir: &Path) -> std::io::Result<Option<String>> {
+    /// The session policy text, from `policy` or the file named by `policy_file` (which, like
+    /// the config, must be one only the caller or root can change).
+    pub fn policy_text(&self, base_dir: &Path) -> Result<Option<String>, crate::trust::ReadError> {
         if let Some(p) = &self.policy {
             return Ok(Some(p.clone()));
         }
         match &self.policy_file {
-            Some(f) => std::fs::read_to_string(base_dir.join(f)).map(Some),
+            Some(f) => {
+                crate::trust::read_to_string(&base_dir.join(f), crate::trust::Role::PolicyFile)
+                    .map(Some)
+            }
             None => Ok(None),
         }
     }

@@ -470,9 +470,18 @@ fn check_connector(
         let policy = match (&c.policy, &c.policy_file) {
             (Some(text), _) => Some(("policy", text.clone())),
             (None, Some(file)) if depth == Depth::Deep => {
-                match std::fs::read_to_string(config.base_dir().join(file)) {
+                let path = config.base_dir().join(file);
+                match crate::trust::read_to_string(&path, crate::trust::Role::PolicyFile) {
                     Ok(text) => Some(("policy_file", text)),
-                    Err(e) => {
+                    Err(crate::trust::ReadError::Untrusted(e)) => {
+                        push(Err(field_error(
+                            "policy_file",
+                            &file.display().to_string(),
+                            e.to_string(),
+                        )));
+                        None
+                    }
+                    Err(crate::trust::ReadError::Io(e)) => {
                         push(Err(field_error(
                             "policy_file",
                             &file.display().to_string(),

@@ -5,6 +5,13 @@
 //! and no D-Bus session, which suits servers and CI, but it is emptied at reboot (and when the
 //! user's last process ends). The kernel's persistent keyring would outlive logouts, but linking
 //! into it is refused on many hosts, so fedaws uses the user keyring everywhere for predictability.
+//!
+//! A process does not always possess its user keyring: a session keyring that does not link it
+//! (`keyctl session -`, systemd services with `KeyringMode=private`, many cron and sudo set-ups)
+//! leaves only the permissions granted to the uid. So a key is made where this process always
+//! has every permission, its private process keyring: there its permissions and timeout are set,
+//! and only then is it linked into the user keyring (displacing an older key of that name) and
+//! dropped from the process keyring. A step that fails takes the new key away again.
 
 use linux_keyutils::{KeyError, KeyPermissionsBuilder, KeyRing, KeyRingIdentifier, Permission};
 use secrecy::{ExposeSecret, SecretString};
@@ -38,19 +45,35 @@ impl KeyutilsStore {
         format!("{}:{key}", self.service)
     }
 
-    fn add(&self, key: &str, value: &SecretString) -> Result<linux_keyutils::Key, StoreError> {
-        let created = self
-            .ring
+    /// Store `value` under `key` in the user keyring with permissions for this uid only, and
+    /// with a timeout in seconds (`None`: none, replacing whatever an older key had).
+    fn add(
+        &self,
+        key: &str,
+        value: &SecretString,
+        timeout: Option<usize>,
+    ) -> Result<(), StoreError> {
+        let fail = |e| Self::failed("write", key, e);
+        let staging = KeyRing::from_special_id(KeyRingIdentifier::Process, true).map_err(fail)?;
+        let created = staging
             .add_key(&self.description(key), value.expose_secret().as_bytes())
-            .map_err(|e| Self::failed("write", key, e))?;
+            .map_err(fail)?;
         let perms = KeyPermissionsBuilder::builder()
             .posessor(Permission::ALL)
             .user(Permission::ALL)
             .build();
-        created
+        let placed = created
             .set_perms(perms)
-            .map_err(|e| Self::failed("write", key, e))?;
-        Ok(created)
+            .and_then(|()| created.set_timeout(timeout.unwrap_or(0)))
+            .and_then(|()| self.ring.link_key(created));
+        if let Err(e) = placed {
+            // Never leave a key behind, with whatever permissions it had when the step failed.
+            let _ = created.invalidate();
+            return Err(fail(e));
+        }
+        // The user keyring holds it now; the process keyring would drop it at exit anyway.
+        let _ = staging.unlink_key(created);
+        Ok(())
     }
 
     fn failed(action: &'static str, key: &str, e: KeyError) -> StoreError {
@@ -102,11 +125,7 @@ impl SecretStore for KeyutilsStore {
     }
 
     fn set(&self, key: &str, value: &SecretString) -> Result<(), StoreError> {
-        let created = self.add(key, value)?;
-        // add_key updates a key of the same description in place, timeout included: clear it.
-        created
-            .set_timeout(0)
-            .map_err(|e| Self::failed("write", key, e))
+        self.add(key, value, None)
     }
 
     fn set_expiring(
@@ -115,12 +134,9 @@ impl SecretStore for KeyutilsStore {
         value: &SecretString,
         expires: jiff::Timestamp,
     ) -> Result<(), StoreError> {
-        let left = expires.as_second() - jiff::Timestamp::now().as_second();
-        let created = self.add(key, value)?;
         // The kernel removes the key itself when the credentials expire.
-        created
-            .set_timeout(usize::try_from(left.max(1)).unwrap_or(1))
-            .map_err(|e| Self::failed("write", key, e))
+        let left = expires.as_second() - jiff::Timestamp::now().as_second();
+        self.add(key, value, Some(usize::try_from(left.max(1)).unwrap_or(1)))
     }
 
     fn delete(&self, key: &str) -> Result<bool, StoreError> {
