@@ -140,17 +140,6 @@ pub fn decide(
     connector: &Connector,
     id: &Identity,
 ) -> Result<Grant, Denied> {
-    if id.system {
-        return if connector.system_scope {
-            Ok(Grant::SystemScope)
-        } else {
-            Err(Denied {
-                message: format!(
-                    "connector `{name}` has no system scope, so --system callers may not use it; an administrator can allow it with `fedaws connector edit {name} --system-scope`"
-                ),
-            })
-        };
-    }
     let config_groups = id.config_groups(config);
     let membership = |group: &str| -> Option<Source> {
         if id.os_groups.iter().any(|g| g == group) {
@@ -161,16 +150,39 @@ pub fn decide(
             None
         }
     };
-    if config.settings.admins.contains(&id.user) {
-        return Ok(Grant::AdminUser);
-    }
-    for g in &config.settings.admin_groups {
-        if let Some(source) = membership(g) {
-            return Ok(Grant::AdminGroup {
+    let admin = if config.settings.admins.contains(&id.user) {
+        Some(Grant::AdminUser)
+    } else {
+        config.settings.admin_groups.iter().find_map(|g| {
+            membership(g).map(|source| Grant::AdminGroup {
                 group: g.clone(),
                 source,
+            })
+        })
+    };
+    if id.system {
+        // Acting as a system caller is itself a privilege: otherwise `--system` would be a way
+        // around every group mapping of a connector with system scope.
+        if admin.is_none() && !config.settings.system_users.contains(&id.user) {
+            return Err(Denied {
+                message: format!(
+                    "{} may not act as a system caller (--system): settings.system_users lists the users who may, and administrators always may; an administrator can add you with `system_users = [\"{}\"]` in [settings]",
+                    id.user, id.user
+                ),
             });
         }
+        return if connector.system_scope {
+            Ok(Grant::SystemScope)
+        } else {
+            Err(Denied {
+                message: format!(
+                    "connector `{name}` has no system scope, so --system callers may not use it; an administrator can allow it with `fedaws connector edit {name} --system-scope`"
+                ),
+            })
+        };
+    }
+    if let Some(grant) = admin {
+        return Ok(grant);
     }
     for g in &connector.groups {
         if let Some(source) = membership(g) {
@@ -222,6 +234,7 @@ mod tests {
 [settings]
 admins = ["root-like"]
 admin_groups = ["ops"]
+system_users = ["cron"]
 [accounts.a]
 [connectors.dev]
 account = "a"
@@ -310,6 +323,13 @@ ops = ["olga"]
         assert!(e.message.contains("only administrators"), "{e}");
         let e = check("dev", &id("root-like", &[], true)).unwrap_err();
         assert!(e.message.contains("system scope"), "{e}");
+        let e = check("batch", &id("mallory", &["users"], true)).unwrap_err();
+        assert!(e.message.contains("settings.system_users"), "{e}");
+        assert_eq!(
+            check("batch", &id("olga", &[], true)).unwrap(),
+            Grant::SystemScope,
+            "administrators (here through a group) may always act as system callers"
+        );
         assert_eq!(e.exit(), Exit::Denied);
     }
 }

@@ -77,6 +77,11 @@ const SHAPING_ENV: &[&str] = &[
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 ];
 
+/// The version of what an entry proves, part of every key: entries written under older rules
+/// are never found. 2: `--system` callers must be `settings.system_users` or administrators, and
+/// a policy file reached through a link is stamped with the link too.
+const FORMAT: &str = "2";
+
 /// The store key of a request's slot: `creds:CONNECTOR:IDENTITY:HASH`. Connectors of the same
 /// name in two config files are different connectors, so the config's path is part of it.
 pub fn slot_key(inputs: &RequestInputs<'_>) -> String {
@@ -85,6 +90,7 @@ pub fn slot_key(inputs: &RequestInputs<'_>) -> String {
         h.update((bytes.len() as u64).to_be_bytes());
         h.update(bytes);
     };
+    field(FORMAT.as_bytes());
     field(inputs.config.as_os_str().as_encoded_bytes());
     field(inputs.host.as_bytes());
     field(inputs.duration.unwrap_or("\0").as_bytes());
@@ -126,13 +132,42 @@ pub fn fingerprint(plan: &Plan, kind: AccountKind) -> String {
 pub struct Stamp {
     /// The file.
     pub path: PathBuf,
+    /// The stamp is of a symbolic link itself, not of what it points to.
+    #[serde(default)]
+    pub link: bool,
     /// Device, inode, size, modification and change times (ns), as the OS reports them.
     pub id: [i128; 6],
 }
 
-/// The stamp of the file at `path`, if it exists.
+/// The stamp of the file at `path` (what it points to, when it is a link), if it exists.
 pub fn stamp(path: &Path) -> Option<Stamp> {
-    let m = std::fs::metadata(path).ok()?;
+    identify(path, false)
+}
+
+/// The stamps that prove the file a path names unchanged: the file it leads to, and when the path
+/// is a symbolic link, the link itself, so pointing it at another file is a change even when
+/// neither file changed.
+pub fn stamps(path: &Path) -> Vec<Stamp> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mut out: Vec<Stamp> = stamp(&target).into_iter().collect();
+    if is_link {
+        out.extend(identify(path, true));
+    }
+    out
+}
+
+/// The current stamp of what `s` was taken of.
+fn current(s: &Stamp) -> Option<Stamp> {
+    identify(&s.path, s.link)
+}
+
+fn identify(path: &Path, link: bool) -> Option<Stamp> {
+    let m = if link {
+        std::fs::symlink_metadata(path).ok()?
+    } else {
+        std::fs::metadata(path).ok()?
+    };
     #[cfg(unix)]
     let id = {
         use std::os::unix::fs::MetadataExt;
@@ -156,6 +191,7 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     };
     Some(Stamp {
         path: path.to_path_buf(),
+        link,
         id,
     })
 }
@@ -234,10 +270,7 @@ pub fn read(
     let fits = match check {
         Check::Unchanged => {
             !stored.stamps.is_empty()
-                && stored
-                    .stamps
-                    .iter()
-                    .all(|s| stamp(&s.path).as_ref() == Some(s))
+                && stored.stamps.iter().all(|s| current(s).as_ref() == Some(s))
         }
         Check::Fingerprint(f) => stored.fingerprint == f,
     };
@@ -503,6 +536,27 @@ mod tests {
             region: None,
             env: &no_env,
         })
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_pointed_elsewhere_is_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+        std::fs::write(&a, "{}").unwrap();
+        std::fs::write(&b, "{}").unwrap();
+        let link = dir.path().join("policy.json");
+        std::os::unix::fs::symlink(&a, &link).unwrap();
+        let before = stamps(&link);
+        assert_eq!(before.len(), 2);
+        assert!(before.iter().all(|s| current(s).as_ref() == Some(s)));
+        std::fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink(&b, &link).unwrap();
+        assert!(
+            !before.iter().all(|s| current(s).as_ref() == Some(s)),
+            "the link now leads to another file"
+        );
+        assert_eq!(stamps(&a).len(), 1, "a plain file has one stamp");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod format;
 pub mod fsutil;
 pub mod identity;
 pub mod issue;
+pub mod mfa;
 pub mod output;
 pub mod policies;
 pub mod principal;

@@ -2,8 +2,7 @@
 
 use std::io::{BufRead, Write};
 
-use anyhow::Context as _;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use std::time::Duration;
 
@@ -18,6 +17,7 @@ use crate::format::{Format, Output, rfc3339};
 use crate::fsutil;
 use crate::identity;
 use crate::issue::{self, Caller, Request};
+use crate::mfa;
 use crate::secret::{self, Backend, SecretStore, StoreError};
 use crate::sts::{Issued, Mfa};
 use crate::trust::Role;
@@ -164,8 +164,7 @@ fn obtain_for(
     event.grant = Some(grant.to_string());
 
     if let Some(f) = &connector.policy_file {
-        let p = config.base_dir().join(f);
-        stamps.extend(cache::stamp(&p.canonicalize().unwrap_or(p)));
+        stamps.extend(cache::stamps(&config.base_dir().join(f)));
     }
     let request = Request {
         connector: args.connector.clone(),
@@ -270,7 +269,13 @@ fn obtain_for(
         let account = config.account(&account_name)?;
         let code = match mfa_code {
             Some(c) => c,
-            None => mfa_code_for(&serial, account.mfa_process.as_deref(), ctx)?,
+            None => {
+                let timeout = config
+                    .settings
+                    .mfa_process_timeout
+                    .map_or(mfa::DEFAULT_TIMEOUT, |s| Duration::from_secs(s.into()));
+                mfa_code_for(&serial, &account_name, account, timeout, ctx)?
+            }
         };
         plan.call.mfa = Some(Mfa { serial, code });
     }
@@ -316,28 +321,32 @@ fn readable(read: Result<Option<cache::Hit>, StoreError>, ctx: &mut Context) -> 
     })
 }
 
-/// An MFA code from `mfa_process`, else from a prompt on the terminal (never stdin or stdout,
-/// which belong to the caller, e.g. the AWS CLI).
+/// An MFA code from the account's `mfa_process`, else from a prompt on the terminal (never stdin
+/// or stdout, which belong to the caller, e.g. the AWS CLI).
 fn mfa_code_for(
     serial: &str,
-    process: Option<&str>,
+    account_name: &str,
+    account: &crate::config::Account,
+    timeout: Duration,
     ctx: &mut Context,
 ) -> anyhow::Result<SecretString> {
-    if let Some(cmd) = process {
-        let out = shell(cmd)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .with_context(|| format!("running mfa_process `{cmd}`"))?;
-        if !out.status.success() {
-            return Err(UserError::usage(format!(
-                "mfa_process `{cmd}` failed ({}); fix it or give --mfa-code",
-                out.status
-            ))
-            .into());
-        }
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        return Ok(issue::check_code("mfa_process output", &text)?);
+    if let Some(cmd) = &account.mfa_process {
+        let code = match mfa::run(account_name, cmd, timeout) {
+            Ok(code) => code,
+            Err(e) => {
+                if ctx.verbose > 0 && !e.stderr.is_empty() {
+                    ctx.note(format!(
+                        "the mfa_process of account `{account_name}` wrote on stderr:\n{}",
+                        e.stderr
+                    ));
+                }
+                return Err(UserError::usage(e.to_string()).into());
+            }
+        };
+        return Ok(issue::check_code(
+            &format!("the output of the mfa_process of account `{account_name}`"),
+            code.expose_secret(),
+        )?);
     }
     if !ctx.no_input
         && let Ok(tty) = std::fs::OpenOptions::new()
@@ -350,7 +359,9 @@ fn mfa_code_for(
         writer.flush()?;
         let mut line = String::new();
         std::io::BufReader::new(&tty).read_line(&mut line)?;
-        return Ok(issue::check_code("MFA code", &line)?);
+        let code = issue::check_code("MFA code", &line);
+        zeroize::Zeroize::zeroize(&mut line);
+        return Ok(code?);
     }
     Err(UserError::usage(format!(
         "an MFA code for {serial} is needed and there is no terminal to ask on: give --mfa-code CODE, or set mfa_process on the account to a command that prints the code"
@@ -366,19 +377,4 @@ fn tty_path() -> &'static str {
 #[cfg(not(unix))]
 fn tty_path() -> &'static str {
     "CON"
-}
-
-fn shell(cmd: &str) -> std::process::Command {
-    #[cfg(unix)]
-    {
-        let mut c = std::process::Command::new("sh");
-        c.arg("-c").arg(cmd);
-        c
-    }
-    #[cfg(not(unix))]
-    {
-        let mut c = std::process::Command::new("cmd");
-        c.arg("/C").arg(cmd);
-        c
-    }
 }

@@ -84,6 +84,11 @@ pub struct Settings {
     pub lock_timeout: Option<u32>,
     /// The console federation endpoint, instead of the partition's.
     pub federation_endpoint: Option<String>,
+    /// How long an account's `mfa_process` may run.
+    #[serde(deserialize_with = "de_opt_duration")]
+    pub mfa_process_timeout: Option<u32>,
+    /// Users who may act as `--system` callers (administrators always may).
+    pub system_users: Vec<String>,
 }
 
 /// The keys allowed in `[settings]`.
@@ -101,6 +106,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "cache",
     "lock_timeout",
     "federation_endpoint",
+    "mfa_process_timeout",
+    "system_users",
 ];
 
 /// `[accounts.NAME]`.

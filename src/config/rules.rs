@@ -282,6 +282,9 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
     if let Some(t) = s.lock_timeout {
         push(check_seconds("lock_timeout", t, 1, 3600));
     }
+    if let Some(t) = s.mfa_process_timeout {
+        push(check_seconds("mfa_process_timeout", t, 1, 600));
+    }
     if let Some(id) = &s.system_identity {
         push(validate::check_session_name("system_identity", id, 2, 32));
     }

@@ -844,7 +844,11 @@ fn outsider_is_denied_without_reaching_sts_or_the_cache() {
 #[test]
 fn system_callers_only_on_connectors_with_system_scope() {
     let site = Site::new(
-        &format!("admins = [\"{}\"]\n", os_name("sad")),
+        &format!(
+            "admins = [\"{}\"]\nsystem_users = [\"{}\"]\n",
+            os_name("sad"),
+            os_name("sys")
+        ),
         vec![
             Conn::new("sys-role", "assume-role", &[]).system(),
             Conn::new("sys-fed", "federated-user", &[]).system(),
