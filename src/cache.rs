@@ -290,6 +290,7 @@ pub fn read(
             expiration,
             arn: stored.arn,
             packed_policy_size: None,
+            request_id: None,
         },
         region: stored.region,
         grant: stored.grant,
@@ -519,6 +520,7 @@ mod tests {
             expiration,
             arn: None,
             packed_policy_size: None,
+            request_id: None,
         }
     }
 

@@ -211,6 +211,7 @@ mod tests {
             expiration: jiff::Timestamp::from_second(1_900_000_000).unwrap(),
             arn: None,
             packed_policy_size: None,
+            request_id: None,
         }
     }
 

@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use crate::cli::Global;
 use crate::config::{self, Config, Depth, Location};
 use crate::error::UserError;
+use crate::output::escape_controls;
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::secret::{self, Backend, SecretStore};
 use anyhow::Context as _;
@@ -141,14 +142,25 @@ impl Context {
     /// A note on stderr, unless `-q`.
     pub fn note(&mut self, message: impl std::fmt::Display) {
         if !self.quiet {
-            let _ = writeln!(self.err, "{message}");
+            let text = message.to_string();
+            let _ = writeln!(self.err, "{}", escape_controls(&text));
         }
     }
 
     /// A warning on stderr, unless `-q`.
     pub fn warn(&mut self, message: impl std::fmt::Display) {
         if !self.quiet {
-            let _ = writeln!(self.err, "fedaws: warning: {message}");
+            let text = message.to_string();
+            let _ = writeln!(self.err, "fedaws: warning: {}", escape_controls(&text));
+        }
+    }
+
+    /// What fedaws decides and why, on stderr with `-v` (level 1) or `-vv` (level 2). Never a
+    /// secret: callers pass names, paths, reasons and timings only.
+    pub fn debug(&mut self, level: u8, message: impl std::fmt::Display) {
+        if self.verbose >= level && !self.quiet {
+            let text = message.to_string();
+            let _ = writeln!(self.err, "fedaws: {}", escape_controls(&text));
         }
     }
 }

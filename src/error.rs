@@ -146,7 +146,7 @@ pub fn report(err: &anyhow::Error, stderr: &mut dyn Write) {
     for cause in err.chain().skip(1) {
         text.push_str(&format!("\n  caused by: {cause}"));
     }
-    let _ = writeln!(stderr, "{text}");
+    let _ = writeln!(stderr, "{}", crate::output::escape_controls(&text));
 }
 
 /// True when the error is a closed stdout pipe (`fedaws … | head`), which is not a failure.

@@ -170,6 +170,7 @@ mod tests {
             expiration: "2026-11-29T12:00:00.5Z".parse().unwrap(),
             arn: Some("arn:aws:sts::123456789012:federated-user/alice".into()),
             packed_policy_size: None,
+            request_id: None,
         }
     }
 

@@ -1,6 +1,43 @@
-//! Tables and JSON for `list` and `show`. Results go to stdout; nothing here prints diagnostics.
+//! Tables and JSON for `list` and `show`, and the escaping of text for people. Results go to
+//! stdout; nothing here prints diagnostics.
+//!
+//! Text fedaws did not write itself (names and descriptions from a config, messages from the
+//! network, lines of the audit log) may hold control characters: a newline that fakes a table row
+//! or a message line, an escape sequence that repaints the terminal. Every table cell and every
+//! line on stderr goes through [`escape_all`] or [`escape_controls`], whether or not the stream
+//! is a terminal (it may be shown on one later). JSON needs nothing: its encoder escapes them.
+
+use std::borrow::Cow;
 
 use comfy_table::{ContentArrangement, Table, presets};
+
+/// `s` with every control character shown as an escape (`\n`, `\t`, `\u{1b}`), for values
+/// that fedaws did not write.
+pub fn escape_all(s: &str) -> Cow<'_, str> {
+    escape(s, false)
+}
+
+/// `s` with every control character but the newline shown as an escape, for fedaws's own
+/// messages, whose line breaks are its own.
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    escape(s, true)
+}
+
+fn escape(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let wanted = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !s.chars().any(wanted) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if wanted(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// A table with a header row, sized to the terminal when there is one. No colour is used, so
 /// `NO_COLOR` is honoured by construction.
@@ -10,7 +47,7 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
         .set_header(headers.to_vec());
     arrange(&mut t);
     for row in rows {
-        t.add_row(row);
+        t.add_row(row.iter().map(|cell| escape_all(cell).into_owned()));
     }
     t.to_string()
 }
@@ -21,7 +58,7 @@ pub fn fields(rows: Vec<(&str, String)>) -> String {
     t.load_preset(presets::NOTHING);
     arrange(&mut t);
     for (k, v) in rows {
-        t.add_row(vec![k.to_string(), v]);
+        t.add_row(vec![k.to_string(), escape_all(&v).into_owned()]);
     }
     t.lines()
         .map(|l| l.trim_end().to_string())
@@ -52,5 +89,23 @@ pub fn joined(items: &[String]) -> String {
         "-".to_string()
     } else {
         items.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(escape_all("plain ünïcode"), "plain ünïcode");
+        assert_eq!(escape_all("a\nb\u{1b}[2J\r"), "a\\nb\\u{1b}[2J\\r");
+        assert_eq!(escape_controls("line\nnext\u{7}"), "line\nnext\\u{7}");
+        let t = table(&["NAME"], vec![vec!["x\n│ fake │".into()]]);
+        let plain = table(&["NAME"], vec![vec!["x".into()]]);
+        assert_eq!(t.lines().count(), plain.lines().count(), "{t}");
+        assert!(t.contains("x\\n│ fake │"), "{t}");
+        let f = fields(vec![("description", "one\u{1b}]0;title\u{7}".into())]);
+        assert!(!f.contains('\u{1b}'), "{f:?}");
     }
 }

@@ -230,6 +230,7 @@ mod tests {
                 expiration: jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600),
                 arn: None,
                 packed_policy_size: None,
+                request_id: None,
             })
         });
         let server = Server::new(

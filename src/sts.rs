@@ -12,6 +12,7 @@ use std::time::Duration;
 use aws_credential_types::Credentials;
 use aws_sdk_sts::config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::operation::RequestId;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use secrecy::{ExposeSecret, SecretString};
@@ -92,6 +93,8 @@ pub struct Issued {
     pub arn: Option<String>,
     /// How full the packed session policy is, in percent, where STS says.
     pub packed_policy_size: Option<i32>,
+    /// The request id STS gave its answer (for `-v` and AWS support), where there was a call.
+    pub request_id: Option<String>,
 }
 
 impl fmt::Debug for Issued {
@@ -132,11 +135,23 @@ pub enum StsError {
         /// A sentence with the fix.
         explanation: String,
     },
-    /// AWS could not be reached, or did not answer in time.
+    /// AWS could not be reached, or did not answer in time, or what answered is not STS.
     #[error("{explanation}")]
     Network {
         /// A sentence naming the endpoint, the timeout and what to check.
         explanation: String,
+    },
+    /// STS answered, but with credentials fedaws will not hand on: a key id, secret or token
+    /// that is not shaped as AWS makes them (which could smuggle text into a shell or an INI
+    /// file), or an expiry in the past or beyond the lifetime asked for.
+    #[error(
+        "STS answered with malformed credentials: {what}. Nothing was printed or cached; check that {endpoint} is really STS"
+    )]
+    Malformed {
+        /// Which part is wrong, without its value.
+        what: String,
+        /// The endpoint, as named in messages.
+        endpoint: String,
     },
     /// The answer could not be understood.
     #[error("{0}")]
@@ -146,7 +161,7 @@ pub enum StsError {
 impl Categorized for StsError {
     fn exit(&self) -> Exit {
         match self {
-            StsError::Aws { .. } => Exit::Aws,
+            StsError::Aws { .. } | StsError::Malformed { .. } => Exit::Aws,
             StsError::Network { .. } => Exit::Network,
             StsError::Other(_) => Exit::Failure,
         }
@@ -248,7 +263,14 @@ async fn send(
             let arn = out.federated_user().map(|u| u.arn().to_string());
             #[allow(deprecated)] // older endpoints (and emulators) only send PackedPolicySize
             let size = out.session_token_utilization().or(out.packed_policy_size());
-            issued(out.credentials(), arn, size)
+            issued(
+                out.credentials(),
+                arn,
+                size,
+                out.request_id(),
+                call,
+                endpoint,
+            )
         }
         Principal::IamUser => {
             let out = client
@@ -259,7 +281,14 @@ async fn send(
                 .send()
                 .await
                 .map_err(|e| fail(classify(e)))?;
-            issued(out.credentials(), None, None)
+            issued(
+                out.credentials(),
+                None,
+                None,
+                out.request_id(),
+                call,
+                endpoint,
+            )
         }
         Principal::AssumeRole => {
             let out = client
@@ -279,7 +308,14 @@ async fn send(
             let arn = out.assumed_role_user().map(|u| u.arn().to_string());
             #[allow(deprecated)] // older endpoints (and emulators) only send PackedPolicySize
             let size = out.session_token_utilization().or(out.packed_policy_size());
-            issued(out.credentials(), arn, size)
+            issued(
+                out.credentials(),
+                arn,
+                size,
+                out.request_id(),
+                call,
+                endpoint,
+            )
         }
     }
 }
@@ -288,19 +324,79 @@ fn issued(
     credentials: Option<&aws_sdk_sts::types::Credentials>,
     arn: Option<String>,
     packed_policy_size: Option<i32>,
+    request_id: Option<&str>,
+    call: &Call,
+    endpoint: &Endpoint,
 ) -> Result<Issued, StsError> {
-    let c =
-        credentials.ok_or_else(|| StsError::Other("STS answered without credentials".into()))?;
+    let malformed = |what: String| StsError::Malformed {
+        what,
+        endpoint: endpoint.describe(),
+    };
+    let c = credentials.ok_or_else(|| malformed("the answer holds no credentials".into()))?;
     let expiration = jiff::Timestamp::new(c.expiration().secs(), 0)
-        .map_err(|e| StsError::Other(format!("STS gave an impossible expiry: {e}")))?;
-    Ok(Issued {
+        .map_err(|_| malformed("the expiry is not a possible time".into()))?;
+    let issued = Issued {
         access_key_id: c.access_key_id().to_string(),
         secret_access_key: SecretString::from(c.secret_access_key().to_string()),
         session_token: SecretString::from(c.session_token().to_string()),
         expiration,
         arn,
         packed_policy_size,
-    })
+        request_id: request_id.map(str::to_string),
+    };
+    check_issued(&issued, call.duration, jiff::Timestamp::now()).map_err(malformed)?;
+    Ok(issued)
+}
+
+/// How far STS's clock may be ahead of this machine's when judging an expiry: what AWS itself
+/// tolerates when checking a request's signature.
+pub const CLOCK_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(15 * 60);
+
+/// Check that credentials are shaped as AWS makes them before anything prints or caches them:
+/// an access key id of 16 to 128 capital letters and digits, a secret and a session token in the
+/// base64 alphabet, and an expiry in the future but no later than `requested` seconds from `now`
+/// (give or take [`CLOCK_SKEW`]). The message names the part, never its value.
+pub fn check_issued(issued: &Issued, requested: u32, now: jiff::Timestamp) -> Result<(), String> {
+    let id = &issued.access_key_id;
+    if !(16..=128).contains(&id.len())
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Err(format!(
+            "the access key id is not 16 to 128 capital letters and digits ({} characters)",
+            id.chars().count()
+        ));
+    }
+    let base64 = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 8192
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+    };
+    if !base64(issued.secret_access_key.expose_secret()) {
+        return Err(
+            "the secret access key is empty, too long, or not in the base64 alphabet".into(),
+        );
+    }
+    if !base64(issued.session_token.expose_secret()) {
+        return Err("the session token is empty, too long, or not in the base64 alphabet".into());
+    }
+    if issued.expiration <= now {
+        return Err(format!(
+            "they expired at {}, before they were issued",
+            crate::format::rfc3339(issued.expiration)
+        ));
+    }
+    let latest = now + jiff::SignedDuration::from_secs(i64::from(requested)) + CLOCK_SKEW;
+    if issued.expiration > latest {
+        return Err(format!(
+            "they expire at {}, later than the {} asked for allows",
+            crate::format::rfc3339(issued.expiration),
+            crate::validate::format_duration(requested)
+        ));
+    }
+    Ok(())
 }
 
 /// What went wrong, independent of the SDK's types, so the explanation can be unit-tested.
@@ -322,23 +418,36 @@ pub enum Failure {
         /// What the transport said.
         detail: String,
     },
+    /// What answered is not STS: an HTTP status without an STS error in the body, or a body
+    /// that is not an STS answer (a web page, a 404).
+    NotSts {
+        /// The HTTP status it answered with.
+        status: u16,
+    },
     /// The answer could not be parsed.
     Unreadable(String),
 }
 
-fn classify<E, R>(e: SdkError<E, R>) -> Failure
+fn classify<E>(e: SdkError<E, aws_sdk_sts::config::http::HttpResponse>) -> Failure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: fmt::Debug + 'static,
 {
     match &e {
         SdkError::ServiceError(s) => {
             let err = s.err();
-            Failure::Service {
-                code: err.code().unwrap_or("Unknown").to_string(),
-                message: err.message().unwrap_or_default().to_string(),
+            match err.code() {
+                Some(code) => Failure::Service {
+                    code: code.to_string(),
+                    message: err.message().unwrap_or_default().to_string(),
+                },
+                None => Failure::NotSts {
+                    status: s.raw().status().as_u16(),
+                },
             }
         }
+        SdkError::ResponseError(r) => Failure::NotSts {
+            status: r.raw().status().as_u16(),
+        },
         SdkError::TimeoutError(_) => Failure::Timeout,
         SdkError::DispatchFailure(d) => Failure::Connect {
             timed_out: d.is_timeout(),
@@ -389,6 +498,12 @@ pub fn map_sdk_error(call: &Call, endpoint: &Endpoint, failure: Failure) -> StsE
                 endpoint.describe()
             ),
         },
+        Failure::NotSts { status } => StsError::Network {
+            explanation: format!(
+                "{} is not an STS endpoint: it answered {api} with HTTP {status} and no STS error; check settings.sts_endpoint, AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL",
+                endpoint.describe()
+            ),
+        },
         Failure::Unreadable(detail) => StsError::Other(format!(
             "{api} at {} gave an answer fedaws cannot read: {detail}",
             endpoint.describe()
@@ -400,10 +515,11 @@ pub fn map_sdk_error(call: &Call, endpoint: &Endpoint, failure: Failure) -> StsE
 pub fn explain(call: &Call, endpoint: &Endpoint, code: &str, message: &str) -> String {
     let api = call.principal.api();
     let account = &call.account;
+    // The message comes from the network: it may not paint on the terminal or fake a line.
     let said = if message.is_empty() {
         String::new()
     } else {
-        format!(" (AWS: {message})")
+        format!(" (AWS: {})", crate::output::escape_all(message))
     };
     match code {
         "InvalidClientTokenId" => format!(
@@ -475,7 +591,10 @@ pub fn explain(call: &Call, endpoint: &Endpoint, code: &str, message: &str) -> S
         "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => format!(
             "AWS throttled {api} and it still failed after 3 attempts; wait a moment and try again{said}"
         ),
-        _ => format!("{api} failed with {code}{said}"),
+        _ => format!(
+            "{api} failed with {}{said}",
+            crate::output::escape_all(code)
+        ),
     }
 }
 
@@ -610,7 +729,6 @@ mod tests {
             },
         );
         assert!(e.to_string().contains("MFA code"), "{e}");
-        assert!(!e.to_string().contains("123456 "), "{e}");
     }
 
     #[test]
@@ -634,5 +752,95 @@ mod tests {
     fn percent() {
         assert_eq!(percent_in("consumes 112% of allotted"), Some(112));
         assert_eq!(percent_in("no number"), None);
+    }
+
+    fn answer(id: &str, secret: &str, token: &str, expires_in: i64) -> Issued {
+        Issued {
+            access_key_id: id.into(),
+            secret_access_key: SecretString::from(secret.to_string()),
+            session_token: SecretString::from(token.to_string()),
+            expiration: now() + jiff::SignedDuration::from_secs(expires_in),
+            arn: None,
+            packed_policy_size: None,
+            request_id: None,
+        }
+    }
+
+    fn now() -> jiff::Timestamp {
+        jiff::Timestamp::from_second(1_800_000_000).unwrap()
+    }
+
+    #[test]
+    fn only_well_formed_answers_are_used() {
+        const ID: &str = "ASIAEXAMPLE0000000001";
+        const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY==";
+        const TOKEN: &str = "FQoGZXIvYXdzEBYaD+/=";
+        assert!(check_issued(&answer(ID, SECRET, TOKEN, 3600), 3600, now()).is_ok());
+        assert!(
+            check_issued(&answer(ID, SECRET, TOKEN, 3600 + 600), 3600, now()).is_ok(),
+            "STS's clock may run a little ahead"
+        );
+        let bad = [
+            (
+                answer("asia0000000000000001", SECRET, TOKEN, 3600),
+                "access key id",
+            ),
+            (answer("ASIA0001", SECRET, TOKEN, 3600), "access key id"),
+            (
+                answer("ASIA000000000000001\n[x]", SECRET, TOKEN, 3600),
+                "access key id",
+            ),
+            (
+                answer(ID, "s3cr3t\nregion=x", TOKEN, 3600),
+                "secret access key",
+            ),
+            (answer(ID, "", TOKEN, 3600), "secret access key"),
+            (answer(ID, SECRET, "tok'en", 3600), "session token"),
+            (answer(ID, SECRET, TOKEN, 0), "expired"),
+            (answer(ID, SECRET, TOKEN, -60), "expired"),
+            (answer(ID, SECRET, TOKEN, 7200), "later than the 1h"),
+        ];
+        for (issued, expect) in bad {
+            let e = check_issued(&issued, 3600, now()).unwrap_err();
+            assert!(e.contains(expect), "{e}");
+            assert!(!e.contains("s3cr3t") && !e.contains("tok'en"), "{e}");
+        }
+        let e = StsError::Malformed {
+            what: "x".into(),
+            endpoint: "http://127.0.0.1:9".into(),
+        };
+        assert_eq!(e.exit(), Exit::Aws);
+        assert!(
+            e.to_string()
+                .starts_with("STS answered with malformed credentials")
+        );
+    }
+
+    #[test]
+    fn what_is_not_sts_is_named_so() {
+        let e = map_sdk_error(
+            &call(Principal::IamUser),
+            &endpoint(),
+            Failure::NotSts { status: 404 },
+        );
+        assert_eq!(e.exit(), Exit::Network);
+        let text = e.to_string();
+        assert!(
+            text.contains("not an STS endpoint") && text.contains("404"),
+            "{text}"
+        );
+        assert!(!text.contains("Unknown"), "{text}");
+    }
+
+    #[test]
+    fn messages_from_the_network_cannot_paint_the_terminal() {
+        let e = aws(
+            Principal::IamUser,
+            "AccessDenied",
+            "no\nfedaws: all good\u{1b}[2J",
+        );
+        let text = e.to_string();
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(!text.contains("no\nfedaws"), "{text:?}");
     }
 }

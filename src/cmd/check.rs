@@ -196,7 +196,8 @@ pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
         }
         s
     };
-    ctx.out.write_all(report.as_bytes())?;
+    ctx.out
+        .write_all(output::escape_controls(&report).as_bytes())?;
     if errors > 0 {
         return Err(UserError {
             message: format!(

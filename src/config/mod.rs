@@ -491,7 +491,7 @@ pub fn not_found<'a>(
     existing: impl Iterator<Item = &'a String>,
 ) -> crate::error::UserError {
     let existing: Vec<&String> = existing.collect();
-    let mut message = format!("no {what} named `{name}`");
+    let mut message = format!("no {what} named `{}`", crate::output::escape_all(name));
     if let Some(best) = did_you_mean(name, existing.iter().map(|s| s.as_str())) {
         message.push_str(&format!("; did you mean `{best}`?"));
     } else if existing.is_empty() {

@@ -418,10 +418,29 @@ pub const FAKE_SESSION_TOKEN: &str = "FakeSessionTokenFromTheScriptedServer01234
 /// The secret access key of [`get_session_token_ok`].
 pub const FAKE_SECRET: &str = "FakeTemporarySecretFromTheScripted0123456";
 
-/// A successful GetSessionToken body.
+/// When the credentials of [`get_session_token_ok`] expire: an hour from now, to the second
+/// (fedaws refuses credentials that are expired or outlive the lifetime asked for).
+pub fn in_an_hour() -> String {
+    let t = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600);
+    jiff::Timestamp::from_second(t.as_second())
+        .expect("a time")
+        .to_string()
+}
+
+/// A successful GetSessionToken body, expiring [`in_an_hour`].
 pub fn get_session_token_ok() -> String {
+    get_session_token_with(
+        "ASIAFAKEFAKEFAKE0001",
+        FAKE_SECRET,
+        FAKE_SESSION_TOKEN,
+        &in_an_hour(),
+    )
+}
+
+/// A GetSessionToken body with these credentials, well-formed or not.
+pub fn get_session_token_with(id: &str, secret: &str, token: &str, expiration: &str) -> String {
     format!(
-        r#"<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials><AccessKeyId>ASIAFAKEFAKEFAKE0001</AccessKeyId><SecretAccessKey>{FAKE_SECRET}</SecretAccessKey><SessionToken>{FAKE_SESSION_TOKEN}</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetSessionTokenResponse>"#
+        r#"<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials><AccessKeyId>{id}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey><SessionToken>{token}</SessionToken><Expiration>{expiration}</Expiration></Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetSessionTokenResponse>"#
     )
 }
 
