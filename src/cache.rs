@@ -261,11 +261,22 @@ pub fn read(
     now: jiff::Timestamp,
     margin: Option<Duration>,
 ) -> Result<Option<Hit>, StoreError> {
+    read_explained(store, key, check, now, margin).map(Result::ok)
+}
+
+/// Like [`read`], with the reason for a miss (for `-v`).
+pub fn read_explained(
+    store: &dyn SecretStore,
+    key: &str,
+    check: Check<'_>,
+    now: jiff::Timestamp,
+    margin: Option<Duration>,
+) -> Result<Result<Hit, &'static str>, StoreError> {
     let Some(value) = store.get(key)? else {
-        return Ok(None);
+        return Ok(Err("no entry"));
     };
-    let Ok(stored) = serde_json::from_str::<Stored>(value.expose_secret()) else {
-        return Ok(None);
+    let Ok(mut stored) = serde_json::from_str::<Stored>(value.expose_secret()) else {
+        return Ok(Err("the entry is not one fedaws wrote"));
     };
     let fits = match check {
         Check::Unchanged => {
@@ -274,28 +285,34 @@ pub fn read(
         }
         Check::Fingerprint(f) => stored.fingerprint == f,
     };
+    if !fits {
+        return Ok(Err(match check {
+            Check::Unchanged => "the config or the policy file changed since it was issued",
+            Check::Fingerprint(_) => "it was issued under another definition of the connector",
+        }));
+    }
     let margin = margin.map_or(stored.margin, |m| m.as_secs());
     let left = stored.expiration - now.as_second();
-    if !fits || left <= i64::try_from(margin).unwrap_or(i64::MAX) {
-        return Ok(None);
+    if left <= i64::try_from(margin).unwrap_or(i64::MAX) {
+        return Ok(Err("less than the refresh margin is left"));
     }
     let Ok(expiration) = jiff::Timestamp::from_second(stored.expiration) else {
-        return Ok(None);
+        return Ok(Err("the entry is not one fedaws wrote"));
     };
-    Ok(Some(Hit {
+    Ok(Ok(Hit {
         issued: Issued {
-            access_key_id: stored.access_key_id,
-            secret_access_key: SecretString::from(stored.secret_access_key),
-            session_token: SecretString::from(stored.session_token),
+            access_key_id: std::mem::take(&mut stored.access_key_id),
+            secret_access_key: SecretString::from(std::mem::take(&mut stored.secret_access_key)),
+            session_token: SecretString::from(std::mem::take(&mut stored.session_token)),
             expiration,
-            arn: stored.arn,
+            arn: stored.arn.take(),
             packed_policy_size: None,
             request_id: None,
         },
-        region: stored.region,
-        grant: stored.grant,
-        principal: stored.principal,
-        account: stored.account,
+        region: std::mem::take(&mut stored.region),
+        grant: stored.grant.clone(),
+        principal: std::mem::take(&mut stored.principal),
+        account: std::mem::take(&mut stored.account),
         duration: stored.duration,
     }))
 }
@@ -321,6 +338,14 @@ pub struct Record<'a> {
     pub account: &'a str,
     /// The lifetime asked for.
     pub duration: u32,
+}
+
+impl Drop for Stored {
+    /// Its copies of the secret parts are wiped, not merely freed.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret_access_key);
+        zeroize::Zeroize::zeroize(&mut self.session_token);
+    }
 }
 
 /// Store freshly issued credentials under `key`, to expire with them.
@@ -414,7 +439,7 @@ pub fn list(
         out.push(Listed {
             connector: name.to_string(),
             identity: decode_identity(identity),
-            access_key_id: stored.access_key_id,
+            access_key_id: stored.access_key_id.clone(),
             expiration: jiff::Timestamp::from_second(stored.expiration)
                 .map(crate::format::rfc3339)
                 .unwrap_or_default(),

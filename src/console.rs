@@ -6,6 +6,7 @@
 //! accepted by AWS; `SessionDuration` is sent for assume-role only (for federated users the
 //! console session lasts as long as the credentials).
 
+use std::path::Path;
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Empty};
@@ -97,6 +98,114 @@ pub fn login_url(
         encode(destination),
         encode(token.expose_secret())
     ))
+}
+
+/// How long the sign-in page must go unread, after something has read it, before it is removed:
+/// a launcher such as `xdg-open` may look at the file before the browser does.
+pub const PAGE_QUIET: Duration = Duration::from_secs(5);
+
+/// How long the sign-in page is kept at most when nothing reads it.
+pub const PAGE_MAX: Duration = Duration::from_secs(120);
+
+/// What became of a sign-in page handed to the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// Something read it, and it was removed after [`PAGE_QUIET`].
+    Read,
+    /// Nothing read it within [`PAGE_MAX`] (or reads cannot be watched here); it was removed.
+    Unread,
+}
+
+/// Open `url` in the default browser without putting it in any argv (where every user can read
+/// it in `ps`) or environment: it goes into a page that redirects to it, a 0600 file in the
+/// private directory `dir` (created 0700), and the browser is given the file's path. The page is
+/// removed once the browser has read it, and in any case after [`PAGE_MAX`].
+pub fn open_in_browser(url: &SecretString, dir: &Path) -> std::io::Result<Opened> {
+    let mut name = [0u8; 16];
+    getrandom::fill(&mut name).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let name: String = name.iter().map(|b| format!("{b:02x}")).collect();
+    let path = dir.join(format!("console-{name}.html"));
+    let page = zeroize::Zeroizing::new(redirect_page(url.expose_secret()));
+    let written = crate::fsutil::no_follow()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, page.as_bytes()));
+    let outcome = written.and_then(|()| {
+        let watch = ReadWatch::new(&path);
+        open::that_detached(&path)?;
+        Ok(match watch {
+            Some(watch) => watch.wait(PAGE_QUIET, PAGE_MAX),
+            None => {
+                std::thread::sleep(PAGE_QUIET);
+                Opened::Unread
+            }
+        })
+    });
+    let _ = std::fs::remove_file(&path);
+    outcome
+}
+
+/// A page that sends the browser on to `url` at once, with a link for browsers without
+/// JavaScript or refresh.
+fn redirect_page(url: &str) -> String {
+    let attr = url
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
+    let script = serde_json::Value::from(url).to_string().replace('<', "\\u003c");
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">\n<meta http-equiv=\"refresh\" content=\"0;url={attr}\">\n<title>AWS console sign-in</title>\n<script>location.replace({script});</script></head>\n<body><p><a href=\"{attr}\">Continue to the AWS console</a></p></body></html>\n"
+    )
+}
+
+/// Reads of one file, as inotify reports them (Linux).
+#[cfg(target_os = "linux")]
+struct ReadWatch {
+    fd: rustix::fd::OwnedFd,
+}
+
+#[cfg(target_os = "linux")]
+impl ReadWatch {
+    fn new(path: &Path) -> Option<ReadWatch> {
+        use rustix::fs::inotify::{self, CreateFlags, WatchFlags};
+        let fd = inotify::init(CreateFlags::CLOEXEC | CreateFlags::NONBLOCK).ok()?;
+        inotify::add_watch(&fd, path, WatchFlags::OPEN | WatchFlags::CLOSE_NOWRITE).ok()?;
+        Some(ReadWatch { fd })
+    }
+
+    /// Wait until the file has been read and then left alone for `quiet`, or `max` in all.
+    fn wait(self, quiet: Duration, max: Duration) -> Opened {
+        use rustix::fs::inotify::Reader;
+        let started = std::time::Instant::now();
+        let mut last_read: Option<std::time::Instant> = None;
+        let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 1024];
+        loop {
+            let mut reader = Reader::new(&self.fd, &mut buf);
+            while reader.next().is_ok() {
+                last_read = Some(std::time::Instant::now());
+            }
+            match last_read {
+                Some(t) if t.elapsed() >= quiet => return Opened::Read,
+                _ if started.elapsed() >= max => return Opened::Unread,
+                _ => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+struct ReadWatch;
+
+#[cfg(not(target_os = "linux"))]
+impl ReadWatch {
+    fn new(_path: &Path) -> Option<ReadWatch> {
+        None
+    }
+
+    fn wait(self, _quiet: Duration, _max: Duration) -> Opened {
+        Opened::Unread
+    }
 }
 
 /// Why no sign-in token was obtained.

@@ -17,6 +17,7 @@ pub mod context;
 pub mod error;
 pub mod format;
 pub mod fsutil;
+pub mod hardening;
 pub mod identity;
 pub mod issue;
 pub mod mfa;
@@ -39,6 +40,7 @@ use crate::error::Exit;
 
 /// Parse `std::env::args`, run the command, and map the outcome to an exit code.
 pub fn main_entry() -> ExitCode {
+    hardening::protect_process();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

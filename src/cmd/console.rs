@@ -10,6 +10,8 @@ use crate::config::Depth;
 use crate::console;
 use crate::context::Context;
 use crate::error::UserError;
+use crate::fsutil;
+use crate::trust::Role;
 use crate::issue::DEFAULT_REQUEST_TIMEOUT;
 use crate::principal::Principal;
 use crate::validate;
@@ -78,15 +80,32 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
         &token,
     );
     if args.open {
-        open::that_detached(url.expose_secret()).map_err(|e| {
+        let dir = page_dir();
+        fsutil::ensure_private_dir(&dir, Role::StateDir)?;
+        ctx.note(format!(
+            "opening the console sign-in page in the default browser; it is removed from {} once the browser has read it",
+            dir.display()
+        ));
+        let opened = console::open_in_browser(&url, &dir).map_err(|e| {
             UserError::usage(format!(
                 "cannot open a browser ({e}); run without --open to print the URL"
             ))
         })?;
-        ctx.note("opened the console sign-in URL in the default browser (valid for 15 minutes)");
+        if opened == console::Opened::Unread {
+            ctx.warn("nothing read the sign-in page; it was removed. Run without --open to print the URL");
+        }
     } else {
         writeln!(ctx.out, "{}", url.expose_secret())?;
         ctx.note("the URL signs in to the console for 15 minutes: treat it as a secret");
     }
     Ok(())
+}
+
+/// Where sign-in pages wait for the browser: `$XDG_RUNTIME_DIR/fedaws` (memory, private to the
+/// user), else `console/` in the state directory.
+fn page_dir() -> std::path::PathBuf {
+    match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
+        Some(run) => std::path::PathBuf::from(run).join("fedaws"),
+        None => crate::config::state_dir().join("console"),
+    }
 }

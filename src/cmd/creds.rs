@@ -40,12 +40,15 @@ pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
         Format::Env
     });
     let (creds, region) = obtain(&args.issue, ctx)?;
-    let text = Output {
-        creds: &creds,
-        region: &region,
-        connector: &args.issue.connector,
-    }
-    .render(format);
+    // The text holds the secret parts: wiped from memory once written.
+    let text = zeroize::Zeroizing::new(
+        Output {
+            creds: &creds,
+            region: &region,
+            connector: &args.issue.connector,
+        }
+        .render(format),
+    );
     ctx.out.write_all(text.as_bytes())?;
     Ok(())
 }
@@ -132,23 +135,48 @@ fn obtain_for(
     // The hot path: one exact-key read from the kernel keyring; the config is only stat'ed. The
     // entry records why the caller was allowed; a grant through an OS group is checked again,
     // since group membership can change without the config changing.
+    let started = std::time::Instant::now();
+    ctx.debug(1, format_args!("config {}", config_path.display()));
+    ctx.debug(2, format_args!("cache slot {key}"));
     if !args.no_cache
         && !args.refresh
         && let Some(store) = ctx.fast_cache_store()
-        && let Ok(Some(hit)) = cache::read(
+    {
+        let found = cache::read_explained(
             store.as_ref(),
             &key,
             Check::Unchanged,
             jiff::Timestamp::now(),
             None,
-        )
-        && hit
-            .grant
-            .os_group()
-            .is_none_or(|g| identity::current_os_groups().iter().any(|x| x == g))
-    {
-        *event = hit.describe(event);
-        return Ok((hit.issued, hit.region, true));
+        );
+        match found {
+            Ok(Ok(hit))
+                if hit
+                    .grant
+                    .os_group()
+                    .is_none_or(|g| identity::current_os_groups().iter().any(|x| x == g)) =>
+            {
+                ctx.debug(
+                    1,
+                    format_args!(
+                        "cache hit in the kernel keyring without reading the config (files unchanged; granted as {}) in {} ms",
+                        hit.grant,
+                        started.elapsed().as_millis()
+                    ),
+                );
+                *event = hit.describe(event);
+                return Ok((hit.issued, hit.region, true));
+            }
+            Ok(Ok(hit)) => ctx.debug(
+                1,
+                format_args!(
+                    "cache entry not used without the config: its grant rests on {} membership, which you no longer have",
+                    hit.grant
+                ),
+            ),
+            Ok(Err(why)) => ctx.debug(1, format_args!("no cache hit before reading the config: {why}")),
+            Err(e) => ctx.debug(1, format_args!("no cache hit before reading the config: {e}")),
+        }
     }
 
     // Stamps are taken before the files are read, so an edit made meanwhile is never vouched for.
@@ -162,6 +190,7 @@ fn obtain_for(
     id.os_groups = identity::current_os_groups();
     let grant = authz::decide(&config, &args.connector, connector, &id)?;
     event.grant = Some(grant.to_string());
+    ctx.debug(1, format_args!("allowed as {grant}"));
 
     if let Some(f) = &connector.policy_file {
         stamps.extend(cache::stamps(&config.base_dir().join(f)));
@@ -217,7 +246,7 @@ fn obtain_for(
             .map_or(DEFAULT_REFRESH_MARGIN, u64::from),
     );
     let lookup = |store: &dyn SecretStore| {
-        cache::read(
+        cache::read_explained(
             store,
             &key,
             Check::Fingerprint(&fingerprint),
@@ -225,10 +254,22 @@ fn obtain_for(
             Some(margin),
         )
     };
-    if let (Some(store), false) = (&cache, args.refresh)
-        && let Some(hit) = readable(lookup(store.as_ref()), ctx)
-    {
-        return Ok((hit.issued, hit.region, true));
+    match (&cache, args.refresh) {
+        (None, _) => ctx.debug(1, "cache: off (--no-cache or settings.cache = \"none\")"),
+        (Some(_), true) => ctx.debug(1, "cache: not read (--refresh)"),
+        (Some(store), false) => {
+            ctx.debug(1, format_args!("cache store {}", store.backend()));
+            if let Some(hit) = readable(lookup(store.as_ref()), ctx) {
+                ctx.debug(
+                    1,
+                    format_args!(
+                        "cache hit (same connector definition) in {} ms",
+                        started.elapsed().as_millis()
+                    ),
+                );
+                return Ok((hit.issued, hit.region, true));
+            }
+        }
     }
     // Single flight: whoever holds the lock issues; the others wait, then find its result.
     let _guard = match &cache {
@@ -239,14 +280,16 @@ fn obtain_for(
                     .lock_timeout
                     .map_or(DEFAULT_LOCK_TIMEOUT, u64::from),
             );
-            let guard = cache::lock(
-                &cache::lock_path(&state_dir(), &key),
-                timeout,
-                &args.connector,
-            )?;
+            let lock = cache::lock_path(&state_dir(), &key);
+            ctx.debug(2, format_args!("taking the lock {}", lock.display()));
+            let guard = cache::lock(&lock, timeout, &args.connector)?;
             if !args.refresh
                 && let Some(hit) = readable(lookup(store.as_ref()), ctx)
             {
+                ctx.debug(
+                    1,
+                    "cache hit after waiting for the lock: another process issued them",
+                );
                 return Ok((hit.issued, hit.region, true));
             }
             Some(guard)
@@ -279,7 +322,29 @@ fn obtain_for(
         };
         plan.call.mfa = Some(Mfa { serial, code });
     }
+    ctx.debug(
+        1,
+        format_args!(
+            "account `{account_name}` from the {} store; calling {} at {} (region {}, {} s)",
+            store.backend(),
+            plan.call.principal.api(),
+            plan.endpoint.describe(),
+            plan.region,
+            plan.call.duration
+        ),
+    );
+    let call_started = std::time::Instant::now();
     let creds = ctx.sts.issue(&keys, &plan.endpoint, &plan.call)?;
+    ctx.debug(
+        1,
+        format_args!(
+            "STS answered in {} ms (request id {}); temporary key {}, expires {}",
+            call_started.elapsed().as_millis(),
+            creds.request_id.as_deref().unwrap_or("not given"),
+            creds.access_key_id,
+            rfc3339(creds.expiration)
+        ),
+    );
     if let Some(store) = &cache {
         let record = Record {
             config: &config_path,
@@ -292,6 +357,7 @@ fn obtain_for(
             account: &account_name,
             duration: plan.call.duration,
         };
+        ctx.debug(2, format_args!("caching them in the {} store", store.backend()));
         let stored = cache::write(store.as_ref(), &key, &record, &creds).and_then(|()| {
             if store.backend() == Backend::Keyutils {
                 Ok(())
@@ -314,11 +380,21 @@ fn obtain_for(
 
 /// A cache entry that cannot be read is a miss, with a warning: the cache is only an
 /// optimisation, and a store that fails to read may still take a fresh entry.
-fn readable(read: Result<Option<cache::Hit>, StoreError>, ctx: &mut Context) -> Option<cache::Hit> {
-    read.unwrap_or_else(|e| {
-        ctx.warn(format!("{e}; issuing anew"));
-        None
-    })
+fn readable(
+    read: Result<Result<cache::Hit, &'static str>, StoreError>,
+    ctx: &mut Context,
+) -> Option<cache::Hit> {
+    match read {
+        Ok(Ok(hit)) => Some(hit),
+        Ok(Err(why)) => {
+            ctx.debug(1, format_args!("cache miss: {why}"));
+            None
+        }
+        Err(e) => {
+            ctx.warn(format!("{e}; issuing anew"));
+            None
+        }
+    }
 }
 
 /// An MFA code from the account's `mfa_process`, else from a prompt on the terminal (never stdin

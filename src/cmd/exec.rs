@@ -64,6 +64,7 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
 #[cfg(unix)]
 fn spawn(mut child: std::process::Command, program: &str) -> anyhow::Result<()> {
     use std::os::unix::process::CommandExt;
+    crate::hardening::restore_for_child();
     let err = child.exec();
     Err(UserError::usage(format!("cannot run `{program}`: {err}")).into())
 }
@@ -100,6 +101,7 @@ fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow:
     ctx.out.flush()?;
     // Ctrl-C reaches the child through the terminal; fedaws waits for it and cleans up.
     let _ = ctrlc::set_handler(|| {});
+    crate::hardening::restore_for_child();
     let status = child
         .status()
         .map_err(|e| UserError::usage(format!("cannot run `{}`: {e}", argv[0])))?;

@@ -56,8 +56,10 @@ pub fn run(command: PolicyCommand, ctx: &mut Context) -> anyhow::Result<()> {
                 })?;
                 (args.file.display().to_string(), text)
             };
+            // The problem says where (line, column, statement); the text itself is never echoed,
+            // since a file that is not a policy may be anything (`~/.aws/credentials`).
             let info = validate::check_policy(&label, &text).map_err(|e| UserError {
-                message: format!("the policy is invalid: {e}"),
+                message: format!("the policy is invalid: {label}: {}", e.problem),
                 exit: crate::error::Exit::Failure,
             })?;
             ctx.note(format!(

@@ -25,6 +25,9 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
         posix_quote(running.token.expose_secret())
     )?;
     ctx.out.flush()?;
+    // Nothing more is written there: closing it lets `eval "$(fedaws serve C &)"` read the two
+    // lines and go on while the server runs in the background.
+    release_stdout();
     ctx.note(format!(
         "serving credentials of connector `{}` on {} until Ctrl-C (SIGINT) or SIGTERM",
         args.issue.connector, running.uri
@@ -33,6 +36,14 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
     running.server.stop();
     ctx.note("stopped");
     Ok(())
+}
+
+/// Point stdout at `/dev/null`, which closes the pipe or file it was (best effort).
+fn release_stdout() {
+    #[cfg(unix)]
+    if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+        let _ = rustix::stdio::dup2_stdout(&null);
+    }
 }
 
 /// A started server with what a client needs to reach it.

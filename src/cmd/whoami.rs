@@ -42,7 +42,9 @@ pub fn run(args: WhoamiArgs, ctx: &mut Context) -> anyhow::Result<()> {
         .collect();
     let why_not = |name: &str| -> String {
         let c = &config.connectors[name];
-        if id.system {
+        if id.system && admin.is_none() && !config.settings.system_users.contains(&id.user) {
+            "not in settings.system_users".into()
+        } else if id.system {
             "no system scope".into()
         } else if c.groups.is_empty() {
             "administrators only".into()

@@ -1112,10 +1112,15 @@ fn whoami_and_the_audit_reader() {
     ] {
         assert!(text.contains(&s), "whoami lacks {s:?}:\n{text}");
     }
+    // Not in settings.system_users: acting as a system caller is not theirs to do at all.
     let system = user.whoami(true);
     assert_eq!(system["system"], true);
-    for (conn, usable) in [("batch", true), ("by-os", false), ("admin-only", false)] {
-        assert_eq!(whoami_row(&system, conn).0, usable, "{conn}: {system}");
+    for conn in ["batch", "by-os", "admin-only"] {
+        assert_eq!(
+            whoami_row(&system, conn),
+            (false, "not in settings.system_users".to_string()),
+            "{conn}: {system}"
+        );
     }
 
     let os_why = format!("OS group {}", dev.name);
