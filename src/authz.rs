@@ -166,7 +166,7 @@ pub fn decide(
         if admin.is_none() && !config.settings.system_users.contains(&id.user) {
             return Err(Denied {
                 message: format!(
-                    "{} may not act as a system caller (--system): settings.system_users lists the users who may, and administrators always may; an administrator can add you with `system_users = [\"{}\"]` in [settings]",
+                    "{} may not use connector `{name}` as a system caller (--system): settings.system_users lists the users who may act as one, and administrators always may; an administrator can add you with `system_users = [\"{}\"]` in [settings]",
                     id.user, id.user
                 ),
             });

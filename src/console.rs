@@ -153,7 +153,9 @@ fn redirect_page(url: &str) -> String {
         .replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;");
-    let script = serde_json::Value::from(url).to_string().replace('<', "\\u003c");
+    let script = serde_json::Value::from(url)
+        .to_string()
+        .replace('<', "\\u003c");
     format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">\n<meta http-equiv=\"refresh\" content=\"0;url={attr}\">\n<title>AWS console sign-in</title>\n<script>location.replace({script});</script></head>\n<body><p><a href=\"{attr}\">Continue to the AWS console</a></p></body></html>\n"
     )

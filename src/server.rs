@@ -92,7 +92,10 @@ fn json(status: StatusCode, value: &serde_json::Value) -> Response<Full<Bytes>> 
 
 /// A refusal in the protocol's `{"code","message"}` form; the connection is closed after it.
 fn refusal(status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
-    let mut response = json(status, &serde_json::json!({"code": code, "message": message}));
+    let mut response = json(
+        status,
+        &serde_json::json!({"code": code, "message": message}),
+    );
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -202,7 +205,10 @@ impl ConnState {
     }
 
     fn idle_for(&self) -> Duration {
-        self.last.lock().unwrap_or_else(|p| p.into_inner()).elapsed()
+        self.last
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .elapsed()
     }
 }
 

@@ -10,6 +10,8 @@
 
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/users.rs"]
+mod users;
 
 #[path = "cli/accounts.rs"]
 mod accounts;
@@ -49,3 +51,9 @@ mod exec;
 mod server;
 #[path = "cli/sts_faults.rs"]
 mod sts_faults;
+#[path = "cli/shared_host.rs"]
+mod shared_host;
+#[path = "cli/trust.rs"]
+mod trust;
+#[path = "cli/hardening.rs"]
+mod hardening;

@@ -68,7 +68,11 @@ fn quote_word(what: &str, word: &str) -> Result<String, UserError> {
 
 /// The `credential_process` command fedaws writes: the program, `--config PATH` when one is
 /// pinned, then `creds CONNECTOR --format json`, each word quoted by [`quote_word`].
-fn render_command(program: &str, config: Option<&str>, connector: &str) -> Result<String, UserError> {
+fn render_command(
+    program: &str,
+    config: Option<&str>,
+    connector: &str,
+) -> Result<String, UserError> {
     let mut words = vec![quote_word("the path of the fedaws binary", program)?];
     if let Some(config) = config {
         words.push("--config".into());
@@ -115,7 +119,9 @@ pub fn written_by_fedaws(command: &str) -> Option<FedawsCommand> {
     let [creds, connector, format, json] = rest else {
         return None;
     };
-    let named_fedaws = Path::new(program).file_name().is_some_and(|f| f == "fedaws");
+    let named_fedaws = Path::new(program)
+        .file_name()
+        .is_some_and(|f| f == "fedaws");
     if !named_fedaws || creds != "creds" || format != "--format" || json != "json" {
         return None;
     }
@@ -179,9 +185,7 @@ fn find_section(lines: &[&str], profile: &str) -> Option<(usize, usize)> {
 /// block such as `s3 =`, which is indented).
 fn is_key_line(line: &str, key: &str) -> bool {
     !line.starts_with(char::is_whitespace)
-        && line
-            .split_once('=')
-            .is_some_and(|(k, _)| k.trim() == key)
+        && line.split_once('=').is_some_and(|(k, _)| k.trim() == key)
 }
 
 /// The value of top-level `key` in a section's lines.
@@ -320,7 +324,11 @@ pub fn with_profile(
             match section.iter().skip(1).position(|l| is_key_line(l, key)) {
                 Some(i) => {
                     let idx = i + 1;
-                    let newline = if section[idx].ends_with('\n') { "\n" } else { "" };
+                    let newline = if section[idx].ends_with('\n') {
+                        "\n"
+                    } else {
+                        ""
+                    };
                     section[idx] = format!("{key} = {value}{newline}");
                     after = after.max(idx + 1);
                 }
@@ -552,9 +560,17 @@ mod tests {
     fn quoting() {
         let q = |w: &str| quote_word("x", w);
         assert_eq!(q("/usr/bin/fedaws").unwrap(), "/usr/bin/fedaws");
-        assert_eq!(q("/opt/my tools/fedaws").unwrap(), "\"/opt/my tools/fedaws\"");
+        assert_eq!(
+            q("/opt/my tools/fedaws").unwrap(),
+            "\"/opt/my tools/fedaws\""
+        );
         assert!(q("/opt/$x/fedaws").is_err());
-        for bad in ["/tmp/a\r[profile prod]", "/tmp/a\nb", "/tmp/\u{1b}", "/tmp/\u{85}"] {
+        for bad in [
+            "/tmp/a\r[profile prod]",
+            "/tmp/a\nb",
+            "/tmp/\u{1b}",
+            "/tmp/\u{85}",
+        ] {
             let e = q(bad).unwrap_err().to_string();
             assert!(e.contains("control character"), "{e}");
         }

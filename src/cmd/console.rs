@@ -11,9 +11,9 @@ use crate::console;
 use crate::context::Context;
 use crate::error::UserError;
 use crate::fsutil;
-use crate::trust::Role;
 use crate::issue::DEFAULT_REQUEST_TIMEOUT;
 use crate::principal::Principal;
+use crate::trust::Role;
 use crate::validate;
 
 /// Print or open the URL. The URL is a secret for 15 minutes: it goes to stdout (or the

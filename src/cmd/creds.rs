@@ -357,7 +357,10 @@ fn obtain_for(
             account: &account_name,
             duration: plan.call.duration,
         };
-        ctx.debug(2, format_args!("caching them in the {} store", store.backend()));
+        ctx.debug(
+            2,
+            format_args!("caching them in the {} store", store.backend()),
+        );
         let stored = cache::write(store.as_ref(), &key, &record, &creds).and_then(|()| {
             if store.backend() == Backend::Keyutils {
                 Ok(())

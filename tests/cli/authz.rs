@@ -12,263 +12,14 @@
 //! say how to run them.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+
+use std::process::Stdio;
 
 use serde_json::Value;
 
-use crate::common::{COMMAND_TIMEOUT, KeyPair, TestEnv, contains, stderr, stdout, unique};
+use crate::common::{contains, stderr, stdout, unique};
 use crate::sts_server::{Recorded, TestServer, answered};
-
-/// How to run these tests when not root.
-const HOW_TO_RUN: &str = "these tests create Unix users and groups, so they need root: run them as CI does, e.g. `sudo -E scripts/with-secret-store cargo test --test cli authz`";
-
-/// Fail (never skip) unless the test runs as root.
-fn require_root() {
-    let out = Command::new("id").arg("-u").output().expect("run id -u");
-    assert!(
-        stdout(&out).trim() == "0",
-        "not root (uid {}): {HOW_TO_RUN}",
-        stdout(&out).trim()
-    );
-}
-
-/// `fa-TAG-PID`: short enough for a login name (32) and an STS `Name` (32).
-fn os_name(tag: &str) -> String {
-    format!("fa-{tag}-{}", std::process::id())
-}
-
-/// Run a system tool, failing with a hint when it is missing.
-fn tool(program: &str, args: &[&str]) -> Output {
-    Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install it (passwd, util-linux, keyutils) or {HOW_TO_RUN}"))
-}
-
-/// Run a system tool that must succeed.
-fn must(program: &str, args: &[&str]) -> Output {
-    let out = tool(program, args);
-    assert!(
-        out.status.success(),
-        "`{program} {}` failed ({}): {}",
-        args.join(" "),
-        out.status,
-        stderr(&out)
-    );
-    out
-}
-
-fn exists(db: &str, name: &str) -> bool {
-    tool("getent", &[db, name]).status.success()
-}
-
-/// An OS group, deleted when dropped.
-struct OsGroup {
-    name: String,
-}
-
-impl OsGroup {
-    fn create(tag: &str) -> OsGroup {
-        require_root();
-        let name = os_name(tag);
-        if exists("group", &name) {
-            // Left behind by a killed run of a process with the same pid.
-            let _ = tool("groupdel", &["-f", &name]);
-        }
-        must("groupadd", &[&name]);
-        OsGroup { name }
-    }
-}
-
-impl Drop for OsGroup {
-    fn drop(&mut self) {
-        let _ = tool("groupdel", &["-f", &self.name]);
-    }
-}
-
-/// A Unix user with its own HOME/XDG tree and key pair; deleted (its kernel keyring emptied,
-/// its private group removed) when dropped, also when the test panics.
-struct User {
-    name: String,
-    uid: u32,
-    gid: u32,
-    env: TestEnv,
-    keys: KeyPair,
-}
-
-impl User {
-    /// A system user without a home directory, with a group of its own, and supplementary
-    /// membership in `groups`.
-    fn create(tag: &str, groups: &[&OsGroup]) -> User {
-        require_root();
-        let name = os_name(tag);
-        if exists("passwd", &name) {
-            let _ = tool("userdel", &["-f", &name]);
-        }
-        if exists("group", &name) {
-            let _ = tool("groupdel", &["-f", &name]);
-        }
-        let mut args = vec!["-M", "-r", "-U", "-s", "/usr/sbin/nologin"];
-        let list = groups
-            .iter()
-            .map(|g| g.name.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
-        if !groups.is_empty() {
-            args.extend(["-G", &list]);
-        }
-        args.push(&name);
-        must("useradd", &args);
-        let id = |flag: &str| -> u32 {
-            stdout(&must("id", &[flag, &name]))
-                .trim()
-                .parse()
-                .expect("id prints a number")
-        };
-        let (uid, gid) = (id("-u"), id("-g"));
-        User {
-            name,
-            uid,
-            gid,
-            env: TestEnv::new(),
-            keys: KeyPair::new(),
-        }
-    }
-
-    /// `PROGRAM` run as this user, with the supplementary groups of `/etc/group`.
-    fn command(&self, program: &str) -> Command {
-        let mut cmd = Command::new("setpriv");
-        cmd.arg(format!("--reuid={}", self.uid))
-            .arg(format!("--regid={}", self.gid))
-            .arg("--init-groups")
-            .arg("--")
-            .arg(program);
-        cmd
-    }
-
-    /// `fedaws ARGS…` as this user in its environment, not yet run.
-    fn fedaws_command(&self, args: &[&str]) -> Command {
-        let template = self.env.std_command(args);
-        let mut cmd = self.command(env!("CARGO_BIN_EXE_fedaws"));
-        cmd.args(args).env_clear();
-        for (k, v) in template.get_envs() {
-            if let Some(v) = v {
-                cmd.env(k, v);
-            }
-        }
-        cmd.current_dir(self.env.root());
-        cmd
-    }
-
-    /// Run `fedaws ARGS…` as this user with `stdin`.
-    fn run_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        let mut cmd = assert_cmd::Command::from_std(self.fedaws_command(args));
-        cmd.timeout(COMMAND_TIMEOUT).write_stdin(stdin.to_string());
-        let out = cmd.output().expect("run fedaws as the test user");
-        assert!(
-            !contains(&out.stderr, self.keys.secret_access_key.as_bytes()),
-            "`fedaws {}` as {} printed the account's secret access key on stderr",
-            args.join(" "),
-            self.name
-        );
-        out
-    }
-
-    /// Run `fedaws ARGS…` as this user.
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_stdin(args, "")
-    }
-
-    /// Run `fedaws ARGS…` as this user; it must succeed. Returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "`fedaws {}` as {} failed ({}):\n{}",
-            args.join(" "),
-            self.name,
-            out.status,
-            stderr(&out)
-        );
-        stdout(&out)
-    }
-
-    /// The user's audit log file.
-    fn audit_path(&self) -> PathBuf {
-        self.env.root().join("state/fedaws/audit.jsonl")
-    }
-
-    /// Every line of the audit log, each of which must be one JSON object.
-    fn audit(&self) -> Vec<Value> {
-        let text = match std::fs::read_to_string(self.audit_path()) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-            Err(e) => panic!("read {}: {e}", self.audit_path().display()),
-        };
-        assert!(
-            text.is_empty() || text.ends_with('\n'),
-            "{}'s audit log does not end with a newline:\n{text}",
-            self.name
-        );
-        text.lines()
-            .map(|line| {
-                let v: Value = serde_json::from_str(line).unwrap_or_else(|e| {
-                    panic!(
-                        "a line of {}'s audit log is not JSON ({e}):\n{line}",
-                        self.name
-                    )
-                });
-                assert!(v.is_object(), "an audit line is not an object: {line}");
-                v
-            })
-            .collect()
-    }
-
-    /// `fedaws whoami --json [--system]`, parsed.
-    fn whoami(&self, system: bool) -> Value {
-        let mut args = vec!["whoami", "--json"];
-        if system {
-            args.push("--system");
-        }
-        let text = self.ok(&args);
-        serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("`whoami --json` is not JSON ({e}):\n{text}"))
-    }
-
-    /// `fedaws cache list --json` as this user: the entries of its keyring.
-    fn cache_entries(&self) -> Vec<Value> {
-        let text = self.ok(&["cache", "list", "--json"]);
-        let v: Value = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("`cache list --json` is not JSON ({e}):\n{text}"));
-        v.as_array().expect("an array").clone()
-    }
-
-    /// The descriptions in this user's kernel user keyring, as `keyctl` shows them.
-    fn keyring(&self) -> String {
-        let out = self
-            .command("keyctl")
-            .args(["show", "@u"])
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run keyctl ({e}): install keyutils"));
-        assert!(out.status.success(), "keyctl show @u: {}", stderr(&out));
-        stdout(&out)
-    }
-}
-
-impl Drop for User {
-    fn drop(&mut self) {
-        let _ = self
-            .command("keyctl")
-            .args(["clear", "@u"])
-            .stdin(Stdio::null())
-            .output();
-        let _ = tool("userdel", &["-f", &self.name]);
-        if exists("group", &self.name) {
-            let _ = tool("groupdel", &["-f", &self.name]);
-        }
-    }
-}
+use crate::users::{OsGroup, User, must, os_name, require_root};
 
 /// One connector of the test config.
 struct Conn {
@@ -1060,7 +811,7 @@ fn whoami_and_the_audit_reader() {
     let dev = OsGroup::create("wdv");
     let cfg = os_name("wcf");
     let site = Site::new(
-        "",
+        &format!("system_users = [\"{}\"]\n", os_name("who")),
         vec![
             Conn::new("by-os", "assume-role", &[&dev.name]),
             Conn::new("by-config", "assume-role", &[&cfg]),
@@ -1112,15 +863,10 @@ fn whoami_and_the_audit_reader() {
     ] {
         assert!(text.contains(&s), "whoami lacks {s:?}:\n{text}");
     }
-    // Not in settings.system_users: acting as a system caller is not theirs to do at all.
     let system = user.whoami(true);
     assert_eq!(system["system"], true);
-    for conn in ["batch", "by-os", "admin-only"] {
-        assert_eq!(
-            whoami_row(&system, conn),
-            (false, "not in settings.system_users".to_string()),
-            "{conn}: {system}"
-        );
+    for (conn, usable) in [("batch", true), ("by-os", false), ("admin-only", false)] {
+        assert_eq!(whoami_row(&system, conn).0, usable, "{conn}: {system}");
     }
 
     let os_why = format!("OS group {}", dev.name);
@@ -1230,4 +976,62 @@ fn revoked_membership_is_not_served_from_the_cache() {
     creds(&site, &user, "by-config", &[], Expect::Denied(&[&cfg]));
     assert_eq!(site.sts.count(), 2, "STS requests");
     site.assert_audit_private(&user);
+}
+
+#[test]
+fn system_is_not_a_way_around_the_groups() {
+    // A connector with system scope, granted to a group the outsider is not in: `--system` is
+    // only for settings.system_users and administrators, whoever asks (root included).
+    let site = Site::new(
+        &format!(
+            "admins = [\"{}\"]\nsystem_users = [\"{}\"]\n",
+            os_name("sxa"),
+            os_name("sxc")
+        ),
+        vec![Conn::new("nightly", "assume-role", &["release"]).system()],
+        &[],
+    );
+    let outsider = User::create("sxo", &[]);
+    site.enrol(&outsider);
+    creds(
+        &site,
+        &outsider,
+        "nightly",
+        &["--system"],
+        Expect::Denied(&["as a system caller", "settings.system_users"]),
+    );
+    creds(
+        &site,
+        &outsider,
+        "nightly",
+        &[],
+        Expect::Denied(&["granted to group release"]),
+    );
+    assert!(
+        outsider.cache_entries().is_empty(),
+        "a denied --system call left a cache entry"
+    );
+    assert_eq!(
+        whoami_row(&outsider.whoami(true), "nightly"),
+        (false, "not in settings.system_users".to_string())
+    );
+    let cron = User::create("sxc", &[]);
+    site.enrol(&cron);
+    creds(
+        &site,
+        &cron,
+        "nightly",
+        &["--system"],
+        Expect::Issued("system scope"),
+    );
+    let admin = User::create("sxa", &[]);
+    site.enrol(&admin);
+    creds(
+        &site,
+        &admin,
+        "nightly",
+        &["--system"],
+        Expect::Issued("system scope"),
+    );
+    site.assert_audit_private(&outsider);
 }

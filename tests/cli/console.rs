@@ -439,3 +439,84 @@ fn a_refusing_or_unreachable_endpoint_fails_without_leaking() {
     assert_eq!(federation.targets().len(), 1);
     broker.finish(&[&sts]);
 }
+
+#[test]
+fn open_hands_the_browser_a_private_page_never_the_url() {
+    let sts = TestServer::moto_recorder();
+    let federation = Federation::ok();
+    let broker = broker(&sts, &federation.endpoint, ROLE_CONNECTOR);
+    // A stand-in for the browser launcher: it records its argv, the modes of the file it was
+    // given and of its directory, and the page itself, as a browser would read it.
+    let bin = broker.env.root().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir bin");
+    let seen = broker.env.root().join("seen");
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > {seen}.argv\nstat -c %a \"$1\" > {seen}.mode\nstat -c %a \"$(dirname \"$1\")\" > {seen}.dirmode\ncat \"$1\" > {seen}.page\n",
+        seen = seen.display()
+    );
+    for launcher in ["xdg-open", "gio", "gnome-open", "kde-open", "wslview"] {
+        let path = bin.join(launcher);
+        std::fs::write(&path, &script).expect("write the launcher");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = broker.env.root().join("run");
+    std::fs::create_dir_all(&run).expect("mkdir run");
+    let started = std::time::Instant::now();
+    let out = broker.run_with(
+        &["console", "role", "--open"],
+        &[
+            ("PATH", path.as_str()),
+            ("XDG_RUNTIME_DIR", &run.display().to_string()),
+        ],
+    );
+    assert!(out.status.success(), "console --open: {}", stderr(&out));
+    assert!(out.stdout.is_empty(), "console --open printed the URL");
+    assert_quiet(&out, "console role --open");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "console --open waited {:?}",
+        started.elapsed()
+    );
+
+    let read = |ext: &str| {
+        std::fs::read_to_string(format!("{}.{ext}", seen.display()))
+            .unwrap_or_else(|e| panic!("the launcher did not run ({ext}: {e})"))
+    };
+    let argv = read("argv");
+    for needle in [
+        SIGNIN_TOKEN,
+        SIGNIN_TOKEN_ENCODED,
+        "SigninToken",
+        "Action=login",
+    ] {
+        assert!(
+            !argv.contains(needle),
+            "the launcher's argv holds {needle:?}: {argv}"
+        );
+    }
+    let page_path = argv.lines().next().expect("a path").to_string();
+    assert!(
+        page_path.starts_with(&run.join("fedaws").display().to_string()),
+        "the page is not in $XDG_RUNTIME_DIR/fedaws: {page_path}"
+    );
+    assert_eq!(read("mode").trim(), "600", "the page's mode");
+    assert_eq!(read("dirmode").trim(), "700", "its directory's mode");
+    let page = read("page");
+    assert!(
+        page.contains(&format!("SigninToken={SIGNIN_TOKEN_ENCODED}"))
+            && page.contains("Action=login"),
+        "the page does not lead to the login URL"
+    );
+    assert!(
+        !std::path::Path::new(&page_path).exists(),
+        "the page holding the sign-in token is still on disk"
+    );
+    std::fs::remove_file(format!("{}.page", seen.display())).expect("rm the copy");
+    broker.finish(&[&sts]);
+}

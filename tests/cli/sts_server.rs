@@ -388,6 +388,11 @@ fn forward(upstream: &str, request: &RawRequest) -> Vec<u8> {
     fixed
 }
 
+/// A server that sends `answer` (a whole HTTP response, head and body) to every request.
+pub fn scripted_raw(answer: Vec<u8>) -> TestServer {
+    TestServer::start(Box::new(move |_, _| answer.clone()))
+}
+
 /// A complete HTTP/1.1 answer with an XML body.
 pub fn http_response(status: u16, body: &str) -> Vec<u8> {
     let reason = match status {
