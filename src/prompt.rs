@@ -6,6 +6,7 @@
 //! with 100,000 items. Every prompt can be cancelled (Esc, or Ctrl-C), which the dialogs turn
 //! into "nothing was changed".
 
+use crate::output::{escape_all, escape_controls};
 use std::io;
 
 use dialoguer::console::{Key, Term, style};
@@ -94,6 +95,15 @@ fn io_err(e: dialoguer::Error) -> io::Error {
 impl Prompter for TerminalPrompter {
     fn input(&self, prompt: &str, default: Option<&str>, check: Check<'_>) -> io::Result<String> {
         let theme = self.theme();
+        // A default from a hand-edited config may hold control characters: it is shown escaped
+        // in the prompt, and an empty answer still takes it as it is.
+        let (prompt, default_shown) = match default {
+            Some(d) if d.contains(char::is_control) => (
+                format!("{} [{}]", escape_controls(prompt), escape_all(d)),
+                None,
+            ),
+            _ => (escape_controls(prompt).into_owned(), default),
+        };
         let mut input = dialoguer::Input::<String>::with_theme(theme.as_ref())
             .with_prompt(prompt)
             .allow_empty(true)
@@ -105,7 +115,7 @@ impl Prompter for TerminalPrompter {
                 };
                 check(value)
             });
-        if let Some(d) = default {
+        if let Some(d) = default_shown {
             input = input.default(d.to_string());
         }
         let answer = input.interact_text_on(&self.term).map_err(io_err)?;
@@ -127,9 +137,10 @@ impl Prompter for TerminalPrompter {
 
     fn select(&self, prompt: &str, items: &[String], default: usize) -> io::Result<Option<usize>> {
         let theme = self.theme();
+        let shown: Vec<String> = items.iter().map(|i| escape_all(i).into_owned()).collect();
         dialoguer::Select::with_theme(theme.as_ref())
-            .with_prompt(prompt)
-            .items(items)
+            .with_prompt(escape_controls(prompt))
+            .items(&shown)
             .default(default)
             .interact_on_opt(&self.term)
             .map_err(io_err)
@@ -170,7 +181,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn say(&self, text: &str) {
-        let _ = self.term.write_line(text);
+        let _ = self.term.write_line(&escape_controls(text));
     }
 }
 
@@ -300,7 +311,7 @@ impl FilterPicker<'_> {
                 (Some(&m), _) => {
                     let c = &self.choices[m];
                     (
-                        format!("{}  ({})", c.value, c.note),
+                        format!("{}  ({})", escape_all(&c.value), escape_all(&c.note)),
                         chosen.contains(&c.value),
                     )
                 }

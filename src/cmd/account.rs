@@ -21,6 +21,8 @@ use crate::prompt::Cancelled;
 use crate::secret::{self, AccountKeys, SecretStore};
 use crate::validate;
 
+/// How `show` names an `mfa_process`: set, but never printed (it may hold a TOTP seed).
+const HIDDEN: &str = "set (not shown: it may hold a secret)";
 /// Dispatch `fedaws account …`.
 pub fn run(command: AccountCommand, ctx: &mut Context) -> anyhow::Result<()> {
     match command {
@@ -463,7 +465,8 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
             "key_pair": status,
             "store": store.as_ref().map(|s| s.backend().as_str()),
             "mfa_serial": a.mfa_serial,
-            "mfa_process": a.mfa_process,
+            // The command may hold a TOTP seed: only whether there is one is shown.
+            "mfa_process": a.mfa_process.as_ref().map(|_| HIDDEN),
             "description": a.description,
             "connectors": users,
         }))
@@ -479,7 +482,11 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
                     .map_or("unavailable".to_string(), |s| s.backend().to_string()),
             ),
             ("mfa serial", a.mfa_serial.unwrap_or_else(|| "-".into())),
-            ("mfa process", a.mfa_process.unwrap_or_else(|| "-".into())),
+            (
+                "mfa process",
+                a.mfa_process
+                    .map_or_else(|| "-".into(), |_| HIDDEN.to_string()),
+            ),
             ("description", a.description.unwrap_or_else(|| "-".into())),
             ("connectors", output::joined(&users)),
         ]) + "\n"

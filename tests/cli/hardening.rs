@@ -349,49 +349,75 @@ fn a_cache_entry_that_cannot_be_read_is_a_miss_not_a_failure() {
 }
 
 #[test]
-fn the_kernel_keyring_works_in_a_fresh_user_namespace() {
+fn the_kernel_keyring_works_for_a_user_in_a_fresh_user_namespace_and_session() {
+    // An unprivileged user in a user namespace of its own (a fresh user keyring, as in rootless
+    // containers), in a session keyring that does not link it (as systemd services run). Inside,
+    // the user is root, and the files of users outside the namespace (`/`, `/tmp`) show up as
+    // `nobody`.
     let sts = TestServer::moto_recorder();
-    let broker = Broker::new(Some(sts.url()), &[], SESS);
-    let keys = crate::common::KeyPair::new();
-    let account = format!("{}-ns", broker.account);
-    let config = broker.env.config();
-    // One shell in one namespace, so both calls share its fresh user keyring.
+    let user = crate::users::User::create("ns", &[]);
+    user.env.write_config(&format!(
+        "[settings]\nkeyring = \"keyutils\"\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nadmins = [\"root\"]\n",
+        sts.url()
+    ));
+    crate::users::must(
+        "chown",
+        &[
+            "-R",
+            &format!("{}:{}", user.uid, user.gid),
+            &user.env.root().display().to_string(),
+        ],
+    );
+    let account = crate::common::unique("ns");
     let script = format!(
         "set -e\n\"$1\" account add {account} --secret-stdin\n\"$1\" connector add ns --account {account} --principal iam-user\n\"$1\" creds ns --format json\n\"$1\" creds ns --format json >/dev/null\nkeyctl show @u\n"
     );
-    let mut cmd = broker.env_command("unshare");
-    cmd.args([
-        "-Ur",
-        "sh",
-        "-c",
-        &script,
-        "sh",
-        env!("CARGO_BIN_EXE_fedaws"),
-    ]);
+    let template = user.env.std_command(&[]);
+    let mut cmd = user.command("unshare");
+    cmd.args(["-Ur", "keyctl", "session", "-", "sh", "-c", &script, "sh"])
+        .arg(env!("CARGO_BIN_EXE_fedaws"))
+        .env_clear()
+        .current_dir(user.env.root());
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
     let out = assert_cmd::Command::from_std(cmd)
         .timeout(Duration::from_secs(60))
-        .write_stdin(keys.stdin())
+        .write_stdin(user.keys.stdin())
         .output()
         .expect("run unshare");
-    broker.record("unshare -Ur", &out);
-    assert!(out.status.success(), "under unshare -Ur: {}", stderr(&out));
+    assert!(
+        !contains(&out.stderr, user.keys.secret_access_key.as_bytes()),
+        "the secret reached stderr"
+    );
+    assert!(
+        out.status.success(),
+        "under unshare -Ur + keyctl session -: {}",
+        stderr(&out)
+    );
     assert!(
         stdout(&out).contains(&format!("fedaws:account:{account}")),
         "the key pair is not in the namespace's user keyring:\n{}",
         stdout(&out)
+    );
+    assert!(
+        !stderr(&out).contains("could not cache"),
+        "{}",
+        stderr(&out)
     );
     assert_eq!(
         sts.count(),
         1,
         "the second call in the namespace was not a hit"
     );
-    assert_eq!(
-        Store::Keyutils.lookup(&account),
-        None,
-        "the namespace wrote into the outer user keyring"
-    );
-    broker.env.write_config(&config);
-    broker.finish(&[&sts]);
+    for secret in sts.issued_secrets() {
+        assert!(
+            !contains(&out.stderr, secret.as_bytes()),
+            "an issued secret reached stderr"
+        );
+    }
 }
 
 #[test]
