@@ -311,7 +311,7 @@ impl FilterPicker<'_> {
                 (Some(&m), _) => {
                     let c = &self.choices[m];
                     (
-                        format!("{}  ({})", escape_all(&c.value), escape_all(&c.note)),
+                        format!("{}  ({})", escape_all(&c.value), escape_all(c.note)),
                         chosen.contains(&c.value),
                     )
                 }
