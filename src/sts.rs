@@ -248,7 +248,7 @@ async fn send(
         .as_ref()
         .map(|m| m.code.expose_secret().to_string());
     let fail = |e| map_sdk_error(call, endpoint, e);
-    match call.principal {
+    let answer = match call.principal {
         Principal::FederatedUser => {
             let out = client
                 .get_federation_token()
@@ -260,17 +260,14 @@ async fn send(
                 .send()
                 .await
                 .map_err(|e| fail(classify(e)))?;
-            let arn = out.federated_user().map(|u| u.arn().to_string());
             #[allow(deprecated)] // older endpoints (and emulators) only send PackedPolicySize
             let size = out.session_token_utilization().or(out.packed_policy_size());
-            issued(
-                out.credentials(),
-                arn,
-                size,
-                out.request_id(),
-                call,
-                endpoint,
-            )
+            Answer {
+                credentials: out.credentials().cloned(),
+                arn: out.federated_user().map(|u| u.arn().to_string()),
+                packed_policy_size: size,
+                request_id: out.request_id().map(str::to_string),
+            }
         }
         Principal::IamUser => {
             let out = client
@@ -281,14 +278,12 @@ async fn send(
                 .send()
                 .await
                 .map_err(|e| fail(classify(e)))?;
-            issued(
-                out.credentials(),
-                None,
-                None,
-                out.request_id(),
-                call,
-                endpoint,
-            )
+            Answer {
+                credentials: out.credentials().cloned(),
+                arn: None,
+                packed_policy_size: None,
+                request_id: out.request_id().map(str::to_string),
+            }
         }
         Principal::AssumeRole => {
             let out = client
@@ -305,34 +300,36 @@ async fn send(
                 .send()
                 .await
                 .map_err(|e| fail(classify(e)))?;
-            let arn = out.assumed_role_user().map(|u| u.arn().to_string());
             #[allow(deprecated)] // older endpoints (and emulators) only send PackedPolicySize
             let size = out.session_token_utilization().or(out.packed_policy_size());
-            issued(
-                out.credentials(),
-                arn,
-                size,
-                out.request_id(),
-                call,
-                endpoint,
-            )
+            Answer {
+                credentials: out.credentials().cloned(),
+                arn: out.assumed_role_user().map(|u| u.arn().to_string()),
+                packed_policy_size: size,
+                request_id: out.request_id().map(str::to_string),
+            }
         }
-    }
+    };
+    issued(answer, call, endpoint)
 }
 
-fn issued(
-    credentials: Option<&aws_sdk_sts::types::Credentials>,
+/// What an STS answer carried, whichever API gave it.
+struct Answer {
+    credentials: Option<aws_sdk_sts::types::Credentials>,
     arn: Option<String>,
     packed_policy_size: Option<i32>,
-    request_id: Option<&str>,
-    call: &Call,
-    endpoint: &Endpoint,
-) -> Result<Issued, StsError> {
+    request_id: Option<String>,
+}
+
+/// The credentials of an answer, once [`check_issued`] has found them well-formed.
+fn issued(answer: Answer, call: &Call, endpoint: &Endpoint) -> Result<Issued, StsError> {
     let malformed = |what: String| StsError::Malformed {
         what,
         endpoint: endpoint.describe(),
     };
-    let c = credentials.ok_or_else(|| malformed("the answer holds no credentials".into()))?;
+    let c = answer
+        .credentials
+        .ok_or_else(|| malformed("the answer holds no credentials".into()))?;
     let expiration = jiff::Timestamp::new(c.expiration().secs(), 0)
         .map_err(|_| malformed("the expiry is not a possible time".into()))?;
     let issued = Issued {
@@ -340,9 +337,9 @@ fn issued(
         secret_access_key: SecretString::from(c.secret_access_key().to_string()),
         session_token: SecretString::from(c.session_token().to_string()),
         expiration,
-        arn,
-        packed_policy_size,
-        request_id: request_id.map(str::to_string),
+        arn: answer.arn,
+        packed_policy_size: answer.packed_policy_size,
+        request_id: answer.request_id,
     };
     check_issued(&issued, call.duration, jiff::Timestamp::now()).map_err(malformed)?;
     Ok(issued)

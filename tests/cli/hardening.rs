@@ -4,12 +4,11 @@
 //! terminal, an edit that changes a file's mode or breaks its link. Each test drives the real
 //! binary against moto or a scripted STS, and looks at what it left behind.
 
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::Path;
+use std::os::unix::fs::MetadataExt;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{Store, contains, stderr, stdout};
+use crate::common::{Store, chmod, contains, mode, stderr, stdout};
 use crate::sts_fixture::{Broker, MOTO_ACCOUNT};
 use crate::sts_server::{
     FAKE_SECRET, FAKE_SESSION_TOKEN, TestServer, get_session_token_with, in_an_hour, scripted_raw,
@@ -19,18 +18,6 @@ use crate::sts_server::{
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/hardening";
 
 const SESS: &str = "[connectors.sess]\naccount = \"{account}\"\nprincipal = \"iam-user\"\n";
-
-fn chmod(path: &Path, mode: u32) {
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .unwrap_or_else(|e| panic!("chmod {mode:o} {}: {e}", path.display()));
-}
-
-fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .mode()
-        & 0o7777
-}
 
 /// Set `mfa_process` (and more lines) on the broker's account, by hand as a user would.
 fn set_account_lines(broker: &Broker, lines: &str) {

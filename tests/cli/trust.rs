@@ -4,10 +4,9 @@
 //! attacker with a real Unix user made by `useradd`, and checks what the victim's `fedaws` did:
 //! its exit code and message, the STS requests that reached each server, the files on disk.
 
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::common::{TestEnv, stderr, stdout};
+use crate::common::{TestEnv, chmod, mode, stderr, stdout};
 use crate::sts_fixture::Broker;
 use crate::sts_server::TestServer;
 use crate::users::{User, must, require_root};
@@ -15,18 +14,6 @@ use crate::users::{User, must, require_root};
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/trust";
 
 const CONNECTORS: &str = "[connectors.sess]\naccount = \"{account}\"\nprincipal = \"iam-user\"\n";
-
-fn chmod(path: &Path, mode: u32) {
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .unwrap_or_else(|e| panic!("chmod {mode:o} {}: {e}", path.display()));
-}
-
-fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .mode()
-        & 0o7777
-}
 
 /// Let other users reach `path` (as a home directory with mode 0755 would): every directory from
 /// the test's root down to it gets 0755.
