@@ -110,8 +110,13 @@ pub fn create_private_dirs(dir: &Path) -> io::Result<()> {
 /// existing part of its path is checked before anything is created in it, missing parts are
 /// created 0700, and the whole is checked again (see [`crate::trust`]).
 pub fn ensure_private_dir(dir: &Path, role: crate::trust::Role) -> Result<(), EnsureError> {
-    if let Some(existing) = dir.ancestors().find(|a| a.exists()) {
-        crate::trust::check(existing, role).map_err(EnsureError::Untrusted)?;
+    match dir.ancestors().find(|a| a.exists()) {
+        // The usual case: it is there, and one check is all.
+        Some(existing) if existing == dir => {
+            return crate::trust::check(dir, role).map_err(EnsureError::Untrusted);
+        }
+        Some(existing) => crate::trust::check(existing, role).map_err(EnsureError::Untrusted)?,
+        None => {}
     }
     create_private_dirs(dir).map_err(|source| EnsureError::Create {
         dir: dir.to_path_buf(),

@@ -183,7 +183,10 @@ mod unix {
         let io = |culprit: &Path, e: std::io::Error| {
             refuse(culprit, None, Flaw::Unreadable(e.to_string()))
         };
-        let overflow = overflow_uid();
+        // Read only when an owner is neither the caller nor root (a /proc read on the hot path
+        // otherwise).
+        let overflow = std::cell::OnceCell::new();
+        let overflow = || *overflow.get_or_init(overflow_uid);
         let mut current = std::path::absolute(path).map_err(|e| io(path, e))?;
         for _ in 0..=MAX_LINKS {
             let (dir, name) = match (current.parent(), current.file_name()) {
@@ -200,7 +203,7 @@ mod unix {
             let dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
             for ancestor in dir.ancestors() {
                 let meta = std::fs::metadata(ancestor).map_err(|e| io(ancestor, e))?;
-                if let Some(flaw) = flaw(&meta, me, true, overflow) {
+                if let Some(flaw) = flaw(&meta, me, true, &overflow) {
                     return Err(refuse(ancestor, Some(&meta), flaw));
                 }
             }
@@ -218,7 +221,7 @@ mod unix {
             if meta.is_dir() != want_dir || !(meta.is_dir() || meta.is_file()) {
                 return Err(refuse(&here, Some(&meta), Flaw::Kind));
             }
-            if let Some(flaw) = flaw(&meta, me, false, None) {
+            if let Some(flaw) = flaw(&meta, me, false, || None) {
                 return Err(refuse(&here, Some(&meta), flaw));
             }
             return Ok(());
@@ -232,9 +235,14 @@ mod unix {
     /// What is wrong with one file or directory, if anything. Directories owned by root with the
     /// sticky bit may be writable by others; so may those owned by `overflow` (see the module
     /// docs).
-    fn flaw(meta: &Metadata, me: u32, is_dir: bool, overflow: Option<u32>) -> Option<Flaw> {
+    fn flaw(
+        meta: &Metadata,
+        me: u32,
+        is_dir: bool,
+        overflow: impl Fn() -> Option<u32>,
+    ) -> Option<Flaw> {
         let owner = meta.uid();
-        let rootish = owner == 0 || (is_dir && Some(owner) == overflow);
+        let rootish = owner == 0 || (is_dir && owner != me && Some(owner) == overflow());
         if owner != me && !rootish {
             return Some(Flaw::Owner);
         }
