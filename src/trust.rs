@@ -203,7 +203,7 @@ mod unix {
             let dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
             for ancestor in dir.ancestors() {
                 let meta = std::fs::metadata(ancestor).map_err(|e| io(ancestor, e))?;
-                if let Some(flaw) = flaw(&meta, me, true, &overflow) {
+                if let Some(flaw) = flaw(&meta, me, true, overflow) {
                     return Err(refuse(ancestor, Some(&meta), flaw));
                 }
             }
