@@ -244,26 +244,15 @@ impl Connections {
     }
 }
 
-/// The most connections this process can hold open, given its file descriptor limit.
+/// The most connections this process can hold open, given its file descriptor limit (raised to
+/// the hard limit first).
 fn connection_cap() -> usize {
-    #[cfg(unix)]
-    {
-        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
-        // Raise the soft limit to the hard one: the default 1024 is a historical accident.
-        let limit = getrlimit(Resource::Nofile);
-        let _ = setrlimit(
-            Resource::Nofile,
-            Rlimit {
-                current: limit.maximum,
-                maximum: limit.maximum,
-            },
-        );
-        let soft = getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX);
-        let room = usize::try_from(soft.saturating_sub(RESERVED_FDS)).unwrap_or(usize::MAX);
-        room.clamp(1, MAX_CONNECTIONS)
+    match crate::hardening::raise_open_files() {
+        Some(limit) => usize::try_from(limit.saturating_sub(RESERVED_FDS))
+            .unwrap_or(usize::MAX)
+            .clamp(1, MAX_CONNECTIONS),
+        None => MAX_CONNECTIONS,
     }
-    #[cfg(not(unix))]
-    MAX_CONNECTIONS
 }
 
 /// Serve one connection until it ends, times out, or is aborted by the accept loop.
@@ -313,9 +302,9 @@ async fn serve_connection(
 async fn accept_loop(
     server: Arc<Server>,
     listener: tokio::net::TcpListener,
+    cap: usize,
     mut stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
-    let cap = connection_cap();
     let connections = Arc::new(Mutex::new(Connections::default()));
     loop {
         let accepted = tokio::select! {
@@ -427,6 +416,8 @@ pub fn start(server: Arc<Server>, port: u16) -> anyhow::Result<Running> {
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    // Before the server thread starts, so a child started later sees no race on the limit.
+    let cap = connection_cap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -436,7 +427,7 @@ pub fn start(server: Arc<Server>, port: u16) -> anyhow::Result<Running> {
             let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                 return;
             };
-            accept_loop(server, listener, stopped).await;
+            accept_loop(server, listener, cap, stopped).await;
         });
     });
     Ok(Running {

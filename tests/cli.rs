@@ -47,13 +47,13 @@ mod console;
 mod creds;
 #[path = "cli/exec.rs"]
 mod exec;
-#[path = "cli/server.rs"]
-mod server;
-#[path = "cli/sts_faults.rs"]
-mod sts_faults;
-#[path = "cli/shared_host.rs"]
-mod shared_host;
-#[path = "cli/trust.rs"]
-mod trust;
 #[path = "cli/hardening.rs"]
 mod hardening;
+#[path = "cli/server.rs"]
+mod server;
+#[path = "cli/shared_host.rs"]
+mod shared_host;
+#[path = "cli/sts_faults.rs"]
+mod sts_faults;
+#[path = "cli/trust.rs"]
+mod trust;

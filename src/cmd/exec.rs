@@ -64,8 +64,7 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
 #[cfg(unix)]
 fn spawn(mut child: std::process::Command, program: &str) -> anyhow::Result<()> {
     use std::os::unix::process::CommandExt;
-    crate::hardening::restore_for_child();
-    let err = child.exec();
+    let err = crate::hardening::for_child(|| child.exec());
     Err(UserError::usage(format!("cannot run `{program}`: {err}")).into())
 }
 
@@ -101,9 +100,8 @@ fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow:
     ctx.out.flush()?;
     // Ctrl-C reaches the child through the terminal; fedaws waits for it and cleans up.
     let _ = ctrlc::set_handler(|| {});
-    crate::hardening::restore_for_child();
-    let status = child
-        .status()
+    let status = crate::hardening::for_child(|| child.spawn())
+        .and_then(|mut c| c.wait())
         .map_err(|e| UserError::usage(format!("cannot run `{}`: {e}", argv[0])))?;
     started.server.stop();
     let code = exit_code(status);

@@ -886,7 +886,7 @@ fn serve_in_the_background_of_an_eval_returns_at_once() {
         let _ = Command::new("sh")
             .arg("-c")
             .arg(format!(
-                "for p in /proc/[0-9]*; do if tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q '^{} serve serve-eval '; then kill ${{p#/proc/}}; fi; done",
+                "for p in /proc/[0-9]*; do if {{ tr '\\0' ' ' < $p/cmdline; }} 2>/dev/null | grep -q '^{} serve serve-eval '; then kill ${{p#/proc/}}; fi; done",
                 env!("CARGO_BIN_EXE_fedaws")
             ))
             .status();

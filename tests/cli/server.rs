@@ -20,7 +20,7 @@ fn role_connector(extra: &str) -> String {
 }
 
 /// The value of `export NAME='VALUE'`.
-fn export_value(line: &str, name: &str) -> String {
+pub fn export_value(line: &str, name: &str) -> String {
     let rest = line
         .strip_prefix(&format!("export {name}="))
         .unwrap_or_else(|| panic!("not an export of {name}: {line:?}"));
@@ -31,7 +31,7 @@ fn export_value(line: &str, name: &str) -> String {
 }
 
 /// The port of `http://127.0.0.1:PORT/`.
-fn port_of(uri: &str) -> u16 {
+pub fn port_of(uri: &str) -> u16 {
     uri.strip_prefix("http://127.0.0.1:")
         .and_then(|r| r.strip_suffix('/'))
         .and_then(|p| p.parse().ok())
