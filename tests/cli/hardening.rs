@@ -903,3 +903,48 @@ fn serve_in_the_background_of_an_eval_returns_at_once() {
     );
     broker.finish(&[]);
 }
+
+#[test]
+fn the_programs_fedaws_starts_get_the_limits_it_was_started_with() {
+    // fedaws sets its own core limit to 0, and a credential server raises its open-files limit;
+    // neither is the business of the user's programs. Several runs, since a raise on another
+    // thread would show only now and then.
+    let broker = Broker::new(
+        Some(crate::sts_server::moto_url()),
+        &[],
+        &format!(
+            "[connectors.c]\naccount = \"{{account}}\"\nprincipal = \"assume-role\"\nrole_arn = \"arn:aws:iam::{MOTO_ACCOUNT}:role/LimitsRole\"\n"
+        ),
+    );
+    for server in [false, true] {
+        for _ in 0..4 {
+            let mut args = vec!["exec"];
+            if server {
+                args.push("--server");
+            }
+            args.extend(["c", "--", "cat", "/proc/self/limits"]);
+            let mut cmd = broker.env_command("prlimit");
+            cmd.args(["--nofile=1024:8192", "--core=4096:unlimited", "--"])
+                .arg(env!("CARGO_BIN_EXE_fedaws"))
+                .args(&args);
+            let out = assert_cmd::Command::from_std(cmd)
+                .timeout(Duration::from_secs(60))
+                .output()
+                .expect("run prlimit");
+            broker.record(&args.join(" "), &out);
+            assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+            let limits = stdout(&out);
+            let soft = |name: &str| {
+                limits
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l[name.len()..].split_whitespace().next())
+                    .unwrap_or_else(|| panic!("no {name} in:\n{limits}"))
+                    .to_string()
+            };
+            assert_eq!(soft("Max open files"), "1024", "{args:?}:\n{limits}");
+            assert_eq!(soft("Max core file size"), "4096", "{args:?}:\n{limits}");
+        }
+    }
+    broker.finish(&[]);
+}
