@@ -64,20 +64,26 @@ fn mfa_process_is_stopped_at_its_timeout_and_never_shown() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start fedaws");
-    std::thread::sleep(Duration::from_millis(400));
-    let argvs = all_argvs();
+    // Look while it runs: the command is there, its text is in no argv.
+    let argvs = loop {
+        let argvs = all_argvs();
+        if argvs.iter().any(|a| a.starts_with("sleep 37")) {
+            break argvs;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the mfa_process did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
     assert!(
         !argvs.iter().any(|a| a.contains("SEED-JBSWY3DPEHPK3PXP")),
         "the mfa_process text is in an argv every user can read"
     );
-    assert!(
-        argvs.iter().any(|a| a.starts_with("sleep 37")),
-        "the mfa_process is not running"
-    );
     let out = child.wait_with_output().expect("wait for fedaws");
     broker.record("creds (mfa timeout)", &out);
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        started.elapsed() < Duration::from_secs(20),
         "took {:?}",
         started.elapsed()
     );
