@@ -89,7 +89,7 @@ fn rotated(dir: &Path, n: usize) -> PathBuf {
 pub fn append(dir: &Path, event: &Event, max_size: u64) -> io::Result<()> {
     let mut line = serde_json::to_string(event).map_err(io::Error::other)?;
     line.push('\n');
-    // Taking the lock creates the directory.
+    // The caller has made the directory (private, checked: see `fsutil::ensure_private_dir`).
     let _lock = fsutil::lock_file(&dir.join("audit.lock"))?;
     let path = log_path(dir);
     let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -78,7 +78,12 @@ pub enum Grant {
         source: Source,
     },
     /// A `--system` caller on a connector with system scope.
-    SystemScope,
+    SystemScope {
+        /// The OS group that makes the caller an administrator, when that alone lets them act
+        /// as a system caller (checked again on every cache hit, like the group grants).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        os_group: Option<String>,
+    },
 }
 
 impl Grant {
@@ -92,6 +97,9 @@ impl Grant {
             | Grant::Group {
                 group,
                 source: Source::Os,
+            }
+            | Grant::SystemScope {
+                os_group: Some(group),
             } => Some(group),
             _ => None,
         }
@@ -114,7 +122,7 @@ impl fmt::Display for Grant {
                 )
             }
             Grant::Group { group, source: s } => write!(f, "{} {group}", source(s)),
-            Grant::SystemScope => f.write_str("system scope"),
+            Grant::SystemScope { .. } => f.write_str("system scope"),
         }
     }
 }
@@ -163,16 +171,24 @@ pub fn decide(
     if id.system {
         // Acting as a system caller is itself a privilege: otherwise `--system` would be a way
         // around every group mapping of a connector with system scope.
-        if admin.is_none() && !config.settings.system_users.contains(&id.user) {
-            return Err(Denied {
-                message: format!(
-                    "{} may not use connector `{name}` as a system caller (--system): settings.system_users lists the users who may act as one, and administrators always may; an administrator can add you with `system_users = [\"{}\"]` in [settings]",
-                    id.user, id.user
-                ),
-            });
-        }
+        let os_group = match &admin {
+            _ if config.settings.system_users.contains(&id.user) => None,
+            Some(Grant::AdminGroup {
+                group,
+                source: Source::Os,
+            }) => Some(group.clone()),
+            Some(_) => None,
+            None => {
+                return Err(Denied {
+                    message: format!(
+                        "{} may not use connector `{name}` as a system caller (--system): settings.system_users lists the users who may act as one, and administrators always may; an administrator can add you with `system_users = [\"{}\"]` in [settings]",
+                        id.user, id.user
+                    ),
+                });
+            }
+        };
         return if connector.system_scope {
-            Ok(Grant::SystemScope)
+            Ok(Grant::SystemScope { os_group })
         } else {
             Err(Denied {
                 message: format!(
@@ -306,7 +322,7 @@ ops = ["olga"]
         );
         assert_eq!(
             check("batch", &id("cron", &[], true)).unwrap(),
-            Grant::SystemScope
+            Grant::SystemScope { os_group: None }
         );
     }
 
@@ -327,8 +343,13 @@ ops = ["olga"]
         assert!(e.message.contains("settings.system_users"), "{e}");
         assert_eq!(
             check("batch", &id("olga", &[], true)).unwrap(),
-            Grant::SystemScope,
-            "administrators (here through a group) may always act as system callers"
+            Grant::SystemScope { os_group: None },
+            "administrators (here through a config group) may always act as system callers"
+        );
+        assert_eq!(
+            check("batch", &id("x", &["ops"], true)).unwrap().os_group(),
+            Some("ops"),
+            "through an OS group: checked again on every cache hit"
         );
         assert_eq!(e.exit(), Exit::Denied);
     }

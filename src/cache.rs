@@ -130,44 +130,17 @@ pub fn fingerprint(plan: &Plan, kind: AccountKind) -> String {
 /// The identity of a file's current version: if any part differs, the file may have changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
-    /// The file.
+    /// The file, as the config names it: links in it are followed anew at every check, so a
+    /// link pointed at another file (or a directory link switched to another release) is a
+    /// change even when neither file changed.
     pub path: PathBuf,
-    /// The stamp is of a symbolic link itself, not of what it points to.
-    #[serde(default)]
-    pub link: bool,
     /// Device, inode, size, modification and change times (ns), as the OS reports them.
     pub id: [i128; 6],
 }
 
-/// The stamp of the file at `path` (what it points to, when it is a link), if it exists.
+/// The stamp of the file at `path` (following links), if it exists.
 pub fn stamp(path: &Path) -> Option<Stamp> {
-    identify(path, false)
-}
-
-/// The stamps that prove the file a path names unchanged: the file it leads to, and when the path
-/// is a symbolic link, the link itself, so pointing it at another file is a change even when
-/// neither file changed.
-pub fn stamps(path: &Path) -> Vec<Stamp> {
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let target = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let mut out: Vec<Stamp> = stamp(&target).into_iter().collect();
-    if is_link {
-        out.extend(identify(path, true));
-    }
-    out
-}
-
-/// The current stamp of what `s` was taken of.
-fn current(s: &Stamp) -> Option<Stamp> {
-    identify(&s.path, s.link)
-}
-
-fn identify(path: &Path, link: bool) -> Option<Stamp> {
-    let m = if link {
-        std::fs::symlink_metadata(path).ok()?
-    } else {
-        std::fs::metadata(path).ok()?
-    };
+    let m = std::fs::metadata(path).ok()?;
     #[cfg(unix)]
     let id = {
         use std::os::unix::fs::MetadataExt;
@@ -191,7 +164,6 @@ fn identify(path: &Path, link: bool) -> Option<Stamp> {
     };
     Some(Stamp {
         path: path.to_path_buf(),
-        link,
         id,
     })
 }
@@ -253,19 +225,9 @@ struct Stored {
 
 /// The cached credentials under `key`, if they pass `check` and have more than the margin left
 /// (`margin`, or where no config was read, the one recorded at issuance).
-/// An unreadable or foreign entry is a miss, never an error: the cache is only an optimisation.
+/// A foreign entry is a miss, with the reason (for `-v`); only a store that fails to read is
+/// an error.
 pub fn read(
-    store: &dyn SecretStore,
-    key: &str,
-    check: Check<'_>,
-    now: jiff::Timestamp,
-    margin: Option<Duration>,
-) -> Result<Option<Hit>, StoreError> {
-    read_explained(store, key, check, now, margin).map(Result::ok)
-}
-
-/// Like [`read`], with the reason for a miss (for `-v`).
-pub fn read_explained(
     store: &dyn SecretStore,
     key: &str,
     check: Check<'_>,
@@ -281,7 +243,10 @@ pub fn read_explained(
     let fits = match check {
         Check::Unchanged => {
             !stored.stamps.is_empty()
-                && stored.stamps.iter().all(|s| current(s).as_ref() == Some(s))
+                && stored
+                    .stamps
+                    .iter()
+                    .all(|s| stamp(&s.path).as_ref() == Some(s))
         }
         Check::Fingerprint(f) => stored.fingerprint == f,
     };
@@ -569,21 +534,31 @@ mod tests {
     #[test]
     fn a_link_pointed_elsewhere_is_a_change() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
-        std::fs::write(&a, "{}").unwrap();
-        std::fs::write(&b, "{}").unwrap();
-        let link = dir.path().join("policy.json");
-        std::os::unix::fs::symlink(&a, &link).unwrap();
-        let before = stamps(&link);
-        assert_eq!(before.len(), 2);
-        assert!(before.iter().all(|s| current(s).as_ref() == Some(s)));
-        std::fs::remove_file(&link).unwrap();
-        std::os::unix::fs::symlink(&b, &link).unwrap();
-        assert!(
-            !before.iter().all(|s| current(s).as_ref() == Some(s)),
-            "the link now leads to another file"
-        );
-        assert_eq!(stamps(&a).len(), 1, "a plain file has one stamp");
+        let unchanged = |s: &Stamp| stamp(&s.path).as_ref() == Some(s);
+        for (name, a, b) in [
+            // policy_file = "policy.json", a link to one of two files
+            ("policy.json", "a.json", "b.json"),
+            // policy_file = "current/p.json", `current` a link to one of two releases
+            ("current/p.json", "v1", "v2"),
+        ] {
+            let (a, b) = (dir.path().join(a), dir.path().join(b));
+            if name.contains('/') {
+                for d in [&a, &b] {
+                    std::fs::create_dir(d).unwrap();
+                    std::fs::write(d.join("p.json"), "{}").unwrap();
+                }
+            } else {
+                std::fs::write(&a, "{}").unwrap();
+                std::fs::write(&b, "{}").unwrap();
+            }
+            let link = dir.path().join(name.split('/').next().unwrap());
+            std::os::unix::fs::symlink(&a, &link).unwrap();
+            let before = stamp(&dir.path().join(name)).unwrap();
+            assert!(unchanged(&before));
+            std::fs::remove_file(&link).unwrap();
+            std::os::unix::fs::symlink(&b, &link).unwrap();
+            assert!(!unchanged(&before), "{name} now leads to another file");
+        }
     }
 
     #[test]
@@ -643,7 +618,7 @@ mod tests {
         assert!(
             read(&store, &k, Check::Unchanged, now, None)
                 .unwrap()
-                .is_none()
+                .is_err()
         );
         write(
             &store,
@@ -661,19 +636,19 @@ mod tests {
         assert!(
             read(&store, &k, Check::Fingerprint("fp"), now, Some(margin))
                 .unwrap()
-                .is_some()
+                .is_ok()
         );
         assert!(
             read(&store, &k, Check::Fingerprint("other"), now, Some(margin))
                 .unwrap()
-                .is_none()
+                .is_err()
         );
 
         let later = now + jiff::SignedDuration::from_secs(3300);
         assert!(
             read(&store, &k, Check::Unchanged, later, None)
                 .unwrap()
-                .is_none(),
+                .is_err(),
             "inside the recorded margin"
         );
 
@@ -681,13 +656,13 @@ mod tests {
         assert!(
             read(&store, &k, Check::Unchanged, now, None)
                 .unwrap()
-                .is_none(),
+                .is_err(),
             "the config changed"
         );
         assert!(
             read(&store, &k, Check::Fingerprint("fp"), now, Some(margin))
                 .unwrap()
-                .is_some(),
+                .is_ok(),
             "but the definition did not"
         );
 

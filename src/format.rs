@@ -103,10 +103,14 @@ impl Output<'_> {
             .set_content_arrangement(ContentArrangement::Disabled);
         t.add_row(vec!["connector", self.connector]);
         if let Some(arn) = &self.creds.arn {
-            t.add_row(vec!["identity", arn]);
+            // From the network, and not checked like the credentials: shown, never obeyed.
+            t.add_row(vec!["identity", &crate::output::escape_all(arn)]);
         }
         for (k, v) in self.variables() {
-            t.add_row(vec![k.to_string(), v]);
+            t.add_row(vec![
+                k.to_string(),
+                crate::output::escape_all(&v).into_owned(),
+            ]);
         }
         t.lines().map(|l| l.trim_end().to_string() + "\n").collect()
     }

@@ -11,7 +11,9 @@
 //! Limits are inherited across `exec`, so the programs fedaws starts for the user (`exec`, the
 //! child of `exec --server`) get the limits the user gave fedaws: [`for_child`] puts them back
 //! around the start of a child, and puts fedaws's own back once the child has started.
-//! Dumpability needs no such care: the kernel resets it when a program is executed.
+//! Dumpability needs no such care: the kernel resets it when a program is executed. Helpers that
+//! fedaws runs for itself (an `mfa_process`, the browser launcher of `console --open`) keep its
+//! own limits: they handle its secrets.
 
 /// The soft limits this process started with: core size and open files (`None`: unlimited).
 #[cfg(target_os = "linux")]

@@ -2,9 +2,12 @@
 //!
 //! The command comes from the config (only a trusted one is ever loaded, see [`crate::trust`])
 //! and may hold a TOTP seed, so its text is never printed, audited or put in an argv: `sh` gets
-//! it through its environment and drops the variable before running it. It runs in a process
-//! group of its own, with stdin from `/dev/null`, stdout read as the code and stderr kept for
-//! `-v`. The whole group is killed when the command outlives its timeout, and also when fedaws
+//! it through its environment and drops the variable before running it. It runs in a session
+//! and process group of its own (`setsid`, where there is one; else a process group), without a
+//! terminal: a command that wants to prompt fails at once instead of being stopped in the
+//! background until its timeout (fedaws asks on the terminal itself when there is no
+//! `mfa_process`). Its stdin is `/dev/null`, its stdout is read as the code and its stderr kept
+//! for `-v`. The whole group is killed when the command outlives its timeout, and also when fedaws
 //! itself dies: a small watcher in the group waits on a pipe only fedaws holds open, and kills
 //! the group when the pipe closes (which the kernel does however fedaws ends). Once the command
 //! has exited, closing that pipe also ends whatever it left running in its group.
@@ -134,15 +137,28 @@ struct Contained {
 fn spawn(command: &str) -> std::io::Result<Contained> {
     use std::os::unix::process::CommandExt;
     let (watch, guard) = std::io::pipe()?;
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(WRAPPER)
-        .env(COMMAND_VAR, command)
-        .stdin(watch)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()?;
+    let contained = |program: &str| {
+        let mut cmd = Command::new(program);
+        if program == "setsid" {
+            // Not a group leader, so setsid(1) makes the new session itself and executes sh:
+            // the child's pid is the session's and the group's.
+            cmd.arg("sh");
+        } else {
+            cmd.process_group(0);
+        }
+        cmd.arg("-c")
+            .arg(WRAPPER)
+            .env(COMMAND_VAR, command)
+            .stdin(watch.try_clone()?)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+    };
+    let mut child = match contained("setsid") {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => contained("sh")?,
+        other => other?,
+    };
+    drop(watch);
     Ok(Contained {
         stdout: reader(child.stdout.take()),
         stderr: reader(child.stderr.take()),
@@ -227,6 +243,15 @@ mod tests {
             "the mfa_process of account `acct` exited 3; fix it, or give --mfa-code"
         );
         assert_eq!(e.stderr, "oops");
+    }
+
+    #[test]
+    fn it_runs_in_a_session_and_group_of_its_own() {
+        // Fields 5 and 6 of /proc/PID/stat: the process group and the session. The shell that
+        // runs the command leads both, so no terminal of fedaws's is its controlling terminal.
+        let command = "set -- $(cut -d' ' -f5,6 /proc/$$/stat); [ \"$1\" = $$ ] && [ \"$2\" = $$ ] && echo 123456";
+        let code = run("a", command, DEFAULT_TIMEOUT).unwrap();
+        assert_eq!(code.expose_secret(), "123456");
     }
 
     #[test]

@@ -23,8 +23,15 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
     escape(s, true)
 }
 
+/// The invisible characters that reorder text on screen (bidirectional overrides and
+/// isolates): a name with one can show as another name.
+const BIDI: &[char] = &[
+    '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}',
+    '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
 fn escape(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let wanted = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    let wanted = |c: char| (c.is_control() || BIDI.contains(&c)) && !(keep_newlines && c == '\n');
     if !s.chars().any(wanted) {
         return Cow::Borrowed(s);
     }
@@ -101,6 +108,7 @@ mod tests {
         assert_eq!(escape_all("plain ünïcode"), "plain ünïcode");
         assert_eq!(escape_all("a\nb\u{1b}[2J\r"), "a\\nb\\u{1b}[2J\\r");
         assert_eq!(escape_controls("line\nnext\u{7}"), "line\nnext\\u{7}");
+        assert_eq!(escape_all("admin\u{202E}txt.exe"), "admin\\u{202e}txt.exe");
         let t = table(&["NAME"], vec![vec!["x\n│ fake │".into()]]);
         let plain = table(&["NAME"], vec![vec!["x".into()]]);
         assert_eq!(t.lines().count(), plain.lines().count(), "{t}");

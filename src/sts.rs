@@ -491,8 +491,9 @@ pub fn map_sdk_error(call: &Call, endpoint: &Endpoint, failure: Failure) -> StsE
         },
         Failure::Connect { detail, .. } => StsError::Network {
             explanation: format!(
-                "cannot reach {}: {detail}; check the network, or settings.sts_endpoint / AWS_ENDPOINT_URL_STS",
-                endpoint.describe()
+                "cannot reach {}: {}; check the network, or settings.sts_endpoint / AWS_ENDPOINT_URL_STS",
+                endpoint.describe(),
+                crate::output::escape_all(&detail)
             ),
         },
         Failure::NotSts { status } => StsError::Network {
@@ -502,8 +503,9 @@ pub fn map_sdk_error(call: &Call, endpoint: &Endpoint, failure: Failure) -> StsE
             ),
         },
         Failure::Unreadable(detail) => StsError::Other(format!(
-            "{api} at {} gave an answer fedaws cannot read: {detail}",
-            endpoint.describe()
+            "{api} at {} gave an answer fedaws cannot read: {}",
+            endpoint.describe(),
+            crate::output::escape_all(&detail)
         )),
     }
 }
@@ -714,7 +716,7 @@ mod tests {
         let mut c = call(Principal::IamUser);
         c.mfa = Some(Mfa {
             serial: "arn:aws:iam::123456789012:mfa/alice".into(),
-            code: SecretString::from("123456".to_string()),
+            code: SecretString::from("864209".to_string()),
         });
         let e = map_sdk_error(
             &c,
@@ -726,6 +728,10 @@ mod tests {
             },
         );
         assert!(e.to_string().contains("MFA code"), "{e}");
+        assert!(
+            !e.to_string().contains("864209"),
+            "the code was echoed: {e}"
+        );
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! audit log and the locks. So, like ssh's `StrictModes`, fedaws checks the file and every
 //! directory above it before reading or writing anything there: each must be owned by the caller
 //! or by root and not writable by group or others. A root-owned directory with the sticky bit
-//! (`/tmp`) is fine, since nobody else can replace what the caller owns in it. A path reached
-//! through symbolic links is checked along every link: the directory each link lives in, and the
-//! target.
+//! (`/tmp`) is fine, since nobody else can replace what the caller owns in it. The path is
+//! resolved one component at a time, as the kernel resolves it, so every directory it passes
+//! through is checked, also the directory each symbolic link lives in (anywhere in the path)
+//! before the link is followed. Since nobody else can then change how the path resolves, what
+//! is read after the check is what was checked.
 //!
 //! Inside a user namespace (`unshare -U`, rootless containers) files of users outside it show up
 //! as the kernel's overflow uid (`nobody`); directories owned by it are treated like root's, since
@@ -27,6 +29,8 @@ pub enum Role {
     PolicyFile,
     /// The state directory (audit log, locks).
     StateDir,
+    /// The AWS CLI's config (`~/.aws/config`), which fedaws edits.
+    AwsConfig,
 }
 
 impl Role {
@@ -37,6 +41,9 @@ impl Role {
             }
             Role::PolicyFile => "whoever can change it decides what the credentials may do",
             Role::StateDir => "whoever can change it can tamper with the audit log and the locks",
+            Role::AwsConfig => {
+                "whoever can change it decides which commands the AWS CLI and SDKs run, and fedaws would write where it points"
+            }
         }
     }
 }
@@ -77,6 +84,7 @@ impl fmt::Display for Untrusted {
             Role::Config => "config",
             Role::PolicyFile => "policy file",
             Role::StateDir => "state directory",
+            Role::AwsConfig => "AWS config",
         };
         let at = if self.culprit == self.path {
             format!("{what} {}", self.path.display())
@@ -89,16 +97,18 @@ impl fmt::Display for Untrusted {
         };
         let culprit = self.culprit.display();
         match &self.flaw {
-            Flaw::Unreadable(reason) => {
-                write!(f, "refusing the {at}: cannot inspect it ({reason})")
-            }
+            Flaw::Unreadable(reason) => write!(
+                f,
+                "refusing the {at}: cannot inspect it ({reason})\n  hint: check that it exists and that you may read every directory on the way"
+            ),
+            // A directory where a file belongs, or anything else where a directory belongs.
             Flaw::Kind => write!(
                 f,
-                "refusing the {at}: it is not a {}",
-                if self.role == Role::StateDir {
-                    "directory"
-                } else {
+                "refusing the {at}: {culprit} is not a {}\n  hint: remove it, or point fedaws at the right path",
+                if self.culprit.is_dir() {
                     "regular file"
+                } else {
+                    "directory"
                 }
             ),
             Flaw::Owner => write!(
@@ -134,7 +144,35 @@ impl Categorized for Untrusted {
 /// above it, along every symbolic link, can be changed only by the caller or root.
 #[cfg(unix)]
 pub fn check(path: &Path, role: Role) -> Result<(), Untrusted> {
-    unix::check(path, role, crate::identity::current_uid())
+    let expect = if role == Role::StateDir {
+        unix::Expect::OwnDir
+    } else {
+        unix::Expect::File
+    };
+    unix::check(path, role, expect, crate::identity::current_uid())
+}
+
+/// Like [`check`], for a file fedaws is about to write: when it does not exist yet, the nearest
+/// directory above it that does is checked instead (it is where the file would be created).
+#[cfg(unix)]
+pub fn check_for_writing(path: &Path, role: Role) -> Result<(), Untrusted> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return check(path, role);
+    }
+    let me = crate::identity::current_uid();
+    match path.ancestors().skip(1).find(|a| a.exists()) {
+        Some(dir) => unix::check(dir, role, unix::Expect::Dir, me).map_err(|mut e| {
+            e.path = path.to_path_buf();
+            e
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Other platforms: see [`check`].
+#[cfg(not(unix))]
+pub fn check_for_writing(_path: &Path, _role: Role) -> Result<(), Untrusted> {
+    Ok(())
 }
 
 /// Other platforms have no Unix owners and modes; their per-user profile directories are private.
@@ -162,6 +200,8 @@ pub enum ReadError {
 
 #[cfg(unix)]
 mod unix {
+    use std::collections::VecDeque;
+    use std::ffi::OsString;
     use std::fs::Metadata;
     use std::os::unix::fs::MetadataExt;
     use std::path::{Component, Path, PathBuf};
@@ -171,7 +211,18 @@ mod unix {
     /// How many symbolic links a path may pass through, as the kernel allows (`ELOOP`).
     const MAX_LINKS: usize = 40;
 
-    pub(super) fn check(path: &Path, role: Role, me: u32) -> Result<(), Untrusted> {
+    /// What the path must lead to.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(super) enum Expect {
+        /// A regular file, the caller's or root's.
+        File,
+        /// A directory of the caller's own.
+        OwnDir,
+        /// A directory, the caller's or root's.
+        Dir,
+    }
+
+    pub(super) fn check(path: &Path, role: Role, expect: Expect, me: u32) -> Result<(), Untrusted> {
         let refuse = |culprit: &Path, meta: Option<&Metadata>, flaw: Flaw| Untrusted {
             role,
             path: path.to_path_buf(),
@@ -187,49 +238,86 @@ mod unix {
         // otherwise).
         let overflow = std::cell::OnceCell::new();
         let overflow = || *overflow.get_or_init(overflow_uid);
-        let mut current = std::path::absolute(path).map_err(|e| io(path, e))?;
-        for _ in 0..=MAX_LINKS {
-            let (dir, name) = match (current.parent(), current.file_name()) {
-                (Some(dir), Some(name)) => (dir.to_path_buf(), name.to_os_string()),
-                // `/`, or a path ending in `..`: resolve it whole.
-                _ => {
-                    let real = current.canonicalize().map_err(|e| io(&current, e))?;
-                    match (real.parent(), real.file_name()) {
-                        (Some(dir), Some(name)) => (dir.to_path_buf(), name.to_os_string()),
-                        _ => (real.clone(), Default::default()),
-                    }
-                }
-            };
-            let dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
-            for ancestor in dir.ancestors() {
-                let meta = std::fs::metadata(ancestor).map_err(|e| io(ancestor, e))?;
-                if let Some(flaw) = flaw(&meta, me, true, overflow) {
-                    return Err(refuse(ancestor, Some(&meta), flaw));
-                }
+        let check_dir = |dir: &Path| -> Result<(), Untrusted> {
+            let meta = std::fs::metadata(dir).map_err(|e| io(dir, e))?;
+            if !meta.is_dir() {
+                return Err(refuse(dir, Some(&meta), Flaw::Kind));
             }
-            if name.is_empty() {
-                return Ok(());
+            match flaw(&meta, me, true, overflow) {
+                Some(f) => Err(refuse(dir, Some(&meta), f)),
+                None => Ok(()),
             }
-            let here = dir.join(&name);
-            let meta = std::fs::symlink_metadata(&here).map_err(|e| io(&here, e))?;
-            if meta.file_type().is_symlink() {
-                let target = std::fs::read_link(&here).map_err(|e| io(&here, e))?;
-                current = normalize(&dir.join(target));
+        };
+
+        // Resolve the path one component at a time, as the kernel does, checking every
+        // directory it passes through (so the directory a link lives in is checked before the
+        // link is followed) and then what it ends at.
+        let absolute = std::path::absolute(path).map_err(|e| io(path, e))?;
+        let mut resolved = PathBuf::from("/");
+        check_dir(&resolved)?;
+        let mut rest: VecDeque<OsString> = components(&absolute);
+        let mut links = 0;
+        while let Some(name) = rest.pop_front() {
+            if name == ".." {
+                // `resolved` holds no link, so its parent is the real one, already checked.
+                resolved.pop();
                 continue;
             }
-            let want_dir = role == Role::StateDir;
-            if meta.is_dir() != want_dir || !(meta.is_dir() || meta.is_file()) {
-                return Err(refuse(&here, Some(&meta), Flaw::Kind));
+            let here = resolved.join(&name);
+            let meta = std::fs::symlink_metadata(&here).map_err(|e| io(&here, e))?;
+            if meta.file_type().is_symlink() {
+                links += 1;
+                if links > MAX_LINKS {
+                    return Err(io(
+                        path,
+                        std::io::Error::other("too many levels of symbolic links"),
+                    ));
+                }
+                let target = std::fs::read_link(&here).map_err(|e| io(&here, e))?;
+                if target.is_absolute() {
+                    resolved = PathBuf::from("/");
+                }
+                for c in components(&target).into_iter().rev() {
+                    rest.push_front(c);
+                }
+                continue;
             }
-            if let Some(flaw) = flaw(&meta, me, false, || None) {
-                return Err(refuse(&here, Some(&meta), flaw));
+            if rest.is_empty() {
+                let want_dir = expect != Expect::File;
+                if meta.is_dir() != want_dir || !(meta.is_dir() || meta.is_file()) {
+                    return Err(refuse(&here, Some(&meta), Flaw::Kind));
+                }
+                // A state directory must be the caller's own; a file may also be root's.
+                let found = if expect == Expect::OwnDir && meta.uid() != me {
+                    Some(Flaw::Owner)
+                } else {
+                    flaw(&meta, me, want_dir, overflow)
+                };
+                return match found {
+                    Some(f) => Err(refuse(&here, Some(&meta), f)),
+                    None => Ok(()),
+                };
             }
-            return Ok(());
+            check_dir(&here)?;
+            resolved = here;
         }
-        Err(io(
-            path,
-            std::io::Error::other("too many levels of symbolic links"),
-        ))
+        // The path named a directory by `/` or `..` alone.
+        if expect != Expect::File {
+            Ok(())
+        } else {
+            Err(refuse(&resolved, None, Flaw::Kind))
+        }
+    }
+
+    /// The names a path is made of, without the root and `.` (which change nothing).
+    fn components(path: &Path) -> VecDeque<OsString> {
+        path.components()
+            .filter_map(|c| match c {
+                Component::Normal(n) => Some(n.to_os_string()),
+                Component::ParentDir => Some(OsString::from("..")),
+                Component::RootDir | Component::CurDir | Component::Prefix(_) => None,
+            })
+            .collect()
     }
 
     /// What is wrong with one file or directory, if anything. Directories owned by root with the
@@ -251,19 +339,6 @@ mod unix {
             return Some(Flaw::Writable);
         }
         None
-    }
-
-    /// Drop `.` components and fold `..` where the part before it is a plain name, so a relative
-    /// link target joined to its directory has a parent and a file name.
-    fn normalize(path: &Path) -> PathBuf {
-        let mut out = PathBuf::new();
-        for c in path.components() {
-            match c {
-                Component::CurDir => {}
-                other => out.push(other),
-            }
-        }
-        out
     }
 
     /// The uid files of users outside this user namespace show up as, when this process is in a
@@ -310,6 +385,16 @@ mod unix {
 
         fn me() -> u32 {
             crate::identity::current_uid()
+        }
+
+        /// The check as the public one makes it, for a pretend caller `me`.
+        fn check(path: &Path, role: Role, me: u32) -> Result<(), Untrusted> {
+            let expect = if role == Role::StateDir {
+                Expect::OwnDir
+            } else {
+                Expect::File
+            };
+            super::check(path, role, expect, me)
         }
 
         #[test]
@@ -369,6 +454,17 @@ mod unix {
             symlink("../f", &relative).unwrap();
             chmod(&f, 0o600);
             check(&relative, Role::PolicyFile, me()).unwrap();
+            // A link in the middle of the path, living in a directory others can write: they
+            // could point it anywhere.
+            std::fs::create_dir(dir.path().join("real")).unwrap();
+            std::fs::write(dir.path().join("real/g"), "x").unwrap();
+            chmod(&dir.path().join("real"), 0o700);
+            chmod(&dir.path().join("real/g"), 0o600);
+            symlink(dir.path().join("real"), open.join("dirlink")).unwrap();
+            check(&open.join("dirlink/g"), Role::Config, me()).unwrap();
+            chmod(&open, 0o777);
+            let e = check(&open.join("dirlink/g"), Role::Config, me()).unwrap_err();
+            assert_eq!(e.culprit, open.canonicalize().unwrap(), "{e}");
         }
 
         #[test]

@@ -447,11 +447,15 @@ fn remove(args: AwsProfileRemoveArgs, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Read, change and atomically replace a file under its lock; a missing file reads as empty.
+/// Read, change and atomically replace a file under its lock; a missing file reads as empty. A
+/// file (or the directory it would be made in) that others could change is refused.
 fn edit_file(
     path: &Path,
     change: impl FnOnce(&str) -> Result<String, UserError>,
 ) -> anyhow::Result<()> {
+    // Nothing is followed, locked or written where someone else could have pointed it (root
+    // with another user's HOME, through `sudo -E`, would otherwise write where their link goes).
+    crate::trust::check_for_writing(path, crate::trust::Role::AwsConfig)?;
     let _lock = fsutil::lock_beside(path)?;
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,

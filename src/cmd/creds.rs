@@ -142,7 +142,7 @@ fn obtain_for(
         && !args.refresh
         && let Some(store) = ctx.fast_cache_store()
     {
-        let found = cache::read_explained(
+        let found = cache::read(
             store.as_ref(),
             &key,
             Check::Unchanged,
@@ -193,7 +193,7 @@ fn obtain_for(
     ctx.debug(1, format_args!("allowed as {grant}"));
 
     if let Some(f) = &connector.policy_file {
-        stamps.extend(cache::stamps(&config.base_dir().join(f)));
+        stamps.extend(cache::stamp(&config.base_dir().join(f)));
     }
     let request = Request {
         connector: args.connector.clone(),
@@ -246,7 +246,7 @@ fn obtain_for(
             .map_or(DEFAULT_REFRESH_MARGIN, u64::from),
     );
     let lookup = |store: &dyn SecretStore| {
-        cache::read_explained(
+        cache::read(
             store,
             &key,
             Check::Fingerprint(&fingerprint),
@@ -340,7 +340,7 @@ fn obtain_for(
         format_args!(
             "STS answered in {} ms (request id {}); temporary key {}, expires {}",
             call_started.elapsed().as_millis(),
-            creds.request_id.as_deref().unwrap_or("not given"),
+            crate::output::escape_all(creds.request_id.as_deref().unwrap_or("not given")),
             creds.access_key_id,
             rfc3339(creds.expiration)
         ),

@@ -33,6 +33,9 @@ pub fn run(args: InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
     };
     let text = starter(args.region.as_deref(), args.store.as_deref(), &admins);
     Config::from_text(&path, &text, Depth::Shallow)?;
+    // A config made where others could change it would be refused by every later command.
+    crate::trust::check_for_writing(&path, crate::trust::Role::Config)
+        .map_err(ConfigError::from)?;
 
     let _lock = fsutil::lock_beside(&path).map_err(|source| ConfigError::Write {
         path: path.clone(),

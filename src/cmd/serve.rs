@@ -25,8 +25,8 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
         posix_quote(running.token.expose_secret())
     )?;
     ctx.out.flush()?;
-    // Nothing more is written there: closing it lets `eval "$(fedaws serve C &)"` read the two
-    // lines and go on while the server runs in the background.
+    // Nothing more is written there: closing it lets `eval "$(setsid -f fedaws serve C)"` read
+    // the two lines and go on while the server runs in the background.
     release_stdout();
     ctx.note(format!(
         "serving credentials of connector `{}` on {} until Ctrl-C (SIGINT) or SIGTERM",

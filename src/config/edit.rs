@@ -3,7 +3,8 @@
 //! Every change is made on a `toml_edit` document, so comments, order and layout survive. It runs
 //! under an exclusive lock on `config.toml.lock`, re-reads the file after taking the lock (so
 //! concurrent edits never lose each other's work), refuses to touch a file that does not parse,
-//! checks the result with the same rules as loading, and replaces the file atomically (0600).
+//! checks the result with the same rules as loading, and replaces the file atomically, keeping its
+//! mode and owner. A file others could change is refused before anything is done beside it.
 
 use std::path::Path;
 
@@ -31,6 +32,17 @@ pub fn edit<T>(
     path: &Path,
     change: impl FnOnce(&mut DocumentMut) -> anyhow::Result<T>,
 ) -> anyhow::Result<Edited<T>> {
+    // Before anything is created or followed there: the lock file sits beside the config.
+    if let Err(untrusted) = crate::trust::check(path, crate::trust::Role::Config) {
+        if !path.exists() {
+            return Err(ConfigError::NotFound {
+                path: path.to_path_buf(),
+                also: String::new(),
+            }
+            .into());
+        }
+        return Err(ConfigError::from(untrusted).into());
+    }
     let _lock = fsutil::lock_beside(path).map_err(|source| ConfigError::Write {
         path: path.to_path_buf(),
         source,
@@ -52,7 +64,6 @@ pub fn edit<T>(
             .into());
         }
     };
-    crate::trust::check(path, crate::trust::Role::Config)?;
     let before = Config::parse(path, &before_text)?;
     let before_problems = before.problems(Depth::Deep);
     let mut doc: DocumentMut =
@@ -60,7 +71,7 @@ pub fn edit<T>(
             .parse()
             .map_err(|e: toml_edit::TomlError| ConfigError::Parse {
                 path: path.to_path_buf(),
-                message: e.to_string(),
+                message: super::parse_message(&e),
             })?;
     let value = change(&mut doc)?;
     let after_text = doc.to_string();

@@ -363,8 +363,12 @@ impl Config {
     /// A file that anyone but the caller or root could have changed is refused before it is
     /// parsed (see [`crate::trust`]): it could name any command as an `mfa_process`.
     pub fn load(location: &Location, depth: Depth) -> Result<Config, ConfigError> {
+        if let Err(untrusted) = crate::trust::check(&location.path, crate::trust::Role::Config) {
+            // A missing file is reported as such, with the places searched.
+            Config::read_text(location)?;
+            return Err(untrusted.into());
+        }
         let text = Config::read_text(location)?;
-        crate::trust::check(&location.path, crate::trust::Role::Config)?;
         Config::from_text(&location.path, &text, depth)
     }
 
@@ -422,10 +426,10 @@ impl Config {
             message,
         };
         let doc = toml_edit::Document::parse(text.to_string())
-            .map_err(|e| parse_error(e.to_string().trim_end().to_string()))?;
+            .map_err(|e| parse_error(parse_message(&e)))?;
         rules::check_keys(&doc).map_err(parse_error)?;
-        let mut config: Config = toml_edit::de::from_document(doc)
-            .map_err(|e| parse_error(e.to_string().trim_end().to_string()))?;
+        let mut config: Config =
+            toml_edit::de::from_document(doc).map_err(|e| parse_error(parse_message(&e)))?;
         config.path = path.to_path_buf();
         Ok(config)
     }
@@ -484,6 +488,21 @@ impl Connector {
     }
 }
 
+/// A TOML parser's message without the excerpt of the file it quotes: line and column say where,
+/// and the excerpt could be the line of an `mfa_process` that holds a TOTP seed.
+pub fn parse_message(error: &dyn fmt::Display) -> String {
+    let text = error.to_string();
+    let excerpt = |line: &str| {
+        let t = line.trim_start();
+        let after_number = t.trim_start_matches(|c: char| c.is_ascii_digit());
+        after_number.trim_start().starts_with('|')
+    };
+    text.lines()
+        .filter(|l| !excerpt(l) && !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// "no connector `x`; did you mean `y`?" with the list of what exists.
 pub fn not_found<'a>(
     what: &str,
@@ -512,4 +531,25 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_say_where_without_quoting_the_file() {
+        let text = "[accounts.a]\nmfa_process = \"oathtool --totp -b JBSWY3DPEHPK3PXP\n";
+        let e = Config::parse(Path::new("c.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(!e.contains("JBSWY3DPEHPK3PXP"), "{e}");
+        let text = "[accounts.a]\nmfa_process = 5 # JBSWY3DPEHPK3PXP\n";
+        let e = Config::parse(Path::new("c.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(!e.contains("JBSWY3DPEHPK3PXP"), "{e}");
+    }
 }

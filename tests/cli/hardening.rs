@@ -54,7 +54,7 @@ fn mfa_process_is_stopped_at_its_timeout_and_never_shown() {
     // The text may hold a TOTP seed: it must not appear in any argv, message or audit line.
     set_account_lines(
         &broker,
-        "mfa_process = \"sleep 37 # SEED-JBSWY3DPEHPK3PXP\"",
+        "mfa_process = \"sleep 37; : SEED-JBSWY3DPEHPK3PXP\"",
     );
     let started = Instant::now();
     let child = broker
@@ -870,10 +870,11 @@ fn serve_in_the_background_of_an_eval_returns_at_once() {
             "[connectors.serve-eval]\naccount = \"{{account}}\"\nprincipal = \"assume-role\"\nrole_arn = \"arn:aws:iam::{MOTO_ACCOUNT}:role/EvalRole\"\n"
         ),
     );
-    // The form the README gives: the two variables are set and the shell goes on.
+    // The form the README gives: the two variables are set and the shell goes on while the
+    // server runs in a session of its own.
     let mut cmd = broker.env_command("sh");
     cmd.arg("-c")
-        .arg("eval \"$(\"$1\" serve serve-eval 2>/dev/null &)\"; printf '%s\\n' \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\"")
+        .arg("eval \"$(setsid -f \"$1\" serve serve-eval 2>/dev/null)\"; printf '%s\\n' \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\"")
         .arg("sh")
         .arg(env!("CARGO_BIN_EXE_fedaws"));
     let started = Instant::now();
@@ -952,5 +953,31 @@ fn the_programs_fedaws_starts_get_the_limits_it_was_started_with() {
             assert_eq!(soft("Max core file size"), "4096", "{args:?}:\n{limits}");
         }
     }
+    broker.finish(&[]);
+}
+
+#[test]
+fn a_broken_mfa_process_line_is_located_not_quoted() {
+    // A typo on the line that holds a TOTP seed: the error says where, never what.
+    let broker = Broker::new(None, &[], SESS);
+    let good = broker.env.config();
+    set_account_lines(
+        &broker,
+        "mfa_process = \"oathtool --totp -b JBSWY3DPEHPK3PXP",
+    );
+    for args in [vec!["creds", "sess", "--format", "json"], vec!["check"]] {
+        let out = broker.run(&args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(text.contains("line "), "{args:?}: {text}");
+        assert!(
+            !text.contains("JBSWY3DPEHPK3PXP"),
+            "{args:?} quoted the seed: {text}"
+        );
+    }
+    let audit = std::fs::read_to_string(broker.env.root().join("state/fedaws/audit.jsonl"))
+        .unwrap_or_default();
+    assert!(!audit.contains("JBSWY3DPEHPK3PXP"), "the seed was audited");
+    broker.env.write_config(&good);
     broker.finish(&[]);
 }

@@ -400,3 +400,46 @@ fn root_with_another_users_state_directory_writes_nothing_there() {
     );
     broker.finish(&[&sts]);
 }
+
+#[test]
+fn root_never_writes_through_another_users_aws_config() {
+    require_root();
+    // `sudo -E fedaws aws-profile add …` with alice's HOME, where alice has linked her AWS
+    // config to a file of root's.
+    let broker = Broker::new(None, &[], CONNECTORS);
+    let alice = User::create("tav", &[]);
+    let aws = alice.env.home().join(".aws");
+    std::fs::create_dir_all(&aws).expect("mkdir");
+    let roots_file = broker.env.root().join("sudoers-like");
+    std::fs::write(&roots_file, "root's\n").expect("write");
+    std::os::unix::fs::symlink(&roots_file, aws.join("config")).expect("symlink");
+    must(
+        "chown",
+        &[
+            "-R",
+            "-h",
+            &format!("{}:{}", alice.uid, alice.gid),
+            &alice.env.root().display().to_string(),
+        ],
+    );
+    chmod(alice.env.root(), 0o755);
+    let out = broker.run_with(
+        &["aws-profile", "add", "sess"],
+        &[("HOME", &alice.env.home().display().to_string())],
+    );
+    assert_refused(
+        &out,
+        "aws-profile add",
+        &aws.join("config"),
+        &[&alice.name, "AWS config"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&roots_file).expect("read"),
+        "root's\n"
+    );
+    assert!(
+        !roots_file.with_extension("lock").exists() && !aws.join("config.lock").exists(),
+        "a lock file was made there"
+    );
+    broker.finish(&[]);
+}
