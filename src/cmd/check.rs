@@ -22,7 +22,8 @@ struct Finding {
 }
 
 /// Check the `credential_process` profiles in `~/.aws/config` that run fedaws: the program must
-/// exist and, for profiles that use this config, the connector too.
+/// exist and, for profiles that use this config, the connector too. A file others could change
+/// (and so point a profile at any command) is an error, as `aws-profile` refuses to edit it.
 fn profile_findings(config: &Config, path: &std::path::Path, findings: &mut Vec<Finding>) {
     let Ok(aws_config) = super::aws_profile::aws_config_path() else {
         return;
@@ -30,6 +31,13 @@ fn profile_findings(config: &Config, path: &std::path::Path, findings: &mut Vec<
     let Ok(text) = std::fs::read_to_string(&aws_config) else {
         return;
     };
+    if let Err(e) = trust::check(&aws_config, Role::AwsConfig) {
+        findings.push(Finding {
+            severity: Severity::Error,
+            text: e.to_string(),
+            line: None,
+        });
+    }
     let this = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     for p in super::aws_profile::fedaws_profiles(&text) {
         let place = format!("{} profile `{}`", aws_config.display(), p.profile);

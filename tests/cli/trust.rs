@@ -441,5 +441,15 @@ fn root_never_writes_through_another_users_aws_config() {
         !roots_file.with_extension("lock").exists() && !aws.join("config.lock").exists(),
         "a lock file was made there"
     );
+    let out = broker.run_with(
+        &["check"],
+        &[("HOME", &alice.env.home().display().to_string())],
+    );
+    assert_eq!(out.status.code(), Some(3), "check: {}", stderr(&out));
+    assert!(
+        stdout(&out).contains("error: refusing the AWS config"),
+        "check does not report the AWS config:\n{}",
+        stdout(&out)
+    );
     broker.finish(&[]);
 }
