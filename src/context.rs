@@ -164,3 +164,62 @@ impl Context {
         }
     }
 }
+
+/// The real world, as the issuing core sees it: this config, the stores it names, AWS, the
+/// terminal, the clock, the process's environment.
+impl crate::issue::Services for Context {
+    fn location(&self) -> &Location {
+        &self.location
+    }
+
+    fn account_store(&mut self, config: &Config) -> anyhow::Result<Box<dyn SecretStore>> {
+        self.store(Some(config))
+    }
+
+    fn fast_cache_store(&mut self) -> Option<Box<dyn SecretStore>> {
+        Context::fast_cache_store(self)
+    }
+
+    fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
+        Context::cache_store(self, config)
+    }
+
+    fn sts(&self) -> &dyn crate::sts::Sts {
+        self.sts.as_ref()
+    }
+
+    fn ask_mfa_code(&mut self, serial: &str) -> anyhow::Result<Option<secrecy::SecretString>> {
+        if self.no_input {
+            return Ok(None);
+        }
+        crate::issue::mfa::ask_on_terminal(serial)
+    }
+
+    fn debug(&mut self, level: u8, message: std::fmt::Arguments<'_>) {
+        Context::debug(self, level, message);
+    }
+
+    fn warn(&mut self, message: &str) {
+        Context::warn(self, message);
+    }
+
+    fn verbosity(&self) -> u8 {
+        self.verbose
+    }
+
+    fn now(&self) -> jiff::Timestamp {
+        jiff::Timestamp::now()
+    }
+
+    fn host(&self) -> String {
+        crate::identity::host_name()
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+
+    fn state_dir(&self) -> std::path::PathBuf {
+        config::state_dir()
+    }
+}

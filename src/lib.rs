@@ -8,7 +8,6 @@
 
 pub mod audit;
 pub mod authz;
-pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -20,7 +19,6 @@ pub mod fsutil;
 pub mod hardening;
 pub mod identity;
 pub mod issue;
-pub mod mfa;
 pub mod output;
 pub mod policies;
 pub mod principal;

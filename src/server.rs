@@ -30,7 +30,9 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::config::{Config, Depth};
 use crate::format::rfc3339;
+use crate::issue::{Caller, CredsRequest, Services};
 use crate::sts::Issued;
 
 /// How long a new connection has to complete an authorized request.
@@ -377,6 +379,54 @@ async fn accept_loop(
     for (_, c) in std::mem::take(&mut connections.lock().unwrap_or_else(|p| p.into_inner()).open) {
         c.task.abort();
     }
+}
+
+/// A started server with what a client needs to reach it.
+pub struct Started {
+    /// The server.
+    pub server: Running,
+    /// `http://127.0.0.1:PORT/`.
+    pub uri: String,
+    /// The bearer token.
+    pub token: SecretString,
+    /// The region of the credentials.
+    pub region: String,
+}
+
+/// Serve the credentials of `request` for `caller` on 127.0.0.1:`port`: obtained once now
+/// (which also proves the caller may use them, and is audited), then refreshed through the
+/// issuing core with services made by `fresh` on the server's threads.
+pub fn start_for(
+    services: &mut dyn Services,
+    request: CredsRequest,
+    caller: Caller,
+    port: u16,
+    fresh: impl Fn() -> Box<dyn Services> + Send + Sync + 'static,
+) -> anyhow::Result<Started> {
+    let margin = Config::load(services.location(), Depth::Shallow)?
+        .settings
+        .refresh_margin
+        .map_or(crate::issue::DEFAULT_REFRESH_MARGIN, |s| {
+            Duration::from_secs(s.into())
+        });
+    let first = crate::issue::obtain_audited(services, &request, &caller)?;
+    let source: Arc<Source> = Arc::new(move || {
+        let mut services = fresh();
+        crate::issue::obtain_audited(services.as_mut(), &request, &caller).map(|o| o.creds)
+    });
+    let token = new_token()?;
+    let server = Server::new(token.clone(), margin, source);
+    tokio::runtime::Builder::new_current_thread()
+        .build()?
+        .block_on(server.prime(first.creds));
+    let running = start(server, port)?;
+    let uri = format!("http://{}/", running.addr);
+    Ok(Started {
+        server: running,
+        uri,
+        token,
+        region: first.region,
+    })
 }
 
 /// A running server: its address, and a way to stop it.

@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
-use crate::cache;
 use crate::cli::CacheCommand;
 use crate::config::Depth;
 use crate::context::Context;
+use crate::issue::cache;
 use crate::output;
 use crate::secret::mask_key_id;
 use crate::validate::format_duration;

@@ -11,7 +11,7 @@ use crate::console;
 use crate::context::Context;
 use crate::error::UserError;
 use crate::fsutil;
-use crate::issue::DEFAULT_REQUEST_TIMEOUT;
+use crate::issue::{Caller, CredsRequest, DEFAULT_REQUEST_TIMEOUT};
 use crate::principal::Principal;
 use crate::trust::Role;
 use crate::validate;
@@ -61,7 +61,10 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
         .request_timeout
         .map_or(DEFAULT_REQUEST_TIMEOUT, |s| Duration::from_secs(s.into()));
     let federation = config.settings.federation_endpoint.clone();
-    let (creds, region) = super::creds::obtain(&issue, ctx)?;
+    let request = CredsRequest::from_args(&issue)?;
+    let caller = Caller::this_process(false)?;
+    let obtained = crate::issue::obtain_audited(ctx, &request, &caller)?;
+    let (creds, region) = (obtained.creds, obtained.region);
     let endpoint = federation
         .unwrap_or_else(|| console::federation_endpoint(console::partition(&region)).to_string());
     let token = console::fetch_token(

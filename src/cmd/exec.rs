@@ -8,6 +8,7 @@ use crate::cli::ExecArgs;
 use crate::context::Context;
 use crate::error::UserError;
 use crate::format::Output;
+use crate::issue::{self, Caller, CredsRequest};
 
 /// The variable that marks a process as running under `fedaws exec`.
 pub const MARKER: &str = "FEDAWS_CONNECTOR";
@@ -42,15 +43,17 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if args.server {
         return with_server(&args, argv, ctx);
     }
-    let (creds, region) = super::creds::obtain(&args.issue, ctx)?;
+    let request = CredsRequest::from_args(&args.issue)?;
+    let caller = Caller::this_process(args.issue.system)?;
+    let obtained = issue::obtain_audited(ctx, &request, &caller)?;
     let mut child = std::process::Command::new(&argv[0]);
     child.args(&argv[1..]);
     for var in REMOVED {
         child.env_remove(var);
     }
     let output = Output {
-        creds: &creds,
-        region: &region,
+        creds: &obtained.creds,
+        region: &obtained.region,
         connector: &args.issue.connector,
     };
     for (k, v) in output.variables() {
@@ -79,7 +82,7 @@ fn spawn(mut child: std::process::Command, program: &str) -> anyhow::Result<()> 
 /// `exec --server`: the child gets a local credential server instead of the keys, so it can
 /// refresh them itself; the server stops when the child exits, whose status is passed on.
 fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow::Result<()> {
-    let started = super::serve::start(&args.issue, 0, ctx)?;
+    let started = super::serve_issue(&args.issue, 0, ctx)?;
     let mut child = std::process::Command::new(&argv[0]);
     child.args(&argv[1..]);
     for var in REMOVED

@@ -44,6 +44,22 @@ pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
     }
 }
 
+/// Start a credential server for the request of `issue`, made by this process's user: obtained
+/// once now (which also proves they may use it), and anew by contexts made like `ctx` on the
+/// server's threads (`serve`, `exec --server`).
+fn serve_issue(
+    issue: &crate::cli::IssueArgs,
+    port: u16,
+    ctx: &mut Context,
+) -> anyhow::Result<crate::server::Started> {
+    let request = crate::issue::CredsRequest::from_args(issue)?;
+    let caller = crate::issue::Caller::this_process(issue.system)?;
+    let global = ctx.global.clone();
+    crate::server::start_for(ctx, request, caller, port, move || {
+        Box::new(Context::from_cli(&global))
+    })
+}
+
 /// Print warnings about a config that was just written.
 fn print_warnings(ctx: &mut Context, warnings: &[crate::config::Problem]) {
     for w in warnings {

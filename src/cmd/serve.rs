@@ -1,20 +1,16 @@
 //! `fedaws serve CONNECTOR`: a local container-credentials endpoint until SIGINT or SIGTERM.
 
 use std::io::Write;
-use std::sync::Arc;
-use std::time::Duration;
 
 use secrecy::ExposeSecret;
 
-use crate::cli::{Global, IssueArgs, ServeArgs};
-use crate::config::Depth;
+use crate::cli::ServeArgs;
 use crate::context::Context;
 use crate::format::posix_quote;
-use crate::server::{self, Server};
 
 /// Serve until stopped.
 pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
-    let running = start(&args.issue, args.port, ctx)?;
+    let running = super::serve_issue(&args.issue, args.port, ctx)?;
     // Listen for the signals before telling anyone where the server is, so a caller that stops
     // it as soon as it has read the exports still gets a clean shutdown.
     let signals = Signals::listen()?;
@@ -44,50 +40,6 @@ fn release_stdout() {
     if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
         let _ = rustix::stdio::dup2_stdout(&null);
     }
-}
-
-/// A started server with what a client needs to reach it.
-pub struct Started {
-    /// The server.
-    pub server: server::Running,
-    /// `http://127.0.0.1:PORT/`.
-    pub uri: String,
-    /// The bearer token.
-    pub token: secrecy::SecretString,
-    /// The region of the credentials.
-    pub region: String,
-}
-
-/// Check that the caller may use the connector (by obtaining credentials once, which also
-/// records it in the audit log), then start serving them.
-pub fn start(issue: &IssueArgs, port: u16, ctx: &mut Context) -> anyhow::Result<Started> {
-    let config = ctx.load(Depth::Shallow)?;
-    let margin = Duration::from_secs(
-        config
-            .settings
-            .refresh_margin
-            .map_or(super::creds::DEFAULT_REFRESH_MARGIN, u64::from),
-    );
-    let (first, region) = super::creds::obtain(issue, ctx)?;
-    let global: Global = ctx.global.clone();
-    let request = issue.clone();
-    let source: Arc<server::Source> = Arc::new(move || {
-        let mut ctx = Context::from_cli(&global);
-        super::creds::obtain(&request, &mut ctx).map(|(c, _)| c)
-    });
-    let token = server::new_token()?;
-    let srv = Server::new(token.clone(), margin, source);
-    tokio::runtime::Builder::new_current_thread()
-        .build()?
-        .block_on(srv.prime(first));
-    let running = server::start(srv, port)?;
-    let uri = format!("http://{}/", running.addr);
-    Ok(Started {
-        server: running,
-        uri,
-        token,
-        region,
-    })
 }
 
 /// SIGINT and SIGTERM, caught from the moment this is made.

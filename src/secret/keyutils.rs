@@ -173,6 +173,10 @@ impl SecretStore for KeyutilsStore {
         Ok(keys)
     }
 
+    fn expires_entries(&self) -> bool {
+        true
+    }
+
     fn persistence_note(&self) -> Option<&'static str> {
         Some(
             "the keyutils store keeps secrets in kernel memory: they are lost at reboot (and when this user's last process ends); use --keyring secret-service for secrets that persist",

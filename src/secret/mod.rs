@@ -59,6 +59,11 @@ pub trait SecretStore {
     }
     /// The keys of every entry of this store's service (for listing and clearing the cache).
     fn keys(&self) -> Result<Vec<String>, StoreError>;
+    /// Whether [`SecretStore::set_expiring`] entries disappear by themselves when they expire
+    /// (else the cache prunes them).
+    fn expires_entries(&self) -> bool {
+        false
+    }
 }
 
 /// The secret store backends fedaws knows.

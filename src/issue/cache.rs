@@ -22,10 +22,11 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::plan::Plan;
+use super::{Known, Obtained, Services};
 use crate::authz::Grant;
 use crate::error::{Exit, UserError};
 use crate::fsutil::{self, LockGuard};
-use crate::issue::Plan;
 use crate::principal::AccountKind;
 use crate::secret::{SecretStore, StoreError};
 use crate::sts::Issued;
@@ -190,14 +191,19 @@ pub struct Hit {
 }
 
 impl Hit {
-    /// Fill in what the audit log says of the request, as it was when issued.
-    pub fn describe(&self, event: &crate::audit::Event) -> crate::audit::Event {
-        crate::audit::Event {
-            principal: Some(self.principal.clone()),
-            account: Some(self.account.clone()),
-            duration: Some(self.duration),
-            grant: Some(self.grant.to_string()),
-            ..event.clone()
+    /// The hit as the core returns it, with what the audit log says of the request as it was
+    /// when the credentials were issued.
+    pub fn obtained(self) -> Obtained {
+        Obtained {
+            known: Known {
+                principal: Some(self.principal),
+                account: Some(self.account),
+                grant: Some(self.grant.to_string()),
+                duration: Some(self.duration),
+            },
+            creds: self.issued,
+            region: self.region,
+            from_cache: true,
         }
     }
 }
@@ -427,6 +433,109 @@ pub fn prune(
         }
     }
     Ok(())
+}
+
+/// Where and how long to wait for the single-flight lock of a slot.
+pub struct LockAt<'a> {
+    /// The lock file.
+    pub path: PathBuf,
+    /// How long to wait for another process holding it.
+    pub timeout: Duration,
+    /// The connector, for the message when waiting gives up.
+    pub connector: &'a str,
+}
+
+/// The credentials of a slot: from `store` when an entry issued from `record`'s definition is
+/// good, else from `issue`, called under the slot's lock after a second look (so parallel
+/// callers share one STS call), and written back. `refresh` skips both looks. Returns the
+/// credentials and whether they came from the cache. A store that fails to read is a miss with
+/// a warning, one that fails to write a warning: the cache is only an optimisation.
+#[allow(clippy::too_many_arguments)]
+pub fn get_or_issue(
+    services: &mut dyn Services,
+    store: Option<&dyn SecretStore>,
+    key: &str,
+    record: &Record<'_>,
+    lock: &LockAt<'_>,
+    refresh: bool,
+    started: Instant,
+    issue: impl FnOnce(&mut dyn Services) -> anyhow::Result<Issued>,
+) -> anyhow::Result<(Issued, bool)> {
+    let look = |services: &mut dyn Services, store: &dyn SecretStore| {
+        let found = read(
+            store,
+            key,
+            Check::Fingerprint(&record.fingerprint),
+            services.now(),
+            Some(record.margin),
+        );
+        match found {
+            Ok(Ok(hit)) => Some(hit),
+            Ok(Err(why)) => {
+                services.debug(1, format_args!("cache miss: {why}"));
+                None
+            }
+            Err(e) => {
+                services.warn(&format!("{e}; issuing anew"));
+                None
+            }
+        }
+    };
+    match (store, refresh) {
+        (None, _) => services.debug(
+            1,
+            format_args!("cache: off (--no-cache or settings.cache = \"none\")"),
+        ),
+        (Some(_), true) => services.debug(1, format_args!("cache: not read (--refresh)")),
+        (Some(store), false) => {
+            services.debug(1, format_args!("cache store {}", store.backend()));
+            if let Some(hit) = look(services, store) {
+                services.debug(
+                    1,
+                    format_args!(
+                        "cache hit (same connector definition) in {} ms",
+                        started.elapsed().as_millis()
+                    ),
+                );
+                return Ok((hit.issued, true));
+            }
+        }
+    }
+    let _guard = match store {
+        Some(store) => {
+            services.debug(2, format_args!("taking the lock {}", lock.path.display()));
+            let guard = self::lock(&lock.path, lock.timeout, lock.connector)?;
+            if !refresh && let Some(hit) = look(services, store) {
+                services.debug(
+                    1,
+                    format_args!(
+                        "cache hit after waiting for the lock: another process issued them"
+                    ),
+                );
+                return Ok((hit.issued, true));
+            }
+            Some(guard)
+        }
+        None => None,
+    };
+    let creds = issue(services)?;
+    if let Some(store) = store {
+        services.debug(
+            2,
+            format_args!("caching them in the {} store", store.backend()),
+        );
+        let stored = write(store, key, record, &creds).and_then(|()| {
+            if store.expires_entries() {
+                Ok(())
+            } else {
+                prune(store, lock.connector, services.now())
+            }
+        });
+        if let Err(e) = stored {
+            services.warn(&format!("could not cache the credentials: {e}"));
+        }
+    }
+    Ok((creds, false))
 }
 
 /// The lock file that serialises issuing for one slot.

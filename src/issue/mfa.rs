@@ -1,4 +1,5 @@
-//! MFA codes from an account's `mfa_process`, a command run contained.
+//! MFA codes: from an account's `mfa_process`, a command run contained, else from the person at
+//! the terminal ([`code`]).
 //!
 //! The command comes from the config (only a trusted one is ever loaded, see [`crate::trust`])
 //! and may hold a TOTP seed, so its text is never printed, audited or put in an argv: `sh` gets
@@ -17,7 +18,79 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{Services, check_code};
+use crate::config::{Account, Config};
+use crate::error::UserError;
+
+/// The MFA code for `serial`: from the account's `mfa_process` when it has one, else from the
+/// person at the terminal (never stdin or stdout, which belong to the caller, e.g. the AWS CLI).
+pub fn code(
+    services: &mut dyn Services,
+    serial: &str,
+    account_name: &str,
+    account: &Account,
+    config: &Config,
+) -> anyhow::Result<SecretString> {
+    if let Some(command) = &account.mfa_process {
+        let timeout = config
+            .settings
+            .mfa_process_timeout
+            .map_or(DEFAULT_TIMEOUT, |s| Duration::from_secs(s.into()));
+        let code = run(account_name, command, timeout).map_err(|e| {
+            if services.verbosity() > 0 && !e.stderr.is_empty() {
+                services.debug(
+                    1,
+                    format_args!(
+                        "the mfa_process of account `{account_name}` wrote on stderr:\n{}",
+                        e.stderr
+                    ),
+                );
+            }
+            UserError::usage(e.to_string())
+        })?;
+        return Ok(check_code(
+            &format!("the output of the mfa_process of account `{account_name}`"),
+            code.expose_secret(),
+        )?);
+    }
+    match services.ask_mfa_code(serial)? {
+        Some(code) => Ok(code),
+        None => Err(UserError::usage(format!(
+            "an MFA code for {serial} is needed and there is no terminal to ask on: give --mfa-code CODE, or set mfa_process on the account to a command that prints the code"
+        ))
+        .into()),
+    }
+}
+
+/// Ask for the code for `serial` on the terminal (`/dev/tty`); `None` when there is none.
+pub fn ask_on_terminal(serial: &str) -> anyhow::Result<Option<SecretString>> {
+    use std::io::{BufRead, Write};
+    let Ok(tty) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(TERMINAL)
+    else {
+        return Ok(None);
+    };
+    let mut writer = &tty;
+    write!(writer, "MFA code for {serial}: ")?;
+    writer.flush()?;
+    let mut line = String::new();
+    std::io::BufReader::new(&tty).read_line(&mut line)?;
+    let code = check_code("MFA code", &line);
+    zeroize::Zeroize::zeroize(&mut line);
+    Ok(Some(code?))
+}
+
+/// The controlling terminal.
+#[cfg(unix)]
+const TERMINAL: &str = "/dev/tty";
+
+/// The console.
+#[cfg(not(unix))]
+const TERMINAL: &str = "CON";
 
 /// How long an `mfa_process` may run unless `settings.mfa_process_timeout` says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -220,7 +293,6 @@ fn kill_group(_leader: u32) {}
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use secrecy::ExposeSecret;
 
     #[test]
     fn the_code_is_what_it_prints() {

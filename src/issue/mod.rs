@@ -1,0 +1,618 @@
+//! The issuing core: from "credentials of connector X, for this caller" to credentials.
+//!
+//! [`obtain`] is what `creds`, `exec`, `serve` and `console` call (and what a broker will call
+//! for a peer it identified itself). It reads top to bottom as the steps of a request:
+//!
+//! 1. the cache slot, from the request and the caller alone, and the fast path: one exact-key
+//!    read of the kernel keyring, the config only stat'ed;
+//! 2. the config, loaded and checked (only a trusted one: see [`crate::trust`]);
+//! 3. authorization, before anything else is touched;
+//! 4. the plan: the fully decided STS call ([`plan`]);
+//! 5. [`cache::get_or_issue`]: a hit with the same definition, else the single-flight lock, a
+//!    second look, and the account's keys, the MFA code ([`mfa`]) and the STS call.
+//!
+//! [`obtain_audited`] writes the audit line from the result, whatever it was. The core finds
+//! everything outside itself (config location, secret stores, STS, the terminal, the clock, the
+//! environment, where `-v` goes) through one trait, [`Services`]: `Context` gives the real ones,
+//! unit tests give fakes. Who the caller is comes from outside too ([`Caller`]): the core never
+//! asks who is running it.
+
+pub mod cache;
+pub mod mfa;
+pub mod plan;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use secrecy::SecretString;
+
+use crate::audit::{self, Outcome};
+use crate::authz::{self, Grant, Identity};
+use crate::config::{Config, Depth, Location};
+use crate::error::{self, Exit, UserError};
+use crate::format::rfc3339;
+use crate::secret::{self, AccountKeys, SecretStore, StoreError};
+use crate::sts::{Issued, Mfa, Sts};
+
+pub use plan::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, check_code};
+
+/// Cached credentials with less than this left are refreshed, unless
+/// `settings.refresh_margin` says otherwise.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+/// How long a caller waits for another process issuing the same credentials, unless
+/// `settings.lock_timeout` says otherwise.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The STS session name of `--system` callers, unless `settings.system_identity` says otherwise.
+pub const DEFAULT_SYSTEM_IDENTITY: &str = "fedaws-system";
+
+/// Whether the cache is read and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheUse {
+    /// Read a good entry, else issue and write.
+    Use,
+    /// Issue anew and write (`--refresh`).
+    Refresh,
+    /// Neither read nor write (`--no-cache`).
+    Off,
+}
+
+/// What a caller asks for.
+#[derive(Clone)]
+pub struct CredsRequest {
+    /// The connector's name.
+    pub connector: String,
+    /// `--duration` as given (checked against the connector when planning).
+    pub duration: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--mfa-code`, already checked to be six digits.
+    pub mfa_code: Option<SecretString>,
+    /// How the cache is used.
+    pub cache: CacheUse,
+}
+
+impl CredsRequest {
+    /// The request of the command-line options; the MFA code is checked here, before any I/O.
+    pub fn from_args(args: &crate::cli::IssueArgs) -> Result<CredsRequest, UserError> {
+        Ok(CredsRequest {
+            connector: args.connector.clone(),
+            duration: args.duration.clone(),
+            region: args.region.clone(),
+            mfa_code: args
+                .mfa_code
+                .as_deref()
+                .map(|c| check_code("--mfa-code", c))
+                .transpose()?,
+            cache: match (args.no_cache, args.refresh) {
+                (true, _) => CacheUse::Off,
+                (false, true) => CacheUse::Refresh,
+                (false, false) => CacheUse::Use,
+            },
+        })
+    }
+}
+
+/// Who asks, as decided by whoever calls the core: the process itself (its effective user), or,
+/// for a broker, the peer the kernel vouches for.
+pub struct Caller {
+    /// The login name.
+    pub user: String,
+    /// The user id.
+    pub uid: u32,
+    /// A `--system` caller.
+    pub system: bool,
+    groups: Groups,
+}
+
+/// A caller's OS groups: given, or those of this process, looked up only when needed (a cache
+/// hit whose grant rests on no OS group never needs them).
+enum Groups {
+    Given(Vec<String>),
+    OfThisProcess(OnceLock<Vec<String>>),
+}
+
+impl Caller {
+    /// The effective user of this process, with its groups as the kernel holds them.
+    pub fn this_process(system: bool) -> Result<Caller, UserError> {
+        let user = crate::identity::current_user().ok_or_else(|| {
+            UserError::usage(
+                "cannot tell who you are: the effective user id has no name in the user database",
+            )
+        })?;
+        Ok(Caller {
+            user,
+            uid: crate::identity::current_uid(),
+            system,
+            groups: Groups::OfThisProcess(OnceLock::new()),
+        })
+    }
+
+    /// A caller known by name, uid and OS groups.
+    pub fn new(user: String, uid: u32, system: bool, os_groups: Vec<String>) -> Caller {
+        Caller {
+            user,
+            uid,
+            system,
+            groups: Groups::Given(os_groups),
+        }
+    }
+
+    /// The caller's OS groups.
+    pub fn os_groups(&self) -> &[String] {
+        match &self.groups {
+            Groups::Given(g) => g,
+            Groups::OfThisProcess(cell) => cell.get_or_init(crate::identity::current_os_groups),
+        }
+    }
+
+    /// The caller as authorization sees it.
+    fn identity(&self) -> Identity {
+        Identity {
+            user: self.user.clone(),
+            uid: self.uid,
+            os_groups: self.os_groups().to_vec(),
+            system: self.system,
+        }
+    }
+
+    /// The name the caller's cache entries are filed under: system callers apart from the
+    /// user's own entries.
+    fn cache_name(&self) -> String {
+        if self.system {
+            format!("system.{}", self.user)
+        } else {
+            self.user.clone()
+        }
+    }
+}
+
+/// What the audit log says of a request beyond who asked and for which connector: as much as
+/// was known when it ended.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// The connector's principal type.
+    pub principal: Option<String>,
+    /// Its account.
+    pub account: Option<String>,
+    /// Why the caller was allowed.
+    pub grant: Option<String>,
+    /// The lifetime asked of STS, in seconds.
+    pub duration: Option<u32>,
+}
+
+/// Credentials for a request.
+pub struct Obtained {
+    /// The credentials.
+    pub creds: Issued,
+    /// The region they are for.
+    pub region: String,
+    /// They came from the cache.
+    pub from_cache: bool,
+    /// The grant, principal type, account and lifetime they were issued under.
+    pub known: Known,
+}
+
+/// Why a request gave no credentials, with what was known of it by then.
+pub struct Failure {
+    /// What went wrong.
+    pub error: anyhow::Error,
+    /// What the audit log can say of the request.
+    pub known: Known,
+}
+
+impl Failure {
+    fn at(known: &Known) -> impl FnOnce(anyhow::Error) -> Failure + '_ {
+        move |error| Failure {
+            error,
+            known: known.clone(),
+        }
+    }
+}
+
+/// Everything the core needs from outside itself.
+pub trait Services {
+    /// Where the config is.
+    fn location(&self) -> &Location;
+    /// The store that holds the accounts' keys, for `config`.
+    fn account_store(&mut self, config: &Config) -> anyhow::Result<Box<dyn SecretStore>>;
+    /// The store a cache hit may be served from before the config is read, if any.
+    fn fast_cache_store(&mut self) -> Option<Box<dyn SecretStore>>;
+    /// The cache store `config` names, or `None` when caching is off.
+    fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>>;
+    /// How STS is called.
+    fn sts(&self) -> &dyn Sts;
+    /// An MFA code from the person at the terminal, or `None` when there is no one to ask.
+    fn ask_mfa_code(&mut self, serial: &str) -> anyhow::Result<Option<SecretString>>;
+    /// A line of the decision path, shown at `-v` (`level` 1) or `-vv` (2). Never a secret.
+    fn debug(&mut self, level: u8, message: fmt::Arguments<'_>);
+    /// A warning: something went wrong that does not stop the request.
+    fn warn(&mut self, message: &str);
+    /// How many `-v` were given.
+    fn verbosity(&self) -> u8;
+    /// The current time.
+    fn now(&self) -> jiff::Timestamp;
+    /// This host's name (`{host}` in session names, and the cache slot).
+    fn host(&self) -> String;
+    /// An environment variable of the request (region and endpoint variables).
+    fn env(&self, name: &str) -> Option<String>;
+    /// Where the audit log and the locks are.
+    fn state_dir(&self) -> PathBuf;
+}
+
+/// Credentials for `request`, from the cache when it has good ones for `caller`, else from STS.
+pub fn obtain(
+    services: &mut dyn Services,
+    request: &CredsRequest,
+    caller: &Caller,
+) -> Result<Obtained, Failure> {
+    let started = Instant::now();
+    let none = Known::default();
+    let slot = Slot::of(services, request, caller);
+    if let Some(hit) = fast_hit(services, &slot, request, caller, started) {
+        return Ok(hit);
+    }
+
+    // Stamps are taken before the files are read, so an edit made meanwhile is never vouched
+    // for.
+    let config_stamp = cache::stamp(&slot.config);
+    let config = Config::load(services.location(), Depth::Shallow)
+        .map_err(|e| Failure::at(&none)(e.into()))?;
+    let connector = config
+        .connector(&request.connector)
+        .map_err(|e| Failure::at(&none)(e.into()))?;
+    let known = Known {
+        principal: Some(connector.principal.as_str().to_string()),
+        account: Some(connector.account.clone()),
+        ..Known::default()
+    };
+
+    // Authorization comes before anything else: a denied caller reaches neither cache nor STS.
+    let grant = authz::decide(&config, &request.connector, connector, &caller.identity())
+        .map_err(|e| Failure::at(&known)(e.into()))?;
+    services.debug(1, format_args!("allowed as {grant}"));
+    let known = Known {
+        grant: Some(grant.to_string()),
+        ..known
+    };
+
+    let plan = make_plan(services, &config, request, caller).map_err(Failure::at(&known))?;
+    let known = Known {
+        duration: Some(plan.plan.call.duration),
+        ..known
+    };
+    let mut stamps: Vec<cache::Stamp> = config_stamp.into_iter().collect();
+    if let Some(f) = &connector.policy_file {
+        stamps.extend(cache::stamp(&config.base_dir().join(f)));
+    }
+    let issued = issue_or_reuse(
+        services, &config, request, &slot, &plan, &grant, stamps, started,
+    )
+    .map_err(Failure::at(&known))?;
+    Ok(Obtained {
+        creds: issued.0,
+        region: issued.1,
+        from_cache: issued.2,
+        known,
+    })
+}
+
+/// [`obtain`], with the request recorded in the audit log whatever the outcome. The state
+/// directory, where the log and the locks live, is made or checked first: one others can change
+/// is refused before anything is issued (with `sudo -E`, it may be another user's).
+pub fn obtain_audited(
+    services: &mut dyn Services,
+    request: &CredsRequest,
+    caller: &Caller,
+) -> anyhow::Result<Obtained> {
+    let state = services.state_dir();
+    crate::fsutil::ensure_private_dir(&state, crate::trust::Role::StateDir)?;
+    let time = rfc3339(services.now());
+    let result = obtain(services, request, caller);
+    let (known, outcome) = match &result {
+        Ok(o) => (&o.known, Ok(o)),
+        Err(f) => (&f.known, Err(&f.error)),
+    };
+    let mut event = audit::Event {
+        time,
+        user: caller.user.clone(),
+        uid: caller.uid,
+        system: caller.system,
+        connector: request.connector.clone(),
+        principal: known.principal.clone(),
+        account: known.account.clone(),
+        grant: known.grant.clone(),
+        duration: known.duration,
+        ..audit::Event::default()
+    };
+    match outcome {
+        Ok(o) => {
+            event.outcome = Some(if o.from_cache {
+                Outcome::Cached
+            } else {
+                Outcome::Issued
+            });
+            event.expiration = Some(rfc3339(o.creds.expiration));
+            event.access_key_id = Some(o.creds.access_key_id.clone());
+        }
+        Err(e) => {
+            let exit = error::exit_for(e);
+            event.outcome = Some(if exit == Exit::Denied {
+                Outcome::Denied
+            } else {
+                Outcome::Failed
+            });
+            event.error_kind = Some(exit.family().to_string());
+            event.error = Some(format!("{e:#}"));
+        }
+    }
+    if let Err(e) = audit::append(&state, &event, audit::MAX_SIZE) {
+        services.warn(&format!("could not write the audit log: {e}"));
+    }
+    result.map_err(|f| f.error)
+}
+
+/// A request's cache slot: its key, known before the config is read.
+struct Slot {
+    /// The config file, canonical.
+    config: PathBuf,
+    /// The store key.
+    key: String,
+}
+
+impl Slot {
+    fn of(services: &mut dyn Services, request: &CredsRequest, caller: &Caller) -> Slot {
+        let path = &services.location().path;
+        let config = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let key = {
+            let host = services.host();
+            let env = |k: &str| services.env(k);
+            cache::slot_key(&cache::RequestInputs {
+                config: &config,
+                connector: &request.connector,
+                identity: &caller.cache_name(),
+                host: &host,
+                duration: request.duration.as_deref(),
+                region: request.region.as_deref(),
+                env: &env,
+            })
+        };
+        services.debug(1, format_args!("config {}", config.display()));
+        services.debug(2, format_args!("cache slot {key}"));
+        Slot { config, key }
+    }
+}
+
+/// The hot path: one exact-key read from the kernel keyring; the config is only stat'ed. The
+/// entry records why the caller was allowed; a grant through an OS group is checked again, since
+/// group membership can change without the config changing.
+fn fast_hit(
+    services: &mut dyn Services,
+    slot: &Slot,
+    request: &CredsRequest,
+    caller: &Caller,
+    started: Instant,
+) -> Option<Obtained> {
+    if request.cache != CacheUse::Use {
+        return None;
+    }
+    let store = services.fast_cache_store()?;
+    let found = cache::read(
+        store.as_ref(),
+        &slot.key,
+        cache::Check::Unchanged,
+        services.now(),
+        None,
+    );
+    match found {
+        Ok(Ok(hit))
+            if hit
+                .grant
+                .os_group()
+                .is_none_or(|g| caller.os_groups().iter().any(|x| x == g)) =>
+        {
+            services.debug(
+                1,
+                format_args!(
+                    "cache hit in the kernel keyring without reading the config (files unchanged; granted as {}) in {} ms",
+                    hit.grant,
+                    started.elapsed().as_millis()
+                ),
+            );
+            Some(hit.obtained())
+        }
+        Ok(Ok(hit)) => {
+            services.debug(
+                1,
+                format_args!(
+                    "cache entry not used without the config: its grant rests on {} membership, which you no longer have",
+                    hit.grant
+                ),
+            );
+            None
+        }
+        Ok(Err(why)) => {
+            services.debug(
+                1,
+                format_args!("no cache hit before reading the config: {why}"),
+            );
+            None
+        }
+        Err(e) => {
+            services.debug(
+                1,
+                format_args!("no cache hit before reading the config: {e}"),
+            );
+            None
+        }
+    }
+}
+
+/// A decided call and what proves a cached entry issued from it.
+struct Planned {
+    plan: plan::Plan,
+    fingerprint: String,
+}
+
+/// The STS call for `request`, with the session named after the caller (or the system identity).
+fn make_plan(
+    services: &mut dyn Services,
+    config: &Config,
+    request: &CredsRequest,
+    caller: &Caller,
+) -> anyhow::Result<Planned> {
+    let session_user = if caller.system {
+        config
+            .settings
+            .system_identity
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SYSTEM_IDENTITY.to_string())
+    } else {
+        caller.user.clone()
+    };
+    let host = services.host();
+    let env = |k: &str| services.env(k);
+    let plan = plan::plan(
+        config,
+        &plan::Request {
+            connector: request.connector.clone(),
+            duration: request.duration.clone(),
+            region: request.region.clone(),
+        },
+        &plan::Caller {
+            user: &session_user,
+            host: &host,
+            env: &env,
+        },
+    )?;
+    let kind = config.account(&plan.call.account)?.kind;
+    let fingerprint = cache::fingerprint(&plan, kind);
+    Ok(Planned { plan, fingerprint })
+}
+
+/// From the cache when an entry issued from the same definition is good, else from STS under
+/// the single-flight lock. Returns the credentials, their region, and whether they were cached.
+#[allow(clippy::too_many_arguments)]
+fn issue_or_reuse(
+    services: &mut dyn Services,
+    config: &Config,
+    request: &CredsRequest,
+    slot: &Slot,
+    planned: &Planned,
+    grant: &Grant,
+    stamps: Vec<cache::Stamp>,
+    started: Instant,
+) -> anyhow::Result<(Issued, String, bool)> {
+    let settings = &config.settings;
+    let cache = match request.cache {
+        CacheUse::Off => None,
+        _ => services.cache_store(config).unwrap_or_else(|e| {
+            services.warn(&format!("{e:#}; issuing without the cache"));
+            None
+        }),
+    };
+    let margin = settings
+        .refresh_margin
+        .map_or(DEFAULT_REFRESH_MARGIN, |s| Duration::from_secs(s.into()));
+    let plan = &planned.plan;
+    let record = cache::Record {
+        config: &slot.config,
+        fingerprint: planned.fingerprint.clone(),
+        stamps,
+        margin,
+        region: &plan.region,
+        grant,
+        principal: plan.call.principal,
+        account: &plan.call.account,
+        duration: plan.call.duration,
+    };
+    let lock = cache::LockAt {
+        path: cache::lock_path(&services.state_dir(), &slot.key),
+        timeout: settings
+            .lock_timeout
+            .map_or(DEFAULT_LOCK_TIMEOUT, |s| Duration::from_secs(s.into())),
+        connector: &request.connector,
+    };
+    let (creds, from_cache) = cache::get_or_issue(
+        services,
+        cache.as_deref(),
+        &slot.key,
+        &record,
+        &lock,
+        request.cache == CacheUse::Refresh,
+        started,
+        |services| call_sts(services, config, request, plan),
+    )?;
+    Ok((creds, plan.region.clone(), from_cache))
+}
+
+/// The account's keys, the MFA code where the call takes one, and the STS call.
+fn call_sts(
+    services: &mut dyn Services,
+    config: &Config,
+    request: &CredsRequest,
+    plan: &plan::Plan,
+) -> anyhow::Result<Issued> {
+    let account_name = &plan.call.account;
+    let store = services.account_store(config)?;
+    let keys = account_keys(store.as_ref(), account_name)?;
+    let mut call = plan.call.clone();
+    if let Some(serial) = &plan.mfa_serial {
+        let account = config.account(account_name)?;
+        let code = match &request.mfa_code {
+            Some(c) => c.clone(),
+            None => mfa::code(services, serial, account_name, account, config)?,
+        };
+        call.mfa = Some(Mfa {
+            serial: serial.clone(),
+            code,
+        });
+    }
+    services.debug(
+        1,
+        format_args!(
+            "account `{account_name}` from the {} store; calling {} at {} (region {}, {} s)",
+            store.backend(),
+            call.principal.api(),
+            plan.endpoint.describe(),
+            plan.region,
+            call.duration
+        ),
+    );
+    let call_started = Instant::now();
+    let creds = services.sts().issue(&keys, &plan.endpoint, &call)?;
+    services.debug(
+        1,
+        format_args!(
+            "STS answered in {} ms (request id {}); temporary key {}, expires {}",
+            call_started.elapsed().as_millis(),
+            crate::output::escape_all(creds.request_id.as_deref().unwrap_or("not given")),
+            creds.access_key_id,
+            rfc3339(creds.expiration)
+        ),
+    );
+    if let Some(size) = creds.packed_policy_size.filter(|s| *s >= 90) {
+        services.warn(&format!(
+            "the session policy uses {size}% of what AWS allows; a little more and {} will fail",
+            call.principal.api()
+        ));
+    }
+    Ok(creds)
+}
+
+/// An account's key pair, or an error that says how to store one.
+fn account_keys(store: &dyn SecretStore, account: &str) -> anyhow::Result<AccountKeys> {
+    Ok(
+        secret::read_account(store, account)?.ok_or_else(|| StoreError::Failed {
+            backend: store.backend(),
+            action: "read",
+            key: secret::account_key(account),
+            reason: format!(
+                "account `{account}` has no key pair there; store it with `fedaws account edit {account} --rotate`"
+            ),
+        })?,
+    )
+}
