@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod aws_config;
 pub mod cli;
 pub mod cmd;
 pub mod config;

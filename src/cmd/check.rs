@@ -25,7 +25,7 @@ struct Finding {
 /// exist and, for profiles that use this config, the connector too. A file others could change
 /// (and so point a profile at any command) is an error, as `aws-profile` refuses to edit it.
 fn profile_findings(config: &Config, path: &std::path::Path, findings: &mut Vec<Finding>) {
-    let Ok(aws_config) = super::aws_profile::aws_config_path() else {
+    let Ok(aws_config) = crate::aws_config::aws_config_path() else {
         return;
     };
     let Ok(text) = std::fs::read_to_string(&aws_config) else {
@@ -39,7 +39,7 @@ fn profile_findings(config: &Config, path: &std::path::Path, findings: &mut Vec<
         });
     }
     let this = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    for p in super::aws_profile::fedaws_profiles(&text) {
+    for p in crate::aws_config::fedaws_profiles(&text) {
         let place = format!("{} profile `{}`", aws_config.display(), p.profile);
         if !std::path::Path::new(&p.program).exists() {
             findings.push(Finding {

