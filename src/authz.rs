@@ -10,7 +10,6 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, Connector};
-use crate::error::{Categorized, Exit};
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,12 +134,6 @@ pub struct Denied {
     pub message: String,
 }
 
-impl Categorized for Denied {
-    fn exit(&self) -> Exit {
-        Exit::Denied
-    }
-}
-
 /// Decide whether `id` may use connector `name`.
 pub fn decide(
     config: &Config,
@@ -244,6 +237,7 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Exit, exit_of};
     use std::path::Path;
 
     const CONFIG: &str = r#"
@@ -351,6 +345,6 @@ ops = ["olga"]
             Some("ops"),
             "through an OS group: checked again on every cache hit"
         );
-        assert_eq!(e.exit(), Exit::Denied);
+        assert_eq!(exit_of(&e), Some(Exit::Denied));
     }
 }

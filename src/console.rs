@@ -12,7 +12,6 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Empty};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::{Categorized, Exit};
 use crate::sts::Issued;
 
 /// The AWS partition of a region: `aws`, `aws-cn` or `aws-us-gov`.
@@ -231,15 +230,6 @@ pub enum ConsoleError {
         /// What to check.
         hint: String,
     },
-}
-
-impl Categorized for ConsoleError {
-    fn exit(&self) -> Exit {
-        match self {
-            ConsoleError::Network { .. } => Exit::Network,
-            ConsoleError::Refused { .. } => Exit::Aws,
-        }
-    }
 }
 
 /// Ask the federation endpoint for a sign-in token.

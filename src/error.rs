@@ -1,8 +1,10 @@
 //! Exit codes, and the one place where an error becomes a message and a code.
 //!
-//! Domain modules return `thiserror` enums; commands wrap them in `anyhow` with context. Here the
-//! chain is walked to find which family of failure it was, so scripts can tell a typo in the
-//! config (3) from an AWS refusal (5) without parsing text.
+//! Domain modules return `thiserror` types that say what happened and know nothing of exit
+//! codes; commands wrap them in `anyhow` with context. Here, and only here, the chain is walked
+//! and each known type is mapped to its family ([`exit_of`]), so scripts can tell a typo in the
+//! config (3) from an AWS refusal (5) without parsing text. A table test holds every documented
+//! code to an error that gives it.
 
 use std::io::Write;
 
@@ -46,43 +48,42 @@ impl Exit {
     }
 }
 
-/// An error that knows its exit code. Domain errors implement it so the mapping lives with them.
-pub trait Categorized {
-    /// The family this error belongs to.
-    fn exit(&self) -> Exit;
-}
-
-/// A user error found by a command itself (a missing flag, a name that does not exist).
+/// A user error found by a command itself (a missing flag, a name that does not exist), with the
+/// family the command chose for it.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct UserError {
-    /// What went wrong and how to fix it.
-    pub message: String,
-    /// The exit code it maps to.
-    pub exit: Exit,
+    message: String,
+    exit: Exit,
 }
 
 impl UserError {
-    /// A usage error (exit 2).
-    pub fn usage(message: impl Into<String>) -> Self {
+    /// An error of family `exit`.
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
         UserError {
             message: message.into(),
-            exit: Exit::Usage,
+            exit,
         }
+    }
+
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        UserError::new(Exit::Usage, message)
     }
 
     /// A config error (exit 3).
     pub fn config(message: impl Into<String>) -> Self {
-        UserError {
-            message: message.into(),
-            exit: Exit::Config,
-        }
+        UserError::new(Exit::Config, message)
     }
-}
 
-impl Categorized for UserError {
-    fn exit(&self) -> Exit {
-        self.exit
+    /// A failure that fits no other family (exit 1).
+    pub fn failure(message: impl Into<String>) -> Self {
+        UserError::new(Exit::Failure, message)
+    }
+
+    /// What went wrong and how to fix it.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 
@@ -99,41 +100,53 @@ pub fn is_interrupted(err: &anyhow::Error) -> bool {
     })
 }
 
-/// The exit code for an error chain: the first categorized error in it, else `Failure`.
+/// The exit code for an error chain: the first error in it of a known type, else `Failure`.
 pub fn exit_for(err: &anyhow::Error) -> Exit {
     if is_interrupted(err) {
         return Exit::Cancelled;
     }
-    for cause in err.chain() {
-        if let Some(e) = cause.downcast_ref::<UserError>() {
-            return e.exit();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::config::ConfigError>() {
-            return e.exit();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::secret::StoreError>() {
-            return e.exit();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::sts::StsError>() {
-            return e.exit();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::prompt::Cancelled>() {
-            return e.exit();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::authz::Denied>() {
-            return e.exit();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::console::ConsoleError>() {
-            return e.exit();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::trust::Untrusted>() {
-            return e.exit();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::fsutil::EnsureError>() {
-            return e.exit();
-        }
+    err.chain().find_map(exit_of).unwrap_or(Exit::Failure)
+}
+
+/// The family of one error, when it is of a type fedaws knows: the whole mapping.
+pub fn exit_of(e: &(dyn std::error::Error + 'static)) -> Option<Exit> {
+    use crate::config::ConfigError;
+    use crate::sts::StsError;
+    if let Some(e) = e.downcast_ref::<UserError>() {
+        return Some(e.exit);
     }
-    Exit::Failure
+    if e.is::<ConfigError>()
+        || e.is::<crate::trust::Untrusted>()
+        || e.is::<crate::fsutil::EnsureError>()
+    {
+        return Some(Exit::Config);
+    }
+    if e.is::<crate::authz::Denied>() {
+        return Some(Exit::Denied);
+    }
+    if e.is::<crate::secret::StoreError>() {
+        return Some(Exit::SecretStore);
+    }
+    if let Some(e) = e.downcast_ref::<StsError>() {
+        return Some(match e {
+            StsError::Aws { .. } | StsError::Malformed { .. } => Exit::Aws,
+            StsError::Network { .. } => Exit::Network,
+            StsError::Other(_) => Exit::Failure,
+        });
+    }
+    if let Some(e) = e.downcast_ref::<crate::console::ConsoleError>() {
+        return Some(match e {
+            crate::console::ConsoleError::Network { .. } => Exit::Network,
+            crate::console::ConsoleError::Refused { .. } => Exit::Aws,
+        });
+    }
+    if e.is::<crate::prompt::Cancelled>() {
+        return Some(Exit::Cancelled);
+    }
+    if e.is::<crate::issue::cache::LockTimeout>() {
+        return Some(Exit::Failure);
+    }
+    None
 }
 
 /// Print the error chain to stderr as `fedaws: outer: inner`, one cause per line when long.
@@ -155,4 +168,156 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConfigError;
+    use crate::secret::{Backend, StoreError};
+    use crate::sts::StsError;
+
+    /// Every documented code, each with errors that must give it.
+    #[test]
+    fn every_exit_code_has_its_errors() {
+        let interrupted = std::io::Error::from(std::io::ErrorKind::Interrupted);
+        let table: Vec<(Exit, Vec<anyhow::Error>)> = vec![
+            (
+                Exit::Failure,
+                vec![
+                    UserError::failure("x").into(),
+                    anyhow::anyhow!("an error fedaws does not know"),
+                    StsError::Other("x".into()).into(),
+                    crate::issue::cache::LockTimeout {
+                        connector: "c".into(),
+                        waited: std::time::Duration::from_secs(1),
+                        path: "/l".into(),
+                    }
+                    .into(),
+                ],
+            ),
+            (Exit::Usage, vec![UserError::usage("x").into()]),
+            (
+                Exit::Config,
+                vec![
+                    UserError::config("x").into(),
+                    ConfigError::NotFound {
+                        path: "/c".into(),
+                        also: String::new(),
+                    }
+                    .into(),
+                    crate::trust::Untrusted {
+                        role: crate::trust::Role::Config,
+                        path: "/c".into(),
+                        culprit: "/c".into(),
+                        owner: "x".into(),
+                        mode: 0o666,
+                        flaw: crate::trust::Flaw::Writable,
+                    }
+                    .into(),
+                ],
+            ),
+            (
+                Exit::Denied,
+                vec![
+                    crate::authz::Denied {
+                        message: "x".into(),
+                    }
+                    .into(),
+                ],
+            ),
+            (
+                Exit::Aws,
+                vec![
+                    StsError::Aws {
+                        api: "AssumeRole",
+                        code: "AccessDenied".into(),
+                        message: String::new(),
+                        explanation: "x".into(),
+                    }
+                    .into(),
+                    StsError::Malformed {
+                        what: "x".into(),
+                        endpoint: "e".into(),
+                    }
+                    .into(),
+                    crate::console::ConsoleError::Refused {
+                        endpoint: "e".into(),
+                        status: 403,
+                        hint: String::new(),
+                    }
+                    .into(),
+                ],
+            ),
+            (
+                Exit::Network,
+                vec![
+                    StsError::Network {
+                        explanation: "x".into(),
+                    }
+                    .into(),
+                    crate::console::ConsoleError::Network {
+                        endpoint: "e".into(),
+                        detail: "x".into(),
+                    }
+                    .into(),
+                ],
+            ),
+            (
+                Exit::SecretStore,
+                vec![
+                    StoreError::Unavailable {
+                        backend: Backend::Keyutils,
+                        reason: "x".into(),
+                        hint: "x".into(),
+                    }
+                    .into(),
+                ],
+            ),
+            (
+                Exit::Cancelled,
+                vec![crate::prompt::Cancelled.into(), interrupted.into()],
+            ),
+        ];
+        for (exit, errors) in table {
+            for e in errors {
+                assert_eq!(exit_for(&e), exit, "{e:#}");
+                // The family survives the context commands add.
+                let wrapped = e.context("while doing something");
+                assert_eq!(exit_for(&wrapped), exit, "{wrapped:#}");
+            }
+        }
+    }
+
+    /// The README's table lists exactly the codes there are.
+    #[test]
+    fn the_readme_documents_every_code() {
+        let readme = include_str!("../README.md");
+        let table = &readme[readme.find("## Exit codes").expect("an exit code section")..];
+        let documented: Vec<u8> = table
+            .lines()
+            .skip(4)
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| {
+                l.trim_start_matches('|')
+                    .split('|')
+                    .next()?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        let all = [
+            Exit::Ok,
+            Exit::Failure,
+            Exit::Usage,
+            Exit::Config,
+            Exit::Denied,
+            Exit::Aws,
+            Exit::Network,
+            Exit::SecretStore,
+            Exit::Cancelled,
+        ];
+        assert_eq!(documented, all.map(|e| e as u8));
+    }
 }

@@ -141,12 +141,6 @@ pub enum EnsureError {
     },
 }
 
-impl crate::error::Categorized for EnsureError {
-    fn exit(&self) -> crate::error::Exit {
-        crate::error::Exit::Config
-    }
-}
-
 /// Options that open an existing or new file without following a symbolic link in its place,
 /// with mode 0600 for a new one.
 pub fn no_follow() -> OpenOptions {

@@ -18,12 +18,6 @@ use secrecy::SecretString;
 #[error("cancelled; nothing was changed")]
 pub struct Cancelled;
 
-impl crate::error::Categorized for Cancelled {
-    fn exit(&self) -> crate::error::Exit {
-        crate::error::Exit::Cancelled
-    }
-}
-
 /// One choice in [`Prompter::pick_many`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {

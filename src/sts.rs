@@ -17,7 +17,6 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::{Categorized, Exit};
 use crate::principal::Principal;
 use crate::secret::AccountKeys;
 
@@ -156,16 +155,6 @@ pub enum StsError {
     /// The answer could not be understood.
     #[error("{0}")]
     Other(String),
-}
-
-impl Categorized for StsError {
-    fn exit(&self) -> Exit {
-        match self {
-            StsError::Aws { .. } | StsError::Malformed { .. } => Exit::Aws,
-            StsError::Network { .. } => Exit::Network,
-            StsError::Other(_) => Exit::Failure,
-        }
-    }
 }
 
 /// The real STS, through aws-sdk-sts.
@@ -620,6 +609,7 @@ fn percent_in(message: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Exit, exit_of};
 
     fn call(principal: Principal) -> Call {
         Call {
@@ -705,7 +695,7 @@ mod tests {
         ];
         for (code, message, expect) in cases {
             let e = aws(Principal::AssumeRole, code, message);
-            assert_eq!(e.exit(), Exit::Aws);
+            assert_eq!(exit_of(&e), Some(Exit::Aws));
             let text = e.to_string();
             assert!(text.contains(expect), "{code}: {text}");
         }
@@ -744,7 +734,7 @@ mod tests {
                 detail: "x".into(),
             },
         );
-        assert_eq!(e.exit(), Exit::Network);
+        assert_eq!(exit_of(&e), Some(Exit::Network));
         assert!(e.to_string().contains("http://127.0.0.1:9"), "{e}");
         assert!(e.to_string().contains("2 s"), "{e}");
         let e = map_sdk_error(&call(Principal::IamUser), &endpoint(), Failure::Timeout);
@@ -812,7 +802,7 @@ mod tests {
             what: "x".into(),
             endpoint: "http://127.0.0.1:9".into(),
         };
-        assert_eq!(e.exit(), Exit::Aws);
+        assert_eq!(exit_of(&e), Some(Exit::Aws));
         assert!(
             e.to_string()
                 .starts_with("STS answered with malformed credentials")
@@ -826,7 +816,7 @@ mod tests {
             &endpoint(),
             Failure::NotSts { status: 404 },
         );
-        assert_eq!(e.exit(), Exit::Network);
+        assert_eq!(exit_of(&e), Some(Exit::Network));
         let text = e.to_string();
         assert!(
             text.contains("not an STS endpoint") && text.contains("404"),

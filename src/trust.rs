@@ -18,8 +18,6 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Categorized, Exit};
-
 /// What a checked path is for, so a refusal can say what is at stake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -131,12 +129,6 @@ impl fmt::Display for Untrusted {
                 self.role.stake()
             ),
         }
-    }
-}
-
-impl Categorized for Untrusted {
-    fn exit(&self) -> Exit {
-        Exit::Config
     }
 }
 

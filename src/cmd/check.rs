@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::cli::CheckArgs;
 use crate::config::{Config, Depth, Severity};
 use crate::context::Context;
-use crate::error::{Exit, UserError};
+use crate::error::UserError;
 use crate::fsutil;
 use crate::output;
 use crate::secret;
@@ -207,13 +207,10 @@ pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
     ctx.out
         .write_all(output::escape_controls(&report).as_bytes())?;
     if errors > 0 {
-        return Err(UserError {
-            message: format!(
-                "{errors} error{} found by check",
-                if errors == 1 { "" } else { "s" }
-            ),
-            exit: Exit::Config,
-        }
+        return Err(UserError::config(format!(
+            "{errors} error{} found by check",
+            if errors == 1 { "" } else { "s" }
+        ))
         .into());
     }
     Ok(())

@@ -96,11 +96,13 @@ fn members(args: MemberArgs, adding: bool, ctx: &mut Context) -> anyhow::Result<
         let groups = edit::section(doc, "groups")?;
         let Some(item) = groups.get_mut(&group) else {
             let existing: Vec<String> = groups.iter().map(|(k, _)| k.to_string()).collect();
-            let mut e = crate::config::not_found("group", &group, existing.iter());
+            let e = crate::config::not_found("group", &group, existing.iter());
             if adding {
-                e.message.push_str(&format!(
-                    "\n  hint: create it with `fedaws group add {group}`"
-                ));
+                return Err(UserError::usage(format!(
+                    "{}\n  hint: create it with `fedaws group add {group}`",
+                    e.message()
+                ))
+                .into());
             }
             return Err(e.into());
         };

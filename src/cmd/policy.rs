@@ -58,9 +58,8 @@ pub fn run(command: PolicyCommand, ctx: &mut Context) -> anyhow::Result<()> {
             };
             // The problem says where (line, column, statement); the text itself is never echoed,
             // since a file that is not a policy may be anything (`~/.aws/credentials`).
-            let info = validate::check_policy(&label, &text).map_err(|e| UserError {
-                message: format!("the policy is invalid: {label}: {}", e.problem),
-                exit: crate::error::Exit::Failure,
+            let info = validate::check_policy(&label, &text).map_err(|e| {
+                UserError::failure(format!("the policy is invalid: {label}: {}", e.problem))
             })?;
             ctx.note(format!(
                 "{label}: valid session policy, {} of 2048 characters without whitespace ({}%)",

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
-use crate::error::{Categorized, Exit};
 use crate::principal::{AccountKind, Principal};
 
 pub use rules::{Problem, Severity, Subject, with_lines as rules_with_lines};
@@ -294,12 +293,6 @@ pub enum ConfigError {
     },
 }
 
-impl Categorized for ConfigError {
-    fn exit(&self) -> Exit {
-        Exit::Config
-    }
-}
-
 /// Where the config was found, and why there.
 #[derive(Debug, Clone)]
 pub struct Location {
@@ -519,9 +512,7 @@ pub fn not_found<'a>(
         let names: Vec<&str> = existing.iter().map(|s| s.as_str()).collect();
         message.push_str(&format!("; existing: {}", names.join(", ")));
     }
-    let mut err = crate::error::UserError::config(message);
-    err.exit = Exit::Usage;
-    err
+    crate::error::UserError::usage(message)
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.

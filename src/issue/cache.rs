@@ -25,7 +25,6 @@ use sha2::{Digest, Sha256};
 use super::plan::Plan;
 use super::{Known, Obtained, Services};
 use crate::authz::Grant;
-use crate::error::{Exit, UserError};
 use crate::fsutil::{self, LockGuard};
 use crate::principal::AccountKind;
 use crate::secret::{SecretStore, StoreError};
@@ -538,6 +537,22 @@ pub fn get_or_issue(
     Ok((creds, false))
 }
 
+/// Another process held a slot's lock longer than the caller would wait.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "another fedaws process has been issuing credentials for connector `{connector}` for {} s (it may be waiting for an MFA code); gave up waiting (settings.lock_timeout). The lock {} frees itself when that process ends",
+    .waited.as_secs(),
+    .path.display()
+)]
+pub struct LockTimeout {
+    /// The connector.
+    pub connector: String,
+    /// How long the caller waited.
+    pub waited: Duration,
+    /// The lock file.
+    pub path: PathBuf,
+}
+
 /// The lock file that serialises issuing for one slot.
 pub fn lock_path(state_dir: &Path, key: &str) -> PathBuf {
     let digest = Sha256::digest(key.as_bytes());
@@ -564,13 +579,10 @@ pub fn lock(path: &Path, timeout: Duration, connector: &str) -> anyhow::Result<L
             return Ok(guard);
         }
         if started.elapsed() >= timeout {
-            return Err(UserError {
-                message: format!(
-                    "another fedaws process has been issuing credentials for connector `{connector}` for {} s (it may be waiting for an MFA code); gave up waiting (settings.lock_timeout). The lock {} frees itself when that process ends",
-                    timeout.as_secs(),
-                    path.display()
-                ),
-                exit: Exit::Failure,
+            return Err(LockTimeout {
+                connector: connector.to_string(),
+                waited: timeout,
+                path: path.to_path_buf(),
             }
             .into());
         }

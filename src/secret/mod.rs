@@ -10,8 +10,6 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Categorized, Exit};
-
 #[cfg(target_os = "linux")]
 mod keyutils;
 mod memory;
@@ -222,12 +220,6 @@ pub enum StoreError {
         /// What is wrong with it (never the content).
         reason: String,
     },
-}
-
-impl Categorized for StoreError {
-    fn exit(&self) -> Exit {
-        Exit::SecretStore
-    }
 }
 
 /// An account's long-term key pair. `Debug` masks the id and hides the secret.
