@@ -1,5 +1,6 @@
-//! What every command gets: where the config is, how to reach the secret store, whether it may
-//! prompt, and where its output goes. Unit tests build one with an in-memory store and buffers.
+//! What every command gets: where the config is, how to reach the secret stores, whether it may
+//! prompt, and where its output goes. It is also what the issuing core sees of the real world
+//! (see [`crate::issue::Services`]); the core's unit tests give it a world of fakes instead.
 
 use std::io::{IsTerminal, Write};
 
@@ -31,10 +32,6 @@ pub struct Context {
     pub err: Box<dyn Write>,
     /// How to ask a person.
     pub prompter: Box<dyn Prompter>,
-    /// A store to use instead of opening one (tests).
-    pub store_override: Option<Box<dyn SecretStore>>,
-    /// A cache store to use instead of opening one (tests).
-    pub cache_override: Option<Box<dyn SecretStore>>,
     /// What stdin is, for commands that read secrets from it.
     pub stdin: Box<dyn std::io::BufRead>,
     /// `--no-input` was given: never prompt, not even on /dev/tty.
@@ -62,8 +59,6 @@ impl Context {
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             err: Box::new(std::io::stderr()),
             prompter: Box::new(TerminalPrompter::default()),
-            store_override: None,
-            cache_override: None,
             // Not a held lock: the terminal prompts read stdin themselves.
             stdin: Box::new(std::io::BufReader::new(std::io::stdin())),
             no_input: global.no_input,
@@ -91,9 +86,6 @@ impl Context {
 
     /// Open the secret store that holds the accounts' keys.
     pub fn store(&mut self, config: Option<&Config>) -> anyhow::Result<Box<dyn SecretStore>> {
-        if let Some(store) = self.store_override.take() {
-            return Ok(store);
-        }
         let backend = self.backend(config)?;
         secret::open(backend, secret::SERVICE).context("opening the secret store")
     }
@@ -116,9 +108,6 @@ impl Context {
     /// the default cache on Linux. Entries there were written only under a config that put the
     /// cache there, and they carry the stamps of that config, so any change to it is a miss.
     pub fn fast_cache_store(&mut self) -> Option<Box<dyn SecretStore>> {
-        if self.cache_override.is_some() {
-            return None;
-        }
         if cfg!(target_os = "linux") {
             secret::open(Backend::Keyutils, secret::CACHE_SERVICE).ok()
         } else {
@@ -128,9 +117,6 @@ impl Context {
 
     /// Open the cache store, if caching is on.
     pub fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
-        if let Some(store) = self.cache_override.take() {
-            return Ok(Some(store));
-        }
         match self.cache_backend(config)? {
             None => Ok(None),
             Some(backend) => secret::open(backend, secret::CACHE_SERVICE)

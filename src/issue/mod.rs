@@ -616,3 +616,339 @@ fn account_keys(store: &dyn SecretStore, account: &str) -> anyhow::Result<Accoun
         })?,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    //! The core in a world of fakes: a config in a temporary directory, in-memory stores, an STS
+    //! that counts its calls, a terminal that answers from a script, a clock that moves when told.
+
+    use std::collections::VecDeque;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use secrecy::ExposeSecret;
+
+    use super::*;
+    use crate::config::Location;
+    use crate::error::exit_for;
+    use crate::secret::MemoryStore;
+    use crate::sts::{Call, Endpoint, StsError};
+
+    const CONFIG: &str = r#"
+[settings]
+region = "eu-central-1"
+admins = ["alice"]
+
+[accounts.a]
+
+[accounts.m]
+mfa_serial = "arn:aws:iam::123456789012:mfa/m"
+
+[connectors.fed]
+account = "a"
+principal = "federated-user"
+groups = ["dev"]
+
+[connectors.sess]
+account = "m"
+principal = "iam-user"
+groups = ["dev"]
+
+[groups]
+dev = ["bob"]
+"#;
+
+    /// An STS that counts its calls, remembers the last one, and answers with fresh,
+    /// well-formed credentials lasting what was asked (after `delay`).
+    #[derive(Default)]
+    struct FakeSts {
+        calls: AtomicUsize,
+        last: Mutex<Option<Call>>,
+        delay: Duration,
+        clock: Arc<Mutex<jiff::Timestamp>>,
+    }
+
+    impl Sts for FakeSts {
+        fn issue(
+            &self,
+            _keys: &AccountKeys,
+            _endpoint: &Endpoint,
+            call: &Call,
+        ) -> Result<Issued, StsError> {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            std::thread::sleep(self.delay);
+            *self.last.lock().unwrap() = Some(call.clone());
+            let now = *self.clock.lock().unwrap();
+            Ok(Issued {
+                access_key_id: format!("ASIAFAKE{n:012}"),
+                secret_access_key: SecretString::from(format!("secret{n}")),
+                session_token: SecretString::from(format!("token{n}")),
+                expiration: now + jiff::SignedDuration::from_secs(call.duration.into()),
+                arn: None,
+                packed_policy_size: None,
+                request_id: None,
+            })
+        }
+    }
+
+    /// One test's world. Clones of it share the stores, STS, the clock and the state directory,
+    /// as processes on one machine share them.
+    struct World {
+        dir: Arc<tempfile::TempDir>,
+        location: Location,
+        accounts: MemoryStore,
+        cache: MemoryStore,
+        sts: Arc<FakeSts>,
+        clock: Arc<Mutex<jiff::Timestamp>>,
+        mfa_answers: VecDeque<&'static str>,
+        mfa_asked: usize,
+        lines: Vec<String>,
+    }
+
+    impl World {
+        fn new() -> World {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("config.toml");
+            std::fs::write(&path, CONFIG).unwrap();
+            let accounts = MemoryStore::default();
+            for name in ["a", "m"] {
+                let keys =
+                    AccountKeys::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENGEXAMPLEKEY")
+                        .unwrap();
+                accounts
+                    .set(&secret::account_key(name), &keys.to_secret())
+                    .unwrap();
+            }
+            let clock = Arc::new(Mutex::new(
+                jiff::Timestamp::from_second(1_800_000_000).unwrap(),
+            ));
+            World {
+                location: Location {
+                    path: path.clone(),
+                    searched: vec![path],
+                },
+                dir: Arc::new(dir),
+                accounts,
+                cache: MemoryStore::default(),
+                sts: Arc::new(FakeSts {
+                    clock: clock.clone(),
+                    ..FakeSts::default()
+                }),
+                clock,
+                mfa_answers: VecDeque::new(),
+                mfa_asked: 0,
+                lines: Vec::new(),
+            }
+        }
+
+        /// Another process on the same machine.
+        fn another(&self) -> World {
+            World {
+                dir: self.dir.clone(),
+                location: self.location.clone(),
+                accounts: self.accounts.clone(),
+                cache: self.cache.clone(),
+                sts: self.sts.clone(),
+                clock: self.clock.clone(),
+                mfa_answers: VecDeque::new(),
+                mfa_asked: 0,
+                lines: Vec::new(),
+            }
+        }
+
+        fn calls(&self) -> usize {
+            self.sts.calls.load(Ordering::SeqCst)
+        }
+
+        fn advance(&self, secs: i64) {
+            let mut now = self.clock.lock().unwrap();
+            *now = *now + jiff::SignedDuration::from_secs(secs);
+        }
+
+        fn get(&mut self, connector: &str, caller: &Caller) -> Result<Obtained, Failure> {
+            let request = CredsRequest {
+                connector: connector.into(),
+                duration: None,
+                region: None,
+                mfa_code: None,
+                cache: CacheUse::Use,
+            };
+            obtain(self, &request, caller)
+        }
+    }
+
+    impl Services for World {
+        fn location(&self) -> &Location {
+            &self.location
+        }
+        fn account_store(&mut self, _: &Config) -> anyhow::Result<Box<dyn SecretStore>> {
+            Ok(Box::new(self.accounts.clone()))
+        }
+        fn fast_cache_store(&mut self) -> Option<Box<dyn SecretStore>> {
+            Some(Box::new(self.cache.clone()))
+        }
+        fn cache_store(&mut self, _: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
+            Ok(Some(Box::new(self.cache.clone())))
+        }
+        fn sts(&self) -> &dyn Sts {
+            self.sts.as_ref()
+        }
+        fn ask_mfa_code(&mut self, _serial: &str) -> anyhow::Result<Option<SecretString>> {
+            self.mfa_asked += 1;
+            Ok(self
+                .mfa_answers
+                .pop_front()
+                .map(|c| SecretString::from(c.to_string())))
+        }
+        fn debug(&mut self, _level: u8, message: fmt::Arguments<'_>) {
+            self.lines.push(message.to_string());
+        }
+        fn warn(&mut self, message: &str) {
+            self.lines.push(format!("warning: {message}"));
+        }
+        fn verbosity(&self) -> u8 {
+            2
+        }
+        fn now(&self) -> jiff::Timestamp {
+            *self.clock.lock().unwrap()
+        }
+        fn host(&self) -> String {
+            "box".into()
+        }
+        fn env(&self, _name: &str) -> Option<String> {
+            None
+        }
+        fn state_dir(&self) -> PathBuf {
+            self.dir.path().join("state")
+        }
+    }
+
+    fn bob() -> Caller {
+        Caller::new("bob".into(), 1001, false, vec![])
+    }
+
+    #[test]
+    fn a_miss_calls_sts_once_and_the_next_request_is_a_hit() {
+        let mut world = World::new();
+        let first = world
+            .get("fed", &bob())
+            .unwrap_or_else(|f| panic!("{:#}", f.error));
+        assert!(!first.from_cache);
+        assert_eq!(first.known.grant.as_deref(), Some("config group dev"));
+        assert_eq!(world.calls(), 1);
+        let second = world
+            .get("fed", &bob())
+            .unwrap_or_else(|f| panic!("{:#}", f.error));
+        assert!(second.from_cache, "{:#?}", world.lines);
+        assert_eq!(
+            second.creds.access_key_id, first.creds.access_key_id,
+            "the hit is what was issued"
+        );
+        assert_eq!(world.calls(), 1);
+        let call = world.sts.last.lock().unwrap().clone().unwrap();
+        assert_eq!(call.session_name.as_deref(), Some("bob"));
+    }
+
+    #[test]
+    fn credentials_within_the_refresh_margin_are_issued_anew() {
+        let mut world = World::new();
+        world.get("fed", &bob()).ok().unwrap();
+        // 12 h credentials; 5 minutes before they end, they are refreshed.
+        world.advance(12 * 3600 - 301);
+        assert!(world.get("fed", &bob()).ok().unwrap().from_cache);
+        world.advance(2);
+        assert!(!world.get("fed", &bob()).ok().unwrap().from_cache);
+        assert_eq!(world.calls(), 2);
+    }
+
+    #[test]
+    fn a_denial_comes_before_the_cache_and_sts() {
+        let mut world = World::new();
+        world.get("fed", &bob()).ok().unwrap();
+        // Bob leaves the group: the entry issued for him is never served again.
+        let config = CONFIG.replace("dev = [\"bob\"]", "dev = []");
+        std::fs::write(&world.location.path, config).unwrap();
+        let denied = world.get("fed", &bob()).err().unwrap();
+        assert_eq!(exit_for(&denied.error), Exit::Denied);
+        assert_eq!(denied.known.principal.as_deref(), Some("federated-user"));
+        assert_eq!(world.calls(), 1, "a denied caller reached STS");
+        let mallory = Caller::new("mallory".into(), 1002, false, vec!["wheel".into()]);
+        assert!(world.get("fed", &mallory).is_err());
+        let system = Caller::new("bob".into(), 1001, true, vec![]);
+        let denied = world.get("fed", &system).err().unwrap();
+        assert!(format!("{:#}", denied.error).contains("system_users"));
+        assert_eq!(world.calls(), 1);
+    }
+
+    #[test]
+    fn parallel_callers_share_one_call() {
+        let mut world = World::new();
+        Arc::get_mut(&mut world.sts).unwrap().delay = Duration::from_millis(200);
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let mut other = world.another();
+                std::thread::spawn(move || {
+                    let got = other.get("fed", &bob());
+                    got.map(|o| o.creds.access_key_id)
+                        .map_err(|f| format!("{:#}", f.error))
+                })
+            })
+            .collect();
+        let keys: Vec<String> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap().unwrap())
+            .collect();
+        assert_eq!(world.calls(), 1, "parallel callers made separate calls");
+        assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+    }
+
+    #[test]
+    fn the_person_is_asked_for_an_mfa_code_once() {
+        let mut world = World::new();
+        world.mfa_answers.push_back("123456");
+        world.get("sess", &bob()).ok().unwrap();
+        assert!(world.get("sess", &bob()).ok().unwrap().from_cache);
+        assert_eq!(world.mfa_asked, 1);
+        let call = world.sts.last.lock().unwrap().clone().unwrap();
+        let mfa = call.mfa.expect("the call carries the code");
+        assert_eq!(mfa.code.expose_secret(), "123456");
+        // No one to ask: a message that says how to give a code, and no call.
+        let mut other = world.another();
+        let request = CredsRequest {
+            connector: "sess".into(),
+            duration: None,
+            region: None,
+            mfa_code: None,
+            cache: CacheUse::Refresh,
+        };
+        let failed = obtain(&mut other, &request, &bob()).err().unwrap();
+        assert!(format!("{:#}", failed.error).contains("--mfa-code"));
+        assert_eq!(world.calls(), 1);
+    }
+
+    #[test]
+    fn the_audit_line_is_written_from_the_result() {
+        let mut world = World::new();
+        let request = CredsRequest {
+            connector: "fed".into(),
+            duration: Some("1h".into()),
+            region: None,
+            mfa_code: None,
+            cache: CacheUse::Use,
+        };
+        obtain_audited(&mut world, &request, &bob()).unwrap();
+        let mallory = Caller::new("mallory".into(), 1002, false, vec![]);
+        assert!(obtain_audited(&mut world, &request, &mallory).is_err());
+        let log = audit::read(&world.state_dir()).unwrap();
+        let [issued, denied] = &log.events[..] else {
+            panic!("{:#?}", log.events);
+        };
+        assert_eq!(issued.outcome, Some(Outcome::Issued));
+        assert_eq!(issued.duration, Some(3600));
+        assert_eq!(issued.grant.as_deref(), Some("config group dev"));
+        assert_eq!(denied.outcome, Some(Outcome::Denied));
+        assert_eq!(denied.user, "mallory");
+        assert_eq!(denied.error_kind.as_deref(), Some("denied"));
+        assert_eq!(denied.account.as_deref(), Some("a"));
+    }
+}

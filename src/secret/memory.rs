@@ -1,16 +1,17 @@
 //! An in-memory secret store for unit tests. Never selectable from the command line.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{Backend, SecretStore, StoreError};
 
-/// Secrets in a map, gone when the process ends.
-#[derive(Default)]
+/// Secrets in a map, gone when the process ends. Clones share the map, as handles of one real
+/// store share its entries.
+#[derive(Default, Clone)]
 pub struct MemoryStore {
-    entries: Mutex<HashMap<String, SecretString>>,
+    entries: Arc<Mutex<HashMap<String, SecretString>>>,
 }
 
 impl SecretStore for MemoryStore {
