@@ -762,7 +762,7 @@ dev = ["bob"]
 
         fn advance(&self, secs: i64) {
             let mut now = self.clock.lock().unwrap();
-            *now = *now + jiff::SignedDuration::from_secs(secs);
+            *now += jiff::SignedDuration::from_secs(secs);
         }
 
         fn get(&mut self, connector: &str, caller: &Caller) -> Result<Obtained, Failure> {
