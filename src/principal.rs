@@ -76,7 +76,28 @@ impl DurationRange {
     pub fn contains(self, secs: u32) -> bool {
         (self.min..=self.max).contains(&secs)
     }
+
+    /// The default and the longest lifetime of a connector whose `max_duration` may lower the
+    /// maximum: the AWS default, capped by that maximum.
+    pub fn capped(self, max_duration: Option<u32>) -> (u32, u32) {
+        let max = max_duration.unwrap_or(self.max).min(self.max);
+        (self.default.min(max), max)
+    }
 }
+
+/// Why an account kind cannot use a principal type, for every message that says so.
+pub const ROOT_CANNOT_ASSUME_ROLE: &str = "AWS does not let a root account assume a role; use an IAM user account, or another principal type";
+
+/// The bounds of every STS parameter that carries a session name, in characters: a name within
+/// these fits `Name` and `RoleSessionName` alike (`GetFederationToken`'s `Name` is the shorter).
+pub const SESSION_NAME_FITS_ALL: (usize, usize) = (2, 32);
+
+/// The bounds a session name may have for some principal type (`RoleSessionName`'s are the
+/// wider): a template outside them fits none.
+pub const SESSION_NAME_FITS_SOME: (usize, usize) = (2, 64);
+
+/// The most session tags AWS takes in one call.
+pub const MAX_SESSION_TAGS: usize = 50;
 
 /// 15 minutes: the minimum lifetime for every STS API fedaws uses.
 const MIN_SECS: u32 = 900;
@@ -185,6 +206,25 @@ impl Principal {
     /// Whether the connector needs a `role_arn`; `external_id` is likewise only valid here.
     pub fn needs_role_arn(self) -> bool {
         matches!(self, Principal::AssumeRole)
+    }
+
+    /// Whether the API takes session tags: `GetSessionToken` does not.
+    pub fn allows_tags(self) -> bool {
+        matches!(self, Principal::FederatedUser | Principal::AssumeRole)
+    }
+
+    /// The console session a `SessionDuration` may ask for, in seconds, where the federation
+    /// endpoint takes one: for assume-role credentials only (a federated user's console session
+    /// lasts as long as the credentials; GetSessionToken credentials have no console).
+    pub fn console_session_range(self) -> Option<std::ops::RangeInclusive<u32>> {
+        matches!(self, Principal::AssumeRole).then_some(MIN_SECS..=TWELVE_HOURS_SECS)
+    }
+
+    /// Why an account of `kind` cannot use this principal type, if it cannot.
+    pub fn refused_for(self, kind: AccountKind) -> Option<&'static str> {
+        self.duration_range(kind)
+            .is_none()
+            .then_some(ROOT_CANNOT_ASSUME_ROLE)
     }
 
     /// The STS parameter that carries the user's name, with its length bounds in characters:

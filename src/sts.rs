@@ -536,15 +536,15 @@ pub fn explain(call: &Call, endpoint: &Endpoint, code: &str, message: &str) -> S
             )
         }
         "AccessDenied" => {
-            let resource = match call.principal {
-                Principal::AssumeRole => call.role_arn.clone().unwrap_or_else(|| "*".into()),
+            let resource = match &call.role_arn {
+                Some(role) if call.principal.needs_role_arn() => role.clone(),
                 _ => "*".into(),
             };
             let mut s = format!(
                 "AWS denied {api} on {resource} for account `{account}`{said}. The account's IAM user needs this permission:\n{}",
                 call.principal.caller_permission_policy(Some(&resource))
             );
-            if call.principal == Principal::AssumeRole {
+            if call.principal.needs_role_arn() {
                 s.push_str("\nand the role's trust policy must allow this user (and the external ID, if set)");
             }
             s

@@ -269,7 +269,7 @@ pub fn check_duration(
         return Err(FieldError::new(
             field,
             value,
-            "a root account cannot assume a role; use an IAM user account",
+            crate::principal::ROOT_CANNOT_ASSUME_ROLE,
         ));
     };
     if range.contains(secs) {
@@ -290,7 +290,7 @@ pub fn check_duration(
     if kind == AccountKind::Root {
         problem.push_str(" (AWS caps root-account sessions at 1h)");
     }
-    if principal == Principal::AssumeRole {
+    if principal.needs_role_arn() {
         problem.push_str(" (and at most the role's maximum session duration)");
     }
     Err(FieldError::new(field, value, problem))
@@ -641,6 +641,33 @@ pub fn check_policy_arns(field: &str, arns: &[String]) -> Result<(), FieldError>
     Ok(())
 }
 
+/// Checks the session policies of one call together: the inline policy (`field` names it), the
+/// managed policy ARNs, and their combined plaintext, which AWS caps at
+/// [`POLICY_MAX_COMPACT_LEN`] characters without whitespace.
+pub fn check_session_policies(
+    field: &str,
+    policy: Option<&str>,
+    arns: &[String],
+) -> Result<(), FieldError> {
+    check_policy_arns("policy_arns", arns)?;
+    let Some(text) = policy else {
+        return Ok(());
+    };
+    let info = check_policy(field, text)?;
+    let arn_len: usize = arns.iter().map(|a| a.len()).sum();
+    if !arns.is_empty() && info.compact_len + arn_len > POLICY_MAX_COMPACT_LEN {
+        return Err(FieldError::new(
+            field,
+            "…",
+            format!(
+                "with policy_arns totals {} characters without whitespace; AWS allows {POLICY_MAX_COMPACT_LEN} for inline and managed session policies together",
+                info.compact_len + arn_len
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks an `AssumeRole` `RoleArn`: 20–2048 characters,
 /// `arn:{aws|aws-cn|aws-us-gov}:iam::{12 digits}:role/{path/}{name}`, name 1–64 characters
 /// of [`WORD_CHARS_HELP`], path segments (possibly nested) of the same characters.
@@ -926,10 +953,7 @@ mod tests {
         assert!(e.problem.contains("role's maximum session duration"));
 
         let e = check_duration("d", 900, AssumeRole, AccountKind::Root).unwrap_err();
-        assert_eq!(
-            e.problem,
-            "a root account cannot assume a role; use an IAM user account"
-        );
+        assert_eq!(e.problem, crate::principal::ROOT_CANNOT_ASSUME_ROLE);
 
         let e = check_duration("d", 899, FederatedUser, AccountKind::IamUser).unwrap_err();
         let shown = e.to_string();

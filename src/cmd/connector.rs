@@ -160,7 +160,7 @@ fn add(args: ConnectorAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if fields.principal.is_none() {
         missing.push("--principal federated-user|iam-user|assume-role");
     }
-    if fields.principal == Some(Principal::AssumeRole) && fields.raw.role_arn.is_none() {
+    if fields.principal.is_some_and(Principal::needs_role_arn) && fields.raw.role_arn.is_none() {
         missing.push("--role-arn ARN");
     }
     if missing.is_empty() {
@@ -396,9 +396,7 @@ fn remove(name: &str, ctx: &mut Context) -> anyhow::Result<()> {
 /// The lifetime a caller gets by default, and the most it may ask for.
 fn durations(config: &crate::config::Config, c: &Connector) -> Option<(u32, u32)> {
     let kind = config.accounts.get(&c.account)?.kind;
-    let range = c.principal.duration_range(kind)?;
-    let max = c.max_duration.unwrap_or(range.max).min(range.max);
-    Some((range.default.min(max), max))
+    Some(c.principal.duration_range(kind)?.capped(c.max_duration))
 }
 
 fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {

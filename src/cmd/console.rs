@@ -12,7 +12,6 @@ use crate::context::Context;
 use crate::error::UserError;
 use crate::fsutil;
 use crate::issue::{Caller, CredsRequest, DEFAULT_REQUEST_TIMEOUT};
-use crate::principal::Principal;
 use crate::trust::Role;
 use crate::validate;
 
@@ -38,19 +37,23 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
     };
     // For assume-role, --duration is the console session (SessionDuration); for federated
     // users AWS takes no SessionDuration: the session lasts as long as the credentials.
-    let session_duration = match (&args.duration, principal) {
-        (Some(d), Principal::AssumeRole) => {
+    let session_duration = match (&args.duration, principal.console_session_range()) {
+        (Some(d), Some(range)) => {
             let secs = validate::parse_duration("--duration", d)
                 .map_err(|e| UserError::usage(e.to_string()))?;
-            if !(900..=43200).contains(&secs) {
+            if !range.contains(&secs) {
                 return Err(UserError::usage(format!(
-                    "--duration = {d:?}: a console session lasts 15m (900 s) to 12h (43200 s)"
+                    "--duration = {d:?}: a console session lasts {} ({} s) to {} ({} s)",
+                    validate::format_duration(*range.start()),
+                    range.start(),
+                    validate::format_duration(*range.end()),
+                    range.end()
                 ))
                 .into());
             }
             Some(secs)
         }
-        (Some(d), _) => {
+        (Some(d), None) => {
             issue.duration = Some(d.clone());
             None
         }

@@ -164,10 +164,8 @@ pub fn connector(
                 .unwrap_or(0);
             let i = answer(p.select("Principal type", &items, default))?;
             let pr = Principal::ALL[i];
-            if kind == AccountKind::Root && pr == Principal::AssumeRole {
-                anyhow::bail!(crate::error::UserError::usage(
-                    "a root account cannot assume a role; use an IAM user account, or another principal type"
-                ));
+            if let Some(why) = pr.refused_for(kind) {
+                anyhow::bail!(crate::error::UserError::usage(why));
             }
             pr
         }

@@ -11,7 +11,7 @@ use toml_edit::{Document, Item, Table};
 use super::{
     ACCOUNT_KEYS, CONNECTOR_KEYS, Config, Connector, Depth, SETTINGS_KEYS, TOP_KEYS, did_you_mean,
 };
-use crate::principal::Principal;
+use crate::principal::{MAX_SESSION_TAGS, SESSION_NAME_FITS_ALL, SESSION_NAME_FITS_SOME};
 use crate::secret::Backend;
 use crate::validate::{self, FieldError};
 
@@ -286,7 +286,13 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
         push(check_seconds("mfa_process_timeout", t, 1, 600));
     }
     if let Some(id) = &s.system_identity {
-        push(validate::check_session_name("system_identity", id, 2, 32));
+        let (min, max) = SESSION_NAME_FITS_ALL;
+        push(validate::check_session_name(
+            "system_identity",
+            id,
+            min,
+            max,
+        ));
     }
     if let Some(t) = &s.session_name {
         push(check_template("session_name", t));
@@ -351,7 +357,8 @@ fn check_template(field: &str, template: &str) -> Result<(), FieldError> {
         rest = &rest[open + close + 1..];
     }
     literal.push_str(rest);
-    validate::check_session_name(field, &literal, 2, 64).map_err(|e| FieldError {
+    let (min, max) = SESSION_NAME_FITS_SOME;
+    validate::check_session_name(field, &literal, min, max).map_err(|e| FieldError {
         value: template.to_string(),
         ..e
     })
@@ -393,14 +400,11 @@ fn check_connector(
         Some(a) => {
             if let Some(max) = c.max_duration {
                 push(validate::check_duration("max_duration", max, p, a.kind));
-            } else if p.duration_range(a.kind).is_none() {
+            } else if let Some(why) = p.refused_for(a.kind) {
                 push(Err(field_error(
                     "account",
                     &c.account,
-                    format!(
-                        "is a {} account, which cannot use {p}: AWS does not let a root account assume a role; use an IAM user account",
-                        a.kind
-                    ),
+                    format!("is a {} account, which cannot use {p}: {why}", a.kind),
                 )));
             }
             if a.mfa_serial.is_some() && !p.allows_mfa() {
@@ -469,7 +473,6 @@ fn check_connector(
             ),
         )));
     } else {
-        push(validate::check_policy_arns("policy_arns", &c.policy_arns));
         let policy = match (&c.policy, &c.policy_file) {
             (Some(text), _) => Some(("policy", text.clone())),
             (None, Some(file)) if depth == Depth::Deep => {
@@ -499,24 +502,15 @@ fn check_connector(
             }
             _ => None,
         };
-        if let Some((field, text)) = policy {
-            match validate::check_policy(field, &text) {
-                Ok(info) => {
-                    let arn_len: usize = c.policy_arns.iter().map(|a| a.len()).sum();
-                    if !c.policy_arns.is_empty() && info.compact_len + arn_len > 2048 {
-                        push(Err(field_error(
-                            field,
-                            "…",
-                            format!(
-                                "with policy_arns totals {} characters without whitespace; AWS allows 2048 for inline and managed session policies together",
-                                info.compact_len + arn_len
-                            ),
-                        )));
-                    }
-                }
-                Err(e) => push(Err(e)),
-            }
-        }
+        let (field, text) = match &policy {
+            Some((field, text)) => (*field, Some(text.as_str())),
+            None => ("policy", None),
+        };
+        push(validate::check_session_policies(
+            field,
+            text,
+            &c.policy_arns,
+        ));
     }
 
     for g in &c.groups {
@@ -526,18 +520,21 @@ fn check_connector(
         push(validate::check_region("region", r));
     }
     if !c.session_tags.is_empty() {
-        if p == Principal::IamUser {
+        if !p.allows_tags() {
             push(Err(field_error(
                 "session_tags",
                 "…",
-                "iam-user (GetSessionToken) takes no session tags; remove them or change principal",
+                format!(
+                    "{p} ({}) takes no session tags; remove them or change principal",
+                    p.api()
+                ),
             )));
         }
-        if c.session_tags.len() > 50 {
+        if c.session_tags.len() > MAX_SESSION_TAGS {
             push(Err(field_error(
                 "session_tags",
                 &c.session_tags.len().to_string(),
-                "too many tags; AWS allows at most 50",
+                format!("too many tags; AWS allows at most {MAX_SESSION_TAGS}"),
             )));
         }
         for (k, v) in &c.session_tags {

@@ -11,7 +11,6 @@ use secrecy::SecretString;
 
 use crate::config::Config;
 use crate::error::UserError;
-use crate::principal::Principal;
 use crate::sts::{Call, Endpoint};
 use crate::validate;
 
@@ -67,11 +66,13 @@ pub fn plan(config: &Config, request: &Request, caller: &Caller<'_>) -> anyhow::
     let p = c.principal;
     let range = p.duration_range(account.kind).ok_or_else(|| {
         UserError::config(format!(
-            "connector `{name}`: account `{}` is a {} account, which cannot use {p}",
-            c.account, account.kind
+            "connector `{name}`: account `{}` is a {} account, which cannot use {p}: {}",
+            c.account,
+            account.kind,
+            p.refused_for(account.kind).unwrap_or_default()
         ))
     })?;
-    let max = c.max_duration.unwrap_or(range.max).min(range.max);
+    let (default, max) = range.capped(c.max_duration);
     let duration = match &request.duration {
         Some(d) => {
             let secs = validate::parse_duration("--duration", d).map_err(usage)?;
@@ -90,7 +91,7 @@ pub fn plan(config: &Config, request: &Request, caller: &Caller<'_>) -> anyhow::
             }
             secs
         }
-        None => range.default.min(max),
+        None => default,
     };
 
     let session_name = match p.session_name_param() {
@@ -123,10 +124,9 @@ pub fn plan(config: &Config, request: &Request, caller: &Caller<'_>) -> anyhow::
                     .unwrap_or_default()
             ))
         })?;
-        if let Some(t) = &text {
-            validate::check_policy("policy", t)
-                .map_err(|e| UserError::config(format!("connector `{name}`: {e}")))?;
-        }
+        // Also the combined size with the policy ARNs, which only a deep load checked before.
+        validate::check_session_policies("policy", text.as_deref(), &c.policy_arns)
+            .map_err(|e| UserError::config(format!("connector `{name}`: {e}")))?;
         text
     } else {
         None
@@ -161,7 +161,7 @@ pub fn plan(config: &Config, request: &Request, caller: &Caller<'_>) -> anyhow::
             principal: p,
             duration,
             session_name,
-            role_arn: c.role_arn.clone().filter(|_| p == Principal::AssumeRole),
+            role_arn: c.role_arn.clone().filter(|_| p.needs_role_arn()),
             external_id: c.external_id.clone(),
             policy,
             policy_arns: c.policy_arns.clone(),
