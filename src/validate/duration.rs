@@ -1,0 +1,263 @@
+//! Lifetimes: parsing `900`, `15m`, `1h30m`, `36h`, and the range each principal type allows.
+
+use crate::principal::{AccountKind, Principal};
+
+use super::{DURATION_FORMS_HELP, FieldError, describe_char};
+
+/// Parses a duration given as bare seconds (`"900"`) or with units (`"15m"`, `"1h30m"`, `"36h"`,
+/// `"90s"`, `"1h0m30s"`), returning seconds.
+///
+/// Units are lowercase `h`, `m`, `s`, in that order, each at most once, each after a number;
+/// no sign, no whitespace, no days. A total that does not fit in `u32` is an error rather than
+/// being saturated. The range is checked separately by [`check_duration`].
+pub fn parse_duration(field: &str, s: &str) -> Result<u32, FieldError> {
+    let err = |why: String| FieldError::new(field, s, format!("{why}; {DURATION_FORMS_HELP}"));
+    let too_large = || err(format!("too large (more than {} s)", u32::MAX));
+    if s.is_empty() {
+        return Err(err("is empty".to_owned()));
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse::<u32>().map_err(|_| too_large());
+    }
+    let mut total: u64 = 0;
+    let mut number: Option<u64> = None;
+    let mut last_unit: Option<(usize, char)> = None;
+    for c in s.chars() {
+        if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
+            let n = number
+                .unwrap_or(0)
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(d)))
+                .ok_or_else(too_large)?;
+            number = Some(n);
+            continue;
+        }
+        let (rank, factor) = match c {
+            'h' => (0, 3600),
+            'm' => (1, 60),
+            's' => (2, 1),
+            'H' | 'M' | 'S' => return Err(err(format!("unit {c:?} must be lowercase"))),
+            'd' | 'D' => return Err(err("days are not accepted; use hours (48h)".to_owned())),
+            '+' | '-' => return Err(err("a sign is not accepted".to_owned())),
+            c if c.is_whitespace() => return Err(err("contains whitespace".to_owned())),
+            c => return Err(err(format!("unexpected character {}", describe_char(c)))),
+        };
+        let Some(n) = number.take() else {
+            return Err(err(format!("unit {c:?} has no number before it")));
+        };
+        if let Some((last_rank, last)) = last_unit {
+            if last_rank == rank {
+                return Err(err(format!("unit {c:?} is given twice")));
+            }
+            if last_rank > rank {
+                return Err(err(format!("unit {c:?} comes after {last:?}")));
+            }
+        }
+        last_unit = Some((rank, c));
+        total = n
+            .checked_mul(factor)
+            .and_then(|v| v.checked_add(total))
+            .ok_or_else(too_large)?;
+    }
+    if number.is_some() {
+        return Err(err("the last number has no unit".to_owned()));
+    }
+    u32::try_from(total).map_err(|_| too_large())
+}
+
+/// Formats seconds the way [`parse_duration`] reads them, shortest form first: `3600` → `"1h"`,
+/// `5400` → `"1h30m"`, `61` → `"1m1s"`, `0` → `"0s"`. Used in messages and when writing config.
+pub fn format_duration(secs: u32) -> String {
+    if secs == 0 {
+        return "0s".to_owned();
+    }
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let mut out = String::new();
+    for (n, unit) in [(h, 'h'), (m, 'm'), (s, 's')] {
+        if n > 0 {
+            out.push_str(&n.to_string());
+            out.push(unit);
+        }
+    }
+    out
+}
+
+/// Checks that `secs` is a lifetime AWS grants for `principal` with `kind`'s keys (see
+/// [`Principal::duration_range`]), so that a root request above 1 h is refused rather than
+/// silently shortened by AWS, and a root `assume-role` connector is refused outright.
+pub fn check_duration(
+    field: &str,
+    secs: u32,
+    principal: Principal,
+    kind: AccountKind,
+) -> Result<(), FieldError> {
+    let value = format_duration(secs);
+    let Some(range) = principal.duration_range(kind) else {
+        return Err(FieldError::new(
+            field,
+            value,
+            crate::principal::ROOT_CANNOT_ASSUME_ROLE,
+        ));
+    };
+    if range.contains(secs) {
+        return Ok(());
+    }
+    let mut problem = format!(
+        "out of range, allowed {} ({} s) to {} ({} s) for {principal} with {} {kind} account",
+        format_duration(range.min),
+        range.min,
+        format_duration(range.max),
+        range.max,
+        if kind == AccountKind::IamUser {
+            "an"
+        } else {
+            "a"
+        },
+    );
+    if kind == AccountKind::Root {
+        problem.push_str(" (AWS caps root-account sessions at 1h)");
+    }
+    if principal.needs_role_arn() {
+        problem.push_str(" (and at most the role's maximum session duration)");
+    }
+    Err(FieldError::new(field, value, problem))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::principal::{AccountKind, Principal::*};
+
+    #[test]
+    fn parse_duration_accepts() {
+        let cases = [
+            ("900", 900),
+            ("0", 0),
+            ("0900", 900),
+            ("4294967295", u32::MAX),
+            ("15m", 900),
+            ("1h30m", 5400),
+            ("36h", 129_600),
+            ("90s", 90),
+            ("1h0m30s", 3630),
+            ("1h30s", 3630),
+            ("90m", 5400),
+            ("12h", 43_200),
+            ("1m1s", 61),
+            ("0s", 0),
+            ("1193046h28m15s", u32::MAX),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_duration("d", input), Ok(want), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn parse_duration_rejects() {
+        let cases = [
+            ("", "is empty"),
+            ("1x", "unexpected character"),
+            ("-5", "sign"),
+            ("+5", "sign"),
+            ("1m1h", "comes after"),
+            ("1s1m", "comes after"),
+            ("1h1h", "twice"),
+            ("15 m", "whitespace"),
+            (" 15m", "whitespace"),
+            ("15m ", "whitespace"),
+            ("99999999999999", "too large"),
+            ("4294967296", "too large"),
+            ("1193046h28m16s", "too large"),
+            ("99999999999999999999999h", "too large"),
+            ("1H", "lowercase"),
+            ("2d", "days"),
+            ("h", "no number"),
+            ("1hm", "no number"),
+            ("1h30", "no unit"),
+            ("1.5h", "unexpected character"),
+            ("١٥m", "unexpected character"),
+        ];
+        for (input, why) in cases {
+            let e = parse_duration("max_duration", input).unwrap_err();
+            assert_eq!(e.field, "max_duration");
+            assert_eq!(e.value, input);
+            assert!(e.problem.contains(why), "{input:?}: {}", e.problem);
+            assert!(e.problem.contains("1h30m"), "names the accepted forms");
+        }
+    }
+
+    #[test]
+    fn format_duration_cases() {
+        let cases = [
+            (3600, "1h"),
+            (5400, "1h30m"),
+            (900, "15m"),
+            (61, "1m1s"),
+            (0, "0s"),
+            (59, "59s"),
+            (3601, "1h1s"),
+            (129_600, "36h"),
+            (u32::MAX, "1193046h28m15s"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(format_duration(secs), want);
+            assert_eq!(parse_duration("d", want), Ok(secs), "round trip {want}");
+        }
+    }
+
+    #[test]
+    fn check_duration_boundaries() {
+        let iam = AccountKind::IamUser;
+        let root = AccountKind::Root;
+        let cases = [
+            (FederatedUser, iam, 899, false),
+            (FederatedUser, iam, 900, true),
+            (FederatedUser, iam, 129_600, true),
+            (FederatedUser, iam, 129_601, false),
+            (IamUser, iam, 899, false),
+            (IamUser, iam, 900, true),
+            (IamUser, iam, 129_600, true),
+            (IamUser, iam, 129_601, false),
+            (FederatedUser, root, 899, false),
+            (FederatedUser, root, 900, true),
+            (FederatedUser, root, 3600, true),
+            (FederatedUser, root, 3601, false),
+            (IamUser, root, 3600, true),
+            (IamUser, root, 3601, false),
+            (AssumeRole, iam, 899, false),
+            (AssumeRole, iam, 900, true),
+            (AssumeRole, iam, 43_200, true),
+            (AssumeRole, iam, 43_201, false),
+            (AssumeRole, root, 900, false),
+            (AssumeRole, root, 3600, false),
+        ];
+        for (p, k, secs, ok) in cases {
+            let r = check_duration("max_duration", secs, p, k);
+            assert_eq!(r.is_ok(), ok, "{p} {k} {secs}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn check_duration_messages() {
+        let e = check_duration("max_duration", 3601, IamUser, AccountKind::Root).unwrap_err();
+        assert_eq!(e.value, "1h1s");
+        assert!(
+            e.problem
+                .contains("allowed 15m (900 s) to 1h (3600 s) for iam-user with a root account"),
+            "{}",
+            e.problem
+        );
+        assert!(e.problem.contains("AWS caps root-account sessions at 1h"));
+
+        let e = check_duration("d", 43_201, AssumeRole, AccountKind::IamUser).unwrap_err();
+        assert!(e.problem.contains("15m (900 s) to 12h (43200 s)"));
+        assert!(e.problem.contains("role's maximum session duration"));
+
+        let e = check_duration("d", 900, AssumeRole, AccountKind::Root).unwrap_err();
+        assert_eq!(e.problem, crate::principal::ROOT_CANNOT_ASSUME_ROLE);
+
+        let e = check_duration("d", 899, FederatedUser, AccountKind::IamUser).unwrap_err();
+        let shown = e.to_string();
+        assert!(shown.starts_with("d = \"14m59s\": out of range"), "{shown}");
+    }
+}
