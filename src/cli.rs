@@ -1,9 +1,14 @@
-//! Every command-line type, as plain data. Commands turn these into validated requests before
-//! doing any I/O; nothing here reads files or talks to a store.
+//! Every command-line type, as plain data. Values with a shape of their own (`--duration`,
+//! `--region`, `--mfa-code`) are parsed into types as clap reads them, so a bad one fails the
+//! same way with or without a config; commands turn the rest into checked requests before doing
+//! any I/O. Nothing here reads files or talks to a store.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::issue::plan::MfaCode;
+use crate::validate::{Lifetime, Region};
 
 /// A command-line AWS credential broker: long-term keys in the OS keyring, short-lived STS
 /// credentials for shells, scripts, the AWS CLI and every SDK.
@@ -388,13 +393,13 @@ pub struct IssueArgs {
     pub connector: String,
     /// Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]
     #[arg(long, value_name = "DURATION")]
-    pub duration: Option<String>,
+    pub duration: Option<Lifetime>,
     /// Region for the STS call and the credentials
     #[arg(long)]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// Current 6-digit code of the account's MFA device
     #[arg(long, value_name = "CODE")]
-    pub mfa_code: Option<String>,
+    pub mfa_code: Option<MfaCode>,
     /// Neither read nor write the credential cache
     #[arg(long, conflicts_with = "refresh")]
     pub no_cache: bool,
@@ -551,16 +556,16 @@ pub struct ConsoleArgs {
     /// Console session length: assume-role's SessionDuration (15m to 12h); for federated-user,
     /// the credentials' lifetime
     #[arg(long, value_name = "DURATION")]
-    pub duration: Option<String>,
+    pub duration: Option<Lifetime>,
     /// The Issuer shown by AWS (where to go when the session ends)
     #[arg(long)]
     pub issuer: Option<String>,
     /// Region for the credentials and the console
     #[arg(long)]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// Current 6-digit code of the account's MFA device
     #[arg(long, value_name = "CODE")]
-    pub mfa_code: Option<String>,
+    pub mfa_code: Option<MfaCode>,
     /// Open the URL in the default browser instead of printing it
     #[arg(long)]
     pub open: bool,

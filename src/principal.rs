@@ -85,6 +85,22 @@ impl DurationRange {
     }
 }
 
+/// The shortest and the longest lifetime any principal type allows any account kind: what a
+/// `--duration` may be before the connector is known.
+pub fn any_lifetime() -> (u32, u32) {
+    let ranges = Principal::ALL.into_iter().flat_map(|p| {
+        AccountKind::ALL
+            .into_iter()
+            .filter_map(move |k| p.duration_range(k))
+    });
+    let (mut min, mut max) = (u32::MAX, 0);
+    for r in ranges {
+        min = min.min(r.min);
+        max = max.max(r.max);
+    }
+    (min, max)
+}
+
 /// Why an account kind cannot use a principal type, for every message that says so.
 pub const ROOT_CANNOT_ASSUME_ROLE: &str = "AWS does not let a root account assume a role; use an IAM user account, or another principal type";
 

@@ -37,13 +37,12 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
     };
     // For assume-role, --duration is the console session (SessionDuration); for federated
     // users AWS takes no SessionDuration: the session lasts as long as the credentials.
-    let session_duration = match (&args.duration, principal.console_session_range()) {
+    let session_duration = match (args.duration, principal.console_session_range()) {
         (Some(d), Some(range)) => {
-            let secs = validate::parse_duration("--duration", d)
-                .map_err(|e| UserError::usage(e.to_string()))?;
-            if !range.contains(&secs) {
+            if !range.contains(&d.0) {
                 return Err(UserError::usage(format!(
-                    "--duration = {d:?}: a console session lasts {} ({} s) to {} ({} s)",
+                    "--duration = {:?}: a console session lasts {} ({} s) to {} ({} s)",
+                    validate::format_duration(d.0),
                     validate::format_duration(*range.start()),
                     range.start(),
                     validate::format_duration(*range.end()),
@@ -51,10 +50,10 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
                 ))
                 .into());
             }
-            Some(secs)
+            Some(d.0)
         }
         (Some(d), None) => {
-            issue.duration = Some(d.clone());
+            issue.duration = Some(d);
             None
         }
         (None, _) => None,

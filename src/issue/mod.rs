@@ -36,7 +36,7 @@ use crate::format::rfc3339;
 use crate::secret::{self, AccountKeys, SecretStore, StoreError};
 use crate::sts::{Issued, Mfa, Sts};
 
-pub use plan::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, check_code};
+pub use plan::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, MfaCode, check_code};
 
 /// Cached credentials with less than this left are refreshed, unless
 /// `settings.refresh_margin` says otherwise.
@@ -65,8 +65,8 @@ pub enum CacheUse {
 pub struct CredsRequest {
     /// The connector's name.
     pub connector: String,
-    /// `--duration` as given (checked against the connector when planning).
-    pub duration: Option<String>,
+    /// `--duration`, in seconds (checked against the connector when planning).
+    pub duration: Option<u32>,
     /// `--region`.
     pub region: Option<String>,
     /// `--mfa-code`, already checked to be six digits.
@@ -76,17 +76,13 @@ pub struct CredsRequest {
 }
 
 impl CredsRequest {
-    /// The request of the command-line options; the MFA code is checked here, before any I/O.
+    /// The request of the command-line options (whose values clap has already checked).
     pub fn from_args(args: &crate::cli::IssueArgs) -> Result<CredsRequest, UserError> {
         Ok(CredsRequest {
             connector: args.connector.clone(),
-            duration: args.duration.clone(),
-            region: args.region.clone(),
-            mfa_code: args
-                .mfa_code
-                .as_deref()
-                .map(|c| check_code("--mfa-code", c))
-                .transpose()?,
+            duration: args.duration.map(|d| d.0),
+            region: args.region.as_ref().map(|r| r.0.clone()),
+            mfa_code: args.mfa_code.as_ref().map(|c| c.0.clone()),
             cache: match (args.no_cache, args.refresh) {
                 (true, _) => CacheUse::Off,
                 (false, true) => CacheUse::Refresh,
@@ -370,12 +366,13 @@ impl Slot {
         let key = {
             let host = services.host();
             let env = |k: &str| services.env(k);
+            let duration = request.duration.map(|d| d.to_string());
             cache::slot_key(&cache::RequestInputs {
                 config: &config,
                 connector: &request.connector,
                 identity: &caller.cache_name(),
                 host: &host,
-                duration: request.duration.as_deref(),
+                duration: duration.as_deref(),
                 region: request.region.as_deref(),
                 env: &env,
             })
@@ -479,7 +476,7 @@ fn make_plan(
         config,
         &plan::Request {
             connector: request.connector.clone(),
-            duration: request.duration.clone(),
+            duration: request.duration,
             region: request.region.clone(),
         },
         &plan::Caller {
@@ -931,7 +928,7 @@ dev = ["bob"]
         let mut world = World::new();
         let request = CredsRequest {
             connector: "fed".into(),
-            duration: Some("1h".into()),
+            duration: Some(3600),
             region: None,
             mfa_code: None,
             cache: CacheUse::Use,

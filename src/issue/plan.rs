@@ -26,8 +26,8 @@ pub const FALLBACK_REGION: &str = "us-east-1";
 pub struct Request {
     /// The connector's name.
     pub connector: String,
-    /// `--duration`, unparsed.
-    pub duration: Option<String>,
+    /// `--duration`, in seconds (within what some principal type allows).
+    pub duration: Option<u32>,
     /// `--region`.
     pub region: Option<String>,
 }
@@ -73,13 +73,13 @@ pub fn plan(config: &Config, request: &Request, caller: &Caller<'_>) -> anyhow::
         ))
     })?;
     let (default, max) = range.capped(c.max_duration);
-    let duration = match &request.duration {
-        Some(d) => {
-            let secs = validate::parse_duration("--duration", d).map_err(usage)?;
+    let duration = match request.duration {
+        Some(secs) => {
             validate::check_duration("--duration", secs, p, account.kind).map_err(usage)?;
             if secs > max {
                 return Err(UserError::usage(format!(
-                    "--duration = {d:?}: connector `{name}` allows at most {} ({max} s){}",
+                    "--duration = {:?}: connector `{name}` allows at most {} ({max} s){}",
+                    validate::format_duration(secs),
                     validate::format_duration(max),
                     if c.max_duration.is_some() {
                         " (its max_duration)"
@@ -196,6 +196,27 @@ pub fn endpoint_url(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> Op
         .or_else(|| env("AWS_ENDPOINT_URL").filter(|v| !v.is_empty()))
 }
 
+/// An MFA code given on the command line (`--mfa-code`), checked when the command line is read.
+/// `Debug` does not show it.
+#[derive(Clone)]
+pub struct MfaCode(pub SecretString);
+
+impl std::fmt::Debug for MfaCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaCode([redacted])")
+    }
+}
+
+impl std::str::FromStr for MfaCode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<MfaCode, String> {
+        check_code("--mfa-code", s)
+            .map(MfaCode)
+            .map_err(|e| e.message().to_string())
+    }
+}
+
 /// Check a code typed or given with `--mfa-code` before it is sent.
 pub fn check_code(field: &str, code: &str) -> Result<SecretString, UserError> {
     let code = code.trim();
@@ -264,7 +285,7 @@ principal = "iam-user"
             &config(),
             &Request {
                 connector: connector.into(),
-                duration: duration.map(str::to_string),
+                duration: duration.map(|d| validate::parse_duration("d", d).unwrap()),
                 region: None,
             },
             &caller,

@@ -123,10 +123,50 @@ pub fn check_duration(
     Err(FieldError::new(field, value, problem))
 }
 
+/// A lifetime asked for on the command line (`--duration`): parsed, and within what some
+/// principal type allows, when the command line is read (so `--duration 0s` fails the same way
+/// with no config at all); the connector's own range is checked when the call is planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetime(pub u32);
+
+impl std::str::FromStr for Lifetime {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Lifetime, String> {
+        let secs = parse_duration("--duration", s).map_err(|e| e.to_string())?;
+        let (min, max) = crate::principal::any_lifetime();
+        if !(min..=max).contains(&secs) {
+            return Err(FieldError::new(
+                "--duration",
+                s,
+                format!(
+                    "out of range: STS issues credentials lasting {} ({min} s) to {} ({max} s), less for some principal types and root accounts",
+                    format_duration(min),
+                    format_duration(max)
+                ),
+            )
+            .to_string());
+        }
+        Ok(Lifetime(secs))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::principal::{AccountKind, Principal::*};
+
+    #[test]
+    fn a_lifetime_is_checked_before_any_config() {
+        assert_eq!("1h".parse::<Lifetime>(), Ok(Lifetime(3600)));
+        assert_eq!("900".parse::<Lifetime>(), Ok(Lifetime(900)));
+        for bad in ["0s", "899", "36h1s", "1x", ""] {
+            let e = bad.parse::<Lifetime>().unwrap_err();
+            assert!(e.starts_with("--duration = "), "{bad}: {e}");
+        }
+        let e = "0s".parse::<Lifetime>().unwrap_err();
+        assert!(e.contains("15m (900 s) to 36h (129600 s)"), "{e}");
+    }
 
     #[test]
     fn parse_duration_accepts() {

@@ -96,6 +96,19 @@ pub fn check_region(field: &str, s: &str) -> Result<(), FieldError> {
     }
 }
 
+/// A region named on the command line (`--region`), checked when the command line is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region(pub String);
+
+impl std::str::FromStr for Region {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Region, String> {
+        check_region("--region", s).map_err(|e| e.to_string())?;
+        Ok(Region(s.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

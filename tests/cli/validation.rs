@@ -434,3 +434,33 @@ fn an_unknown_key_in_a_hand_edited_config_suggests_the_right_one() {
         );
     }
 }
+
+#[test]
+fn request_values_fail_the_same_way_with_no_config_at_all() {
+    let env = TestEnv::new();
+    for (args, wanted) in [
+        (
+            vec!["creds", "x", "--duration", "0s"],
+            "15m (900 s) to 36h (129600 s)",
+        ),
+        (vec!["exec", "x", "--duration", "37h", "--", "true"], "36h"),
+        (
+            vec!["creds", "x", "--mfa-code", "12345"],
+            "exactly 6 digits",
+        ),
+        (
+            vec!["serve", "x", "--region", "mars"],
+            "is not a region name",
+        ),
+        (vec!["console", "x", "--duration", "1y"], "--duration"),
+    ] {
+        let out = env.fedaws(&args).output().expect("run fedaws");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(wanted), "{args:?}: {err}");
+        assert!(
+            !err.contains("no config file"),
+            "{args:?} read the config: {err}"
+        );
+    }
+}
