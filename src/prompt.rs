@@ -360,3 +360,151 @@ mod tests {
         assert!(refilter(&lower, "zzz").is_empty());
     }
 }
+
+/// A person who answers from a script, for dialog tests without a terminal: each prompt takes
+/// the next answer, which must be of its kind; a typed answer the prompt's check refuses is
+/// answered by the next one (as a person would type again). Every prompt is recorded.
+#[cfg(test)]
+pub mod scripted {
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+    use std::io;
+
+    use secrecy::SecretString;
+
+    use super::{Check, Choice, Prompter};
+
+    /// One scripted answer.
+    #[derive(Debug, Clone)]
+    pub enum Answer {
+        /// Typed text (an empty string takes the default).
+        Text(&'static str),
+        /// Hidden text.
+        Secret(&'static str),
+        /// The item at this index.
+        Select(usize),
+        /// Yes or no.
+        Confirm(bool),
+        /// These values.
+        Pick(Vec<&'static str>),
+        /// Esc or Ctrl-C.
+        Cancel,
+    }
+
+    /// The scripted person.
+    pub struct Scripted {
+        answers: RefCell<VecDeque<Answer>>,
+        /// Every prompt, in order, and every refusal of a check (`refused: …`).
+        pub asked: RefCell<Vec<String>>,
+    }
+
+    impl Scripted {
+        /// A person who will give `answers`, in order.
+        pub fn new(answers: Vec<Answer>) -> Scripted {
+            Scripted {
+                answers: RefCell::new(answers.into()),
+                asked: RefCell::default(),
+            }
+        }
+
+        /// Answers left over (a dialog that asked less than the script).
+        pub fn left(&self) -> usize {
+            self.answers.borrow().len()
+        }
+
+        fn next(&self, prompt: &str) -> Answer {
+            self.asked.borrow_mut().push(prompt.to_string());
+            self.answers
+                .borrow_mut()
+                .pop_front()
+                .unwrap_or_else(|| panic!("the script has no answer for {prompt:?}"))
+        }
+    }
+
+    fn cancelled() -> io::Error {
+        io::Error::from(io::ErrorKind::Interrupted)
+    }
+
+    impl Prompter for Scripted {
+        fn input(
+            &self,
+            prompt: &str,
+            default: Option<&str>,
+            check: Check<'_>,
+        ) -> io::Result<String> {
+            loop {
+                let text = match self.next(prompt) {
+                    Answer::Text(t) => t,
+                    Answer::Cancel => return Err(cancelled()),
+                    other => panic!("{prompt:?} wants text, the script says {other:?}"),
+                };
+                let value = if text.is_empty() {
+                    default.unwrap_or("")
+                } else {
+                    text
+                };
+                match check(value) {
+                    Ok(()) => return Ok(value.to_string()),
+                    Err(why) => self.asked.borrow_mut().push(format!("refused: {why}")),
+                }
+            }
+        }
+
+        fn secret(&self, prompt: &str) -> io::Result<SecretString> {
+            match self.next(prompt) {
+                Answer::Secret(s) => Ok(SecretString::from(s.to_string())),
+                Answer::Cancel => Err(cancelled()),
+                other => panic!("{prompt:?} wants a secret, the script says {other:?}"),
+            }
+        }
+
+        fn select(&self, prompt: &str, items: &[String], _: usize) -> io::Result<Option<usize>> {
+            match self.next(prompt) {
+                Answer::Select(i) if i < items.len() => Ok(Some(i)),
+                Answer::Cancel => Ok(None),
+                other => panic!("{prompt:?} offers {items:?}, the script says {other:?}"),
+            }
+        }
+
+        fn confirm(&self, prompt: &str, _: bool) -> io::Result<Option<bool>> {
+            match self.next(prompt) {
+                Answer::Confirm(b) => Ok(Some(b)),
+                Answer::Cancel => Ok(None),
+                other => panic!("{prompt:?} wants yes or no, the script says {other:?}"),
+            }
+        }
+
+        fn pick_many(
+            &self,
+            prompt: &str,
+            _choices: &[Choice],
+            _chosen: &[String],
+            valid_new: Option<Check<'_>>,
+        ) -> io::Result<Option<Vec<String>>> {
+            match self.next(prompt) {
+                Answer::Pick(values) => {
+                    for v in &values {
+                        if let Some(check) = valid_new {
+                            check(v).unwrap_or_else(|e| panic!("{v:?}: {e}"));
+                        }
+                    }
+                    Ok(Some(values.iter().map(|v| v.to_string()).collect()))
+                }
+                Answer::Cancel => Ok(None),
+                other => panic!("{prompt:?} wants a pick, the script says {other:?}"),
+            }
+        }
+
+        fn edit(&self, _text: &str) -> io::Result<Option<String>> {
+            match self.next("(editor)") {
+                Answer::Text(t) => Ok(Some(t.to_string())),
+                Answer::Cancel => Ok(None),
+                other => panic!("the editor wants text, the script says {other:?}"),
+            }
+        }
+
+        fn say(&self, text: &str) {
+            self.asked.borrow_mut().push(format!("said: {text}"));
+        }
+    }
+}

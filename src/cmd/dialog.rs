@@ -615,3 +615,78 @@ pub fn ask_mfa_serial(p: &dyn Prompter, default: Option<&str>) -> anyhow::Result
     )?;
     Ok((!mfa.is_empty() && mfa != "-").then_some(mfa))
 }
+
+#[cfg(test)]
+mod tests {
+    //! The connector dialog without a terminal, answered from a script. (The pseudo-terminal
+    //! tests of `tests/cli/dialogs.rs` drive the real prompts.)
+
+    use super::*;
+    use crate::prompt::scripted::{Answer::*, Scripted};
+
+    fn config() -> Config {
+        Config::from_text(
+            std::path::Path::new("c.toml"),
+            "[accounts.a]\n\n[accounts.r]\nkind = \"root\"\n\n[groups]\ndev = []\n",
+            crate::config::Depth::Shallow,
+        )
+        .unwrap()
+    }
+
+    fn preset(account: &str) -> ConnectorFields {
+        ConnectorFields {
+            account: Some(account.into()),
+            ..ConnectorFields::default()
+        }
+    }
+
+    #[test]
+    fn an_iam_user_connector_takes_five_answers_and_a_wrong_one_is_asked_again() {
+        let person = Scripted::new(vec![
+            Select(1),   // principal type: iam-user
+            Text("99h"), // maximum duration: above 36h, refused
+            Text("2h"),  // asked again
+            Pick(vec!["dev", "new-team"]),
+            Confirm(true), // system scope
+            Confirm(true), // write it
+        ]);
+        let answers = connector(&person, &config(), Some("sess"), None, &preset("a")).unwrap();
+        assert_eq!(person.left(), 0);
+        assert_eq!(answers.name, "sess");
+        assert_eq!(answers.fields.principal.as_deref(), Some("iam-user"));
+        assert_eq!(answers.fields.max_duration.as_deref(), Some("2h"));
+        assert_eq!(answers.fields.groups, ["dev", "new-team"]);
+        assert_eq!(answers.new_groups, ["new-team"]);
+        assert_eq!(answers.fields.system_scope, Some(true));
+        let asked = person.asked.borrow();
+        assert!(
+            asked
+                .iter()
+                .any(|a| a.starts_with("refused: ") && a.contains("36h")),
+            "{asked:#?}"
+        );
+    }
+
+    #[test]
+    fn a_cancel_at_any_prompt_is_a_cancellation() {
+        let person = Scripted::new(vec![Select(1), Cancel]);
+        let e = connector(&person, &config(), Some("sess"), None, &preset("a"))
+            .err()
+            .unwrap();
+        assert_eq!(crate::error::exit_for(&e), crate::error::Exit::Cancelled);
+        assert_eq!(person.left(), 0);
+    }
+
+    #[test]
+    fn a_root_account_is_told_it_cannot_assume_a_role() {
+        let person = Scripted::new(vec![Select(2)]);
+        let e = connector(&person, &config(), Some("x"), None, &preset("r"))
+            .err()
+            .unwrap();
+        assert!(
+            e.to_string()
+                .contains(crate::principal::ROOT_CANNOT_ASSUME_ROLE),
+            "{e}"
+        );
+    }
+}
