@@ -11,13 +11,14 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    AccountGuard, KeyPair, Store, TestEnv, assert_output_lacks, require_secret_service, stderr,
-    stdout, unique,
+    AccountGuard, KeyPair, Store, assert_output_lacks, require_secret_service, stderr, stdout,
+    unique,
 };
 use crate::sts_fixture::{Broker, os_user};
 use crate::sts_server::{
     FAKE_SECRET, FAKE_SESSION_TOKEN, Recorded, TestServer, answered, get_session_token_ok,
 };
+use crate::users::{User, must};
 
 const POLICY_A: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
 const POLICY_B: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#;
@@ -566,88 +567,9 @@ fn cache_list_shows_the_identity_of_each_entry() {
     broker.finish(&[&sts]);
 }
 
-/// A throwaway system user, deleted (with its kernel keyring emptied) when dropped.
-struct UnixUser {
-    name: String,
-    uid: String,
-    gid: String,
-}
-
-impl UnixUser {
-    fn create() -> UnixUser {
-        let euid = Command::new("id").arg("-u").output().expect("run id -u");
-        assert!(
-            String::from_utf8_lossy(&euid.stdout).trim() == "0",
-            "this test needs root to create a second Unix user: run it as CI does, as root (e.g. `sudo -E scripts/with-secret-store cargo test --test cli`)"
-        );
-        let name = format!("fedaws-cachetest-{}", std::process::id());
-        let exists = Command::new("id")
-            .arg("-u")
-            .arg(&name)
-            .output()
-            .expect("run id")
-            .status
-            .success();
-        if !exists {
-            let out = Command::new("useradd")
-                .args(["-M", "-r", "-U", "-s", "/usr/sbin/nologin", &name])
-                .output()
-                .unwrap_or_else(|e| panic!("cannot run useradd ({e}): install passwd"));
-            assert!(out.status.success(), "useradd {name}: {}", stderr(&out));
-        }
-        let id = |flag: &str| {
-            let out = Command::new("id")
-                .arg(flag)
-                .arg(&name)
-                .output()
-                .expect("id");
-            assert!(out.status.success(), "id {flag} {name}: {}", stderr(&out));
-            stdout(&out).trim().to_string()
-        };
-        let uid = id("-u");
-        let gid = id("-g");
-        UnixUser { name, uid, gid }
-    }
-
-    /// `PROGRAM ARGS…` as this user (same environment otherwise).
-    fn command(&self, program: &str) -> Command {
-        let mut cmd = Command::new("setpriv");
-        cmd.arg(format!("--reuid={}", self.uid))
-            .arg(format!("--regid={}", self.gid))
-            .arg("--clear-groups")
-            .arg("--")
-            .arg(program);
-        cmd
-    }
-
-    /// `fedaws ARGS…` as this user in `env`, with `stdin`.
-    fn fedaws(&self, env: &TestEnv, args: &[&str], stdin: &str) -> Output {
-        let template = env.std_command(args);
-        let mut cmd = self.command(env!("CARGO_BIN_EXE_fedaws"));
-        cmd.args(args).env_clear();
-        for (k, v) in template.get_envs() {
-            if let Some(v) = v {
-                cmd.env(k, v);
-            }
-        }
-        cmd.current_dir(env.root());
-        let mut cmd = assert_cmd::Command::from_std(cmd);
-        cmd.timeout(crate::common::COMMAND_TIMEOUT)
-            .write_stdin(stdin.to_string());
-        cmd.output().expect("run fedaws as the test user")
-    }
-}
-
-impl Drop for UnixUser {
-    fn drop(&mut self) {
-        let _ = self.command("keyctl").args(["clear", "@u"]).output();
-        let _ = Command::new("userdel").arg(&self.name).output();
-    }
-}
-
 #[test]
 fn another_unix_user_gets_its_own_request_and_entry() {
-    let user = UnixUser::create();
+    let user = User::create("cu", &[]);
     let sts = TestServer::moto_recorder();
     let c = unique("peruser");
     let connectors = role(&c, "");
@@ -660,7 +582,7 @@ fn another_unix_user_gets_its_own_request_and_entry() {
     assert_eq!(root_listed[0]["identity"], os_user().as_str());
 
     // The other user: its own config copy, its own key pair in its own kernel keyring.
-    let env = TestEnv::new();
+    let env = &user.env;
     let config = broker.env.config();
     let settings_end = config
         .find("\n[")
@@ -671,16 +593,17 @@ fn another_unix_user_gets_its_own_request_and_entry() {
     env.write_config(
         &config[..=settings_end].replace(&admins, &format!("admins = [\"{}\"]", user.name)),
     );
-    let owned = Command::new("chown")
-        .arg("-R")
-        .arg(format!("{}:{}", user.uid, user.gid))
-        .arg(env.root())
-        .output()
-        .expect("run chown");
-    assert!(owned.status.success(), "chown: {}", stderr(&owned));
-    let keys = KeyPair::new();
+    must(
+        "chown",
+        &[
+            "-R",
+            &format!("{}:{}", user.uid, user.gid),
+            &env.root().display().to_string(),
+        ],
+    );
+    let keys = &user.keys;
     let run = |args: &[&str], stdin: &str| {
-        let out = user.fedaws(&env, args, stdin);
+        let out = user.run_stdin(args, stdin);
         broker.record(&format!("as {}: {}", user.name, args.join(" ")), &out);
         assert!(
             out.status.success(),

@@ -3,15 +3,12 @@
 //! principals AWS refuses, and that no secret reaches stderr.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Output;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{contains, stderr, stdout};
 use crate::sts_fixture::{Broker, MOTO_ACCOUNT};
-use crate::sts_server::{TestServer, answered, free_port, parse_form};
+use crate::sts_server::{TestServer, answered, free_port, parse_form, scripted_raw};
 
 /// The sign-in token the stand-in hands out: every character but the letters needs encoding in a
 /// query.
@@ -25,57 +22,27 @@ const FED_CONNECTOR: &str =
 const SESS_CONNECTOR: &str =
     "[connectors.sess]\naccount = \"{account}\"\nprincipal = \"iam-user\"\n";
 
-/// A stand-in for `https://signin.aws.amazon.com/federation`: records the target (path and
-/// query) of every request and answers each with the same status and body.
+/// A stand-in for `https://signin.aws.amazon.com/federation`: the tests' HTTP server, answering
+/// every request with the same status and body, its requests' targets (path and query) kept.
 struct Federation {
     endpoint: String,
-    targets: Arc<Mutex<Vec<String>>>,
+    server: TestServer,
 }
 
 impl Federation {
     fn start(status: u16, body: String) -> Federation {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the federation stand-in");
-        let endpoint = format!(
-            "http://{}/federation",
-            listener.local_addr().expect("local address")
+        let reason = if status == 200 { "OK" } else { "Forbidden" };
+        let server = scripted_raw(
+            format!(
+                "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes(),
         );
-        let targets: Arc<Mutex<Vec<String>>> = Arc::default();
-        let log = Arc::clone(&targets);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let log = Arc::clone(&log);
-                let body = body.clone();
-                std::thread::spawn(move || {
-                    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-                    let mut head = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    while !contains(&head, b"\r\n\r\n") {
-                        match stream.read(&mut chunk) {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => head.extend_from_slice(&chunk[..n]),
-                        }
-                    }
-                    let text = String::from_utf8_lossy(&head).into_owned();
-                    let first = text.lines().next().unwrap_or_default().to_string();
-                    let mut parts = first.split(' ');
-                    let method = parts.next().unwrap_or_default();
-                    let target = parts.next().unwrap_or_default();
-                    log.lock()
-                        .expect("request log")
-                        .push(format!("{method} {target}"));
-                    let reason = if status == 200 { "OK" } else { "Forbidden" };
-                    let answer = format!(
-                        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = stream.write_all(answer.as_bytes());
-                    let _ = stream.flush();
-                    let _ = stream.shutdown(std::net::Shutdown::Both);
-                });
-            }
-        });
-        Federation { endpoint, targets }
+        Federation {
+            endpoint: format!("{}/federation", server.url()),
+            server,
+        }
     }
 
     /// Answers every request with a sign-in token.
@@ -88,7 +55,11 @@ impl Federation {
 
     /// `METHOD TARGET` of every request so far.
     fn targets(&self) -> Vec<String> {
-        self.targets.lock().expect("request log").clone()
+        self.server
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
     }
 
     /// The query parameters of the one request that arrived since `before` requests; fails
