@@ -109,8 +109,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "system_users",
 ];
 
-/// `[accounts.NAME]`.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// `[accounts.NAME]`. `Debug` does not show the `mfa_process` text (it may hold a TOTP seed).
+#[derive(Default, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Account {
     /// `iam-user` (default) or `root`.
@@ -122,6 +122,20 @@ pub struct Account {
     pub mfa_process: Option<String>,
     /// Free text for people.
     pub description: Option<String>,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("kind", &self.kind)
+            .field("mfa_serial", &self.mfa_serial)
+            .field(
+                "mfa_process",
+                &self.mfa_process.as_ref().map(|_| "[hidden]"),
+            )
+            .field("description", &self.description)
+            .finish()
+    }
 }
 
 /// The keys allowed in an account.
@@ -527,6 +541,15 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_hides_the_mfa_process() {
+        let text = "[accounts.a]\nmfa_process = \"oathtool --totp -b JBSWY3DPEHPK3PXP\"\n";
+        let config = Config::parse(Path::new("c.toml"), text).unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("JBSWY3DPEHPK3PXP"), "{shown}");
+        assert!(shown.contains("[hidden]"), "{shown}");
+    }
 
     #[test]
     fn parse_errors_say_where_without_quoting_the_file() {

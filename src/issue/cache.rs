@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::plan::Plan;
-use super::{Known, Obtained, Services};
+use super::{CredsRequest, Known, Obtained, Services};
 use crate::authz::Grant;
 use crate::fsutil::{self, LockGuard};
 use crate::principal::AccountKind;
@@ -50,24 +50,6 @@ fn key_safe(identity: &str) -> String {
     }
 }
 
-/// What shapes a request before the config is read: together they name its cache slot.
-pub struct RequestInputs<'a> {
-    /// The config file, canonical.
-    pub config: &'a Path,
-    /// The connector asked for.
-    pub connector: &'a str,
-    /// Who asks.
-    pub identity: &'a str,
-    /// The host name (`{host}` in session names).
-    pub host: &'a str,
-    /// `--duration` as given.
-    pub duration: Option<&'a str>,
-    /// `--region` as given.
-    pub region: Option<&'a str>,
-    /// Environment lookup.
-    pub env: &'a dyn Fn(&str) -> Option<String>,
-}
-
 /// The environment variables that can change what a request issues.
 const SHAPING_ENV: &[&str] = &[
     "AWS_REGION",
@@ -82,26 +64,35 @@ const SHAPING_ENV: &[&str] = &[
 /// a policy file reached through a link is stamped with the link too.
 const FORMAT: &str = "2";
 
-/// The store key of a request's slot: `creds:CONNECTOR:IDENTITY:HASH`. Connectors of the same
-/// name in two config files are different connectors, so the config's path is part of it.
-pub fn slot_key(inputs: &RequestInputs<'_>) -> String {
+/// The store key of a request's slot: `creds:CONNECTOR:IDENTITY:HASH`, from what the caller gave
+/// alone (the config file, canonical; who asks; the host; the request; the environment variables
+/// that shape it), so it is known before the config is read. Connectors of the same name in two
+/// config files are different connectors, so the config's path is part of it.
+pub fn slot_key(
+    config: &Path,
+    request: &CredsRequest,
+    identity: &str,
+    host: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let mut h = Sha256::new();
     let mut field = |bytes: &[u8]| {
         h.update((bytes.len() as u64).to_be_bytes());
         h.update(bytes);
     };
     field(FORMAT.as_bytes());
-    field(inputs.config.as_os_str().as_encoded_bytes());
-    field(inputs.host.as_bytes());
-    field(inputs.duration.unwrap_or("\0").as_bytes());
-    field(inputs.region.unwrap_or("\0").as_bytes());
+    field(config.as_os_str().as_encoded_bytes());
+    field(host.as_bytes());
+    let duration = request.duration.map(|d| d.to_string());
+    field(duration.as_deref().unwrap_or("\0").as_bytes());
+    field(request.region.as_deref().unwrap_or("\0").as_bytes());
     for var in SHAPING_ENV {
-        field((inputs.env)(var).as_deref().unwrap_or("\0").as_bytes());
+        field(env(var).as_deref().unwrap_or("\0").as_bytes());
     }
     format!(
         "{PREFIX}{}:{}:{}",
-        inputs.connector,
-        key_safe(inputs.identity),
+        request.connector,
+        key_safe(identity),
         &hex(&h.finalize())[..16]
     )
 }
@@ -620,6 +611,7 @@ mod tests {
             },
             region: "eu-central-1".into(),
             mfa_serial: None,
+            account: crate::config::Account::default(),
         }
     }
 
@@ -639,16 +631,24 @@ mod tests {
         None
     }
 
-    fn key(config: &str, connector: &str, identity: &str, duration: Option<&str>) -> String {
-        slot_key(&RequestInputs {
-            config: Path::new(config),
-            connector,
-            identity,
-            host: "h",
+    fn request(connector: &str, duration: Option<u32>) -> CredsRequest {
+        CredsRequest {
+            connector: connector.into(),
             duration,
             region: None,
-            env: &no_env,
-        })
+            mfa_code: None,
+            cache: crate::issue::CacheUse::Use,
+        }
+    }
+
+    fn key(config: &str, connector: &str, identity: &str, duration: Option<u32>) -> String {
+        slot_key(
+            Path::new(config),
+            &request(connector, duration),
+            identity,
+            "h",
+            &no_env,
+        )
     }
 
     #[cfg(unix)]
@@ -686,20 +686,18 @@ mod tests {
     fn keys_separate_files_connectors_identities_and_requests() {
         let base = key("/c.toml", "c", "alice", None);
         assert_ne!(base, key("/c.toml", "c", "bob", None));
-        assert_ne!(base, key("/c.toml", "c", "alice", Some("1h")));
+        assert_ne!(base, key("/c.toml", "c", "alice", Some(3600)));
         assert_ne!(base, key("/c.toml", "d", "alice", None));
         assert_ne!(base, key("/d.toml", "c", "alice", None));
         assert_eq!(base, key("/c.toml", "c", "alice", None));
         let env = |v: &str| (v == "AWS_REGION").then(|| "us-west-2".to_string());
-        let with_env = slot_key(&RequestInputs {
-            config: Path::new("/c.toml"),
-            connector: "c",
-            identity: "alice",
-            host: "h",
-            duration: None,
-            region: None,
-            env: &env,
-        });
+        let with_env = slot_key(
+            Path::new("/c.toml"),
+            &request("c", None),
+            "alice",
+            "h",
+            &env,
+        );
         assert_ne!(base, with_env);
         assert!(key("/c.toml", "c", "we:ird", None).contains(":x7765"));
     }

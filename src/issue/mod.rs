@@ -284,14 +284,14 @@ pub fn obtain(
     if let Some(f) = &connector.policy_file {
         stamps.extend(cache::stamp(&config.base_dir().join(f)));
     }
-    let issued = issue_or_reuse(
+    let (creds, from_cache) = issue_or_reuse(
         services, &config, request, &slot, &plan, &grant, stamps, started,
     )
     .map_err(Failure::at(&known))?;
     Ok(Obtained {
-        creds: issued.0,
-        region: issued.1,
-        from_cache: issued.2,
+        creds,
+        region: plan.plan.region.clone(),
+        from_cache,
         known,
     })
 }
@@ -366,16 +366,7 @@ impl Slot {
         let key = {
             let host = services.host();
             let env = |k: &str| services.env(k);
-            let duration = request.duration.map(|d| d.to_string());
-            cache::slot_key(&cache::RequestInputs {
-                config: &config,
-                connector: &request.connector,
-                identity: &caller.cache_name(),
-                host: &host,
-                duration: duration.as_deref(),
-                region: request.region.as_deref(),
-                env: &env,
-            })
+            cache::slot_key(&config, request, &caller.cache_name(), &host, &env)
         };
         services.debug(1, format_args!("config {}", config.display()));
         services.debug(2, format_args!("cache slot {key}"));
@@ -474,24 +465,19 @@ fn make_plan(
     let env = |k: &str| services.env(k);
     let plan = plan::plan(
         config,
-        &plan::Request {
-            connector: request.connector.clone(),
-            duration: request.duration,
-            region: request.region.clone(),
-        },
-        &plan::Caller {
+        request,
+        &plan::Origin {
             user: &session_user,
             host: &host,
             env: &env,
         },
     )?;
-    let kind = config.account(&plan.call.account)?.kind;
-    let fingerprint = cache::fingerprint(&plan, kind);
+    let fingerprint = cache::fingerprint(&plan, plan.account.kind);
     Ok(Planned { plan, fingerprint })
 }
 
 /// From the cache when an entry issued from the same definition is good, else from STS under
-/// the single-flight lock. Returns the credentials, their region, and whether they were cached.
+/// the single-flight lock. Returns the credentials and whether they were cached.
 #[allow(clippy::too_many_arguments)]
 fn issue_or_reuse(
     services: &mut dyn Services,
@@ -502,7 +488,7 @@ fn issue_or_reuse(
     grant: &Grant,
     stamps: Vec<cache::Stamp>,
     started: Instant,
-) -> anyhow::Result<(Issued, String, bool)> {
+) -> anyhow::Result<(Issued, bool)> {
     let settings = &config.settings;
     let cache = match request.cache {
         CacheUse::Off => None,
@@ -533,7 +519,7 @@ fn issue_or_reuse(
             .map_or(DEFAULT_LOCK_TIMEOUT, |s| Duration::from_secs(s.into())),
         connector: &request.connector,
     };
-    let (creds, from_cache) = cache::get_or_issue(
+    cache::get_or_issue(
         services,
         cache.as_deref(),
         &slot.key,
@@ -542,8 +528,7 @@ fn issue_or_reuse(
         request.cache == CacheUse::Refresh,
         started,
         |services| call_sts(services, config, request, plan),
-    )?;
-    Ok((creds, plan.region.clone(), from_cache))
+    )
 }
 
 /// The account's keys, the MFA code where the call takes one, and the STS call.
@@ -558,10 +543,9 @@ fn call_sts(
     let keys = account_keys(store.as_ref(), account_name)?;
     let mut call = plan.call.clone();
     if let Some(serial) = &plan.mfa_serial {
-        let account = config.account(account_name)?;
         let code = match &request.mfa_code {
             Some(c) => c.clone(),
-            None => mfa::code(services, serial, account_name, account, config)?,
+            None => mfa::code(services, serial, account_name, &plan.account, config)?,
         };
         call.mfa = Some(Mfa {
             serial: serial.clone(),

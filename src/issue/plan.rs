@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::config::Config;
+use super::CredsRequest;
+use crate::config::{Account, Config};
 use crate::error::UserError;
 use crate::sts::{Call, Endpoint};
 use crate::validate;
@@ -21,20 +22,9 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The region used when nothing names one.
 pub const FALLBACK_REGION: &str = "us-east-1";
 
-/// What the caller asked for.
-#[derive(Debug, Clone, Default)]
-pub struct Request {
-    /// The connector's name.
-    pub connector: String,
-    /// `--duration`, in seconds (within what some principal type allows).
-    pub duration: Option<u32>,
-    /// `--region`.
-    pub region: Option<String>,
-}
-
-/// Who is asking, and from where.
-pub struct Caller<'a> {
-    /// The login name.
+/// Who the session is named after, and where the request comes from.
+pub struct Origin<'a> {
+    /// The name `{user}` stands for: the caller's login name, or the system identity.
     pub user: &'a str,
     /// The host name, for `{host}` in session names.
     pub host: &'a str,
@@ -52,6 +42,8 @@ pub struct Plan {
     pub region: String,
     /// The MFA device, when a code must be obtained.
     pub mfa_serial: Option<String>,
+    /// The account whose keys sign the call, as the config describes it.
+    pub account: Account,
 }
 
 fn usage(e: validate::FieldError) -> UserError {
@@ -59,7 +51,7 @@ fn usage(e: validate::FieldError) -> UserError {
 }
 
 /// Decide the call for `request`.
-pub fn plan(config: &Config, request: &Request, caller: &Caller<'_>) -> anyhow::Result<Plan> {
+pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> anyhow::Result<Plan> {
     let name = &request.connector;
     let c = config.connector(name)?;
     let account = config.account(&c.account)?;
@@ -176,6 +168,7 @@ pub fn plan(config: &Config, request: &Request, caller: &Caller<'_>) -> anyhow::
         endpoint,
         region,
         mfa_serial,
+        account: account.clone(),
     })
 }
 
@@ -234,6 +227,7 @@ pub fn check_code(field: &str, code: &str) -> Result<SecretString, UserError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::issue::CacheUse;
     use std::path::Path;
 
     const CONFIG: &str = r#"
@@ -275,19 +269,28 @@ principal = "iam-user"
         None
     }
 
+    fn request(connector: &str, duration: Option<u32>) -> CredsRequest {
+        CredsRequest {
+            connector: connector.into(),
+            duration,
+            region: None,
+            mfa_code: None,
+            cache: CacheUse::Use,
+        }
+    }
+
     fn plan_for(connector: &str, duration: Option<&str>) -> anyhow::Result<Plan> {
-        let caller = Caller {
+        let caller = Origin {
             user: "alice",
             host: "box",
             env: &no_env,
         };
         plan(
             &config(),
-            &Request {
-                connector: connector.into(),
-                duration: duration.map(|d| validate::parse_duration("d", d).unwrap()),
-                region: None,
-            },
+            &request(
+                connector,
+                duration.map(|d| validate::parse_duration("d", d).unwrap()),
+            ),
             &caller,
         )
     }
@@ -331,22 +334,15 @@ principal = "iam-user"
 
     #[test]
     fn session_names_that_sts_refuses_are_explained() {
-        let caller = Caller {
+        let caller = Origin {
             user: "jürgen",
             host: "box",
             env: &no_env,
         };
-        let e = plan(
-            &config(),
-            &Request {
-                connector: "fed".into(),
-                ..Request::default()
-            },
-            &caller,
-        )
-        .err()
-        .unwrap()
-        .to_string();
+        let e = plan(&config(), &request("fed", None), &caller)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("settings.session_name"), "{e}");
         assert!(e.contains("Name"), "{e}");
     }
