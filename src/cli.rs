@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::issue::plan::MfaCode;
-use crate::validate::{Lifetime, Region};
+use crate::validate::{
+    Lifetime, Region, account_name_arg, connector_name_arg, group_name_arg, name_arg,
+};
 
 /// A command-line AWS credential broker: long-term keys in the OS keyring, short-lived STS
 /// credentials for shells, scripts, the AWS CLI and every SDK.
@@ -132,6 +134,7 @@ pub enum AccountCommand {
 #[derive(Debug, Args)]
 pub struct AccountAddArgs {
     /// Account name
+    #[arg(value_parser = account_name_arg)]
     pub name: String,
     /// iam-user (recommended) or root
     #[arg(long, value_name = "KIND")]
@@ -154,6 +157,7 @@ pub struct AccountAddArgs {
 #[derive(Debug, Args)]
 pub struct AccountEditArgs {
     /// Account name
+    #[arg(value_parser = account_name_arg)]
     pub name: String,
     /// iam-user or root
     #[arg(long, value_name = "KIND")]
@@ -182,6 +186,7 @@ pub struct AccountEditArgs {
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// Name to remove
+    #[arg(value_parser = name_arg)]
     pub name: String,
     /// Remove even when connectors still use it (they are left broken)
     #[arg(long)]
@@ -200,6 +205,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Name to show
+    #[arg(value_parser = name_arg)]
     pub name: String,
     /// Print JSON instead of a table
     #[arg(long)]
@@ -269,6 +275,7 @@ pub struct ConnectorFields {
 #[derive(Debug, Args)]
 pub struct ConnectorAddArgs {
     /// Connector name (asked for on a terminal when missing)
+    #[arg(value_parser = connector_name_arg)]
     pub name: Option<String>,
     /// The connector's fields
     #[command(flatten)]
@@ -279,6 +286,7 @@ pub struct ConnectorAddArgs {
 #[derive(Debug, Args)]
 pub struct ConnectorEditArgs {
     /// Connector name
+    #[arg(value_parser = connector_name_arg)]
     pub name: String,
     /// New values; list flags replace the whole list
     #[command(flatten)]
@@ -292,6 +300,7 @@ pub struct ConnectorEditArgs {
 #[derive(Debug, Args)]
 pub struct ConnectorRemoveArgs {
     /// Connector name
+    #[arg(value_parser = connector_name_arg)]
     pub name: String,
 }
 
@@ -314,6 +323,7 @@ pub enum GroupCommand {
 #[derive(Debug, Args)]
 pub struct GroupAddArgs {
     /// Group name
+    #[arg(value_parser = group_name_arg)]
     pub name: String,
     /// A member (repeatable)
     #[arg(long = "member", value_name = "USER")]
@@ -324,6 +334,7 @@ pub struct GroupAddArgs {
 #[derive(Debug, Args)]
 pub struct MemberArgs {
     /// Group name
+    #[arg(value_parser = group_name_arg)]
     pub group: String,
     /// User names
     #[arg(required = true)]
@@ -390,6 +401,7 @@ pub enum Shell {
 #[derive(Debug, Clone, Args, Default)]
 pub struct IssueArgs {
     /// Connector name
+    #[arg(value_parser = connector_name_arg)]
     pub connector: String,
     /// Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]
     #[arg(long, value_name = "DURATION")]
@@ -454,6 +466,7 @@ pub enum AwsProfileCommand {
 #[derive(Debug, Args)]
 pub struct AwsProfileAddArgs {
     /// Connector name
+    #[arg(value_parser = connector_name_arg)]
     pub connector: String,
     /// Profile name [default: the connector's name]
     #[arg(long)]
@@ -546,6 +559,7 @@ pub struct AuditArgs {
 #[derive(Debug, Args)]
 pub struct ConsoleArgs {
     /// Connector name (federated-user or assume-role)
+    #[arg(value_parser = connector_name_arg)]
     pub connector: String,
     /// Where to land after signing in
     #[arg(long, value_name = "URL", conflicts_with = "service")]

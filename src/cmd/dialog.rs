@@ -475,8 +475,9 @@ fn policy_dialog(
             match validate::check_policy("policy", &text) {
                 Ok(info) => {
                     p.say(&format!(
-                        "policy ok: {} of 2048 characters without whitespace",
-                        info.compact_len
+                        "policy ok: {} of {} characters without whitespace",
+                        info.compact_len,
+                        validate::POLICY_MAX_COMPACT_LEN
                     ));
                     Some(text)
                 }

@@ -62,9 +62,10 @@ pub fn run(command: PolicyCommand, ctx: &mut Context) -> anyhow::Result<()> {
                 UserError::failure(format!("the policy is invalid: {label}: {}", e.problem))
             })?;
             ctx.note(format!(
-                "{label}: valid session policy, {} of 2048 characters without whitespace ({}%)",
+                "{label}: valid session policy, {} of {} characters without whitespace ({}%)",
                 info.compact_len,
-                info.compact_len * 100 / 2048
+                validate::POLICY_MAX_COMPACT_LEN,
+                info.compact_len * 100 / validate::POLICY_MAX_COMPACT_LEN
             ));
             Ok(())
         }

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// How many characters `RoleArn` and each of `PolicyArns` may have.
+const ARN_LENGTH: std::ops::RangeInclusive<usize> = 20..=2048;
+
 /// What an IAM ARN check expects: the resource type and whether the AWS-managed account
 /// (`aws`) is allowed.
 struct ArnRule {
@@ -28,8 +31,13 @@ fn check_iam_arn(field: &str, s: &str, rule: &ArnRule) -> Result<(), FieldError>
         )
     };
     let n = s.chars().count();
-    if !(20..=2048).contains(&n) {
-        return Err(err(format!("has {}; it must have 20 to 2048", chars(n))));
+    if !ARN_LENGTH.contains(&n) {
+        return Err(err(format!(
+            "has {}; it must have {} to {}",
+            chars(n),
+            ARN_LENGTH.start(),
+            ARN_LENGTH.end()
+        )));
     }
     let Some(rest) = s.strip_prefix("arn:") else {
         return Err(err("does not start with \"arn:\"".to_owned()));

@@ -96,6 +96,36 @@ pub fn check_region(field: &str, s: &str) -> Result<(), FieldError> {
     }
 }
 
+/// Names of accounts, connectors and groups given on the command line, checked as clap reads
+/// them (clap value parsers): a name fedaws would refuse in the config is refused here, before
+/// any config is read, with what it names.
+fn named(what: &str, s: &str) -> Result<String, String> {
+    check_name(what, s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// A connector's name (see [`named`]).
+pub fn connector_name_arg(s: &str) -> Result<String, String> {
+    named("connector name", s)
+}
+
+/// An account's name (see [`named`]).
+pub fn account_name_arg(s: &str) -> Result<String, String> {
+    named("account name", s)
+}
+
+/// A group's name (see [`named`]).
+pub fn group_name_arg(s: &str) -> Result<String, String> {
+    named("group name", s)
+}
+
+/// The name of an account, connector or group, for the commands all three share (see
+/// [`named`]).
+pub fn name_arg(s: &str) -> Result<String, String> {
+    named("name", s)
+}
+
 /// A region named on the command line (`--region`), checked when the command line is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region(pub String);
