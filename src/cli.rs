@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::issue::plan::MfaCode;
 use crate::validate::{
-    Lifetime, Region, account_name_arg, connector_name_arg, group_name_arg, name_arg,
+    Lifetime, Region, account_name_arg, connector_name_arg, duration_arg, group_name_arg,
+    keyring_arg, kind_arg, name_arg, principal_arg,
 };
 
 /// A command-line AWS credential broker: long-term keys in the OS keyring, short-lived STS
@@ -32,7 +33,7 @@ pub struct Global {
     #[arg(long, global = true, env = "FEDAWS_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Secret store backend, overriding `settings.keyring`
-    #[arg(long, global = true, env = "FEDAWS_KEYRING", value_name = "BACKEND")]
+    #[arg(long, global = true, env = "FEDAWS_KEYRING", value_name = "BACKEND", value_parser = keyring_arg)]
     pub keyring: Option<String>,
     /// Never prompt; fail with a message naming the missing flag instead
     #[arg(long, global = true)]
@@ -137,7 +138,7 @@ pub struct AccountAddArgs {
     #[arg(value_parser = account_name_arg)]
     pub name: String,
     /// iam-user (recommended) or root
-    #[arg(long, value_name = "KIND")]
+    #[arg(long, value_name = "KIND", value_parser = kind_arg)]
     pub kind: Option<String>,
     /// ARN of the account's MFA device
     #[arg(long, value_name = "ARN")]
@@ -160,7 +161,7 @@ pub struct AccountEditArgs {
     #[arg(value_parser = account_name_arg)]
     pub name: String,
     /// iam-user or root
-    #[arg(long, value_name = "KIND")]
+    #[arg(long, value_name = "KIND", value_parser = kind_arg)]
     pub kind: Option<String>,
     /// ARN of the account's MFA device
     #[arg(long, value_name = "ARN")]
@@ -234,7 +235,7 @@ pub struct ConnectorFields {
     #[arg(long)]
     pub account: Option<String>,
     /// federated-user, iam-user or assume-role
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, value_name = "TYPE", value_parser = principal_arg)]
     pub principal: Option<String>,
     /// Role to assume (assume-role)
     #[arg(long, value_name = "ARN")]
@@ -252,7 +253,7 @@ pub struct ConnectorFields {
     #[arg(long = "policy-arn", value_name = "ARN")]
     pub policy_arns: Vec<String>,
     /// Longest lifetime callers may ask for (900, 15m, 1h30m, 36h)
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", value_parser = duration_arg)]
     pub max_duration: Option<String>,
     /// Group allowed to use the connector (repeatable)
     #[arg(long = "group", value_name = "GROUP")]

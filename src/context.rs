@@ -18,7 +18,7 @@ pub struct Context {
     pub location: Location,
     /// The config was named by `--config` or `FEDAWS_CONFIG`, not found by search.
     pub location_explicit: bool,
-    /// `--keyring` / `FEDAWS_KEYRING`, not yet validated.
+    /// `--keyring` / `FEDAWS_KEYRING`, a backend name clap has checked.
     pub keyring_flag: Option<String>,
     /// Whether prompting is allowed (a terminal, and no `--no-input`).
     pub interactive: bool,
@@ -187,10 +187,6 @@ impl crate::issue::Services for Context {
 
     fn warn(&mut self, message: &str) {
         Context::warn(self, message);
-    }
-
-    fn verbosity(&self) -> u8 {
-        self.verbose
     }
 
     fn now(&self) -> jiff::Timestamp {

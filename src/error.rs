@@ -206,6 +206,11 @@ mod tests {
                         also: String::new(),
                     }
                     .into(),
+                    crate::fsutil::EnsureError::Create {
+                        dir: "/s".into(),
+                        source: std::io::Error::other("x"),
+                    }
+                    .into(),
                     crate::trust::Untrusted {
                         role: crate::trust::Role::Config,
                         path: "/c".into(),

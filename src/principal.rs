@@ -104,13 +104,19 @@ pub fn any_lifetime() -> (u32, u32) {
 /// Why an account kind cannot use a principal type, for every message that says so.
 pub const ROOT_CANNOT_ASSUME_ROLE: &str = "AWS does not let a root account assume a role; use an IAM user account, or another principal type";
 
+/// `GetFederationToken`'s `Name`: 2 to 32 characters.
+const NAME_BOUNDS: (usize, usize) = (2, 32);
+
+/// `AssumeRole`'s `RoleSessionName`: 2 to 64 characters.
+const ROLE_SESSION_NAME_BOUNDS: (usize, usize) = (2, 64);
+
 /// The bounds of every STS parameter that carries a session name, in characters: a name within
 /// these fits `Name` and `RoleSessionName` alike (`GetFederationToken`'s `Name` is the shorter).
-pub const SESSION_NAME_FITS_ALL: (usize, usize) = (2, 32);
+pub const SESSION_NAME_FITS_ALL: (usize, usize) = NAME_BOUNDS;
 
 /// The bounds a session name may have for some principal type (`RoleSessionName`'s are the
 /// wider): a template outside them fits none.
-pub const SESSION_NAME_FITS_SOME: (usize, usize) = (2, 64);
+pub const SESSION_NAME_FITS_SOME: (usize, usize) = ROLE_SESSION_NAME_BOUNDS;
 
 /// The most session tags AWS takes in one call.
 pub const MAX_SESSION_TAGS: usize = 50;
@@ -249,9 +255,13 @@ impl Principal {
     /// for both (see `validate::check_session_name`).
     pub fn session_name_param(self) -> Option<(&'static str, usize, usize)> {
         match self {
-            Principal::FederatedUser => Some(("Name", 2, 32)),
+            Principal::FederatedUser => Some(("Name", NAME_BOUNDS.0, NAME_BOUNDS.1)),
             Principal::IamUser => None,
-            Principal::AssumeRole => Some(("RoleSessionName", 2, 64)),
+            Principal::AssumeRole => Some((
+                "RoleSessionName",
+                ROLE_SESSION_NAME_BOUNDS.0,
+                ROLE_SESSION_NAME_BOUNDS.1,
+            )),
         }
     }
 

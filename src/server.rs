@@ -405,10 +405,7 @@ pub fn start_for(
 ) -> anyhow::Result<Started> {
     let margin = Config::load(services.location(), Depth::Shallow)?
         .settings
-        .refresh_margin
-        .map_or(crate::issue::DEFAULT_REFRESH_MARGIN, |s| {
-            Duration::from_secs(s.into())
-        });
+        .refresh_margin_or(crate::issue::DEFAULT_REFRESH_MARGIN);
     let first = crate::issue::obtain_audited(services, &request, &caller)?;
     let source: Arc<Source> = Arc::new(move || {
         let mut services = fresh();

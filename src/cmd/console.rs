@@ -63,7 +63,7 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
         .request_timeout
         .map_or(DEFAULT_REQUEST_TIMEOUT, |s| Duration::from_secs(s.into()));
     let federation = config.settings.federation_endpoint.clone();
-    let request = CredsRequest::from_args(&issue)?;
+    let request = CredsRequest::from_args(&issue);
     let caller = Caller::this_process(false)?;
     let obtained = crate::issue::obtain_audited(ctx, &request, &caller)?;
     let (creds, region) = (obtained.creds, obtained.region);

@@ -14,7 +14,7 @@ pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
     } else {
         Format::Env
     });
-    let request = CredsRequest::from_args(&args.issue)?;
+    let request = CredsRequest::from_args(&args.issue);
     let caller = Caller::this_process(args.issue.system)?;
     let obtained = issue::obtain_audited(ctx, &request, &caller)?;
     // The text holds the secret parts: wiped from memory once written.

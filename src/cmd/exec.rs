@@ -43,7 +43,7 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if args.server {
         return with_server(&args, argv, ctx);
     }
-    let request = CredsRequest::from_args(&args.issue)?;
+    let request = CredsRequest::from_args(&args.issue);
     let caller = Caller::this_process(args.issue.system)?;
     let obtained = issue::obtain_audited(ctx, &request, &caller)?;
     let mut child = std::process::Command::new(&argv[0]);

@@ -52,7 +52,7 @@ fn serve_issue(
     port: u16,
     ctx: &mut Context,
 ) -> anyhow::Result<crate::server::Started> {
-    let request = crate::issue::CredsRequest::from_args(issue)?;
+    let request = crate::issue::CredsRequest::from_args(issue);
     let caller = crate::issue::Caller::this_process(issue.system)?;
     let global = ctx.global.clone();
     crate::server::start_for(ctx, request, caller, port, move || {

@@ -90,6 +90,15 @@ pub struct Settings {
     pub system_users: Vec<String>,
 }
 
+impl Settings {
+    /// How long before they expire cached credentials are refreshed: `refresh_margin`, else
+    /// `default`.
+    pub fn refresh_margin_or(&self, default: std::time::Duration) -> std::time::Duration {
+        self.refresh_margin
+            .map_or(default, |s| std::time::Duration::from_secs(s.into()))
+    }
+}
+
 /// The keys allowed in `[settings]`.
 pub const SETTINGS_KEYS: &[&str] = &[
     "region",

@@ -502,15 +502,18 @@ fn check_connector(
             }
             _ => None,
         };
-        let (field, text) = match &policy {
-            Some((field, text)) => (*field, Some(text.as_str())),
-            None => ("policy", None),
-        };
-        push(validate::check_session_policies(
-            field,
-            text,
-            &c.policy_arns,
-        ));
+        // Each problem on its own, so `check` lists them all.
+        push(validate::check_policy_arns("policy_arns", &c.policy_arns));
+        if let Some((field, text)) = &policy {
+            match validate::check_policy(field, text) {
+                Ok(info) => push(validate::check_combined_policy_size(
+                    field,
+                    info,
+                    &c.policy_arns,
+                )),
+                Err(e) => push(Err(e)),
+            }
+        }
     }
 
     for g in &c.groups {

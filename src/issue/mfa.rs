@@ -39,7 +39,7 @@ pub fn code(
             .mfa_process_timeout
             .map_or(DEFAULT_TIMEOUT, |s| Duration::from_secs(s.into()));
         let code = run(account_name, command, timeout).map_err(|e| {
-            if services.verbosity() > 0 && !e.stderr.is_empty() {
+            if !e.stderr.is_empty() {
                 services.debug(
                     1,
                     format_args!(

@@ -11,11 +11,13 @@
 //! 5. [`cache::get_or_issue`]: a hit with the same definition, else the single-flight lock, a
 //!    second look, and the account's keys, the MFA code ([`mfa`]) and the STS call.
 //!
-//! [`obtain_audited`] writes the audit line from the result, whatever it was. The core finds
-//! everything outside itself (config location, secret stores, STS, the terminal, the clock, the
-//! environment, where `-v` goes) through one trait, [`Services`]: `Context` gives the real ones,
-//! unit tests give fakes. Who the caller is comes from outside too ([`Caller`]): the core never
-//! asks who is running it.
+//! [`obtain_audited`] writes the audit line from the result, whatever it was. What a test needs
+//! to replace reaches the core through one trait, [`Services`]: the config's location, the secret
+//! stores, STS, the person at the terminal, the clock, the host name and the environment, and
+//! where `-v` lines and warnings go. `Context` gives the real ones, unit tests give fakes. Files
+//! (the config, the audit log, the locks) are real in both, in a temporary directory for tests,
+//! and an `mfa_process` is a real process. Who the caller is comes from outside too ([`Caller`]):
+//! the core never asks who is running it.
 
 pub mod cache;
 pub mod mfa;
@@ -36,7 +38,7 @@ use crate::format::rfc3339;
 use crate::secret::{self, AccountKeys, SecretStore, StoreError};
 use crate::sts::{Issued, Mfa, Sts};
 
-pub use plan::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, MfaCode, check_code};
+pub use plan::{DEFAULT_REQUEST_TIMEOUT, check_code};
 
 /// Cached credentials with less than this left are refreshed, unless
 /// `settings.refresh_margin` says otherwise.
@@ -77,8 +79,8 @@ pub struct CredsRequest {
 
 impl CredsRequest {
     /// The request of the command-line options (whose values clap has already checked).
-    pub fn from_args(args: &crate::cli::IssueArgs) -> Result<CredsRequest, UserError> {
-        Ok(CredsRequest {
+    pub fn from_args(args: &crate::cli::IssueArgs) -> CredsRequest {
+        CredsRequest {
             connector: args.connector.clone(),
             duration: args.duration.map(|d| d.0),
             region: args.region.as_ref().map(|r| r.0.clone()),
@@ -88,7 +90,7 @@ impl CredsRequest {
                 (false, true) => CacheUse::Refresh,
                 (false, false) => CacheUse::Use,
             },
-        })
+        }
     }
 }
 
@@ -227,8 +229,6 @@ pub trait Services {
     fn debug(&mut self, level: u8, message: fmt::Arguments<'_>);
     /// A warning: something went wrong that does not stop the request.
     fn warn(&mut self, message: &str);
-    /// How many `-v` were given.
-    fn verbosity(&self) -> u8;
     /// The current time.
     fn now(&self) -> jiff::Timestamp;
     /// This host's name (`{host}` in session names, and the cache slot).
@@ -497,9 +497,7 @@ fn issue_or_reuse(
             None
         }),
     };
-    let margin = settings
-        .refresh_margin
-        .map_or(DEFAULT_REFRESH_MARGIN, |s| Duration::from_secs(s.into()));
+    let margin = settings.refresh_margin_or(DEFAULT_REFRESH_MARGIN);
     let plan = &planned.plan;
     let record = cache::Record {
         config: &slot.config,
@@ -786,9 +784,6 @@ dev = ["bob"]
         }
         fn warn(&mut self, message: &str) {
             self.lines.push(format!("warning: {message}"));
-        }
-        fn verbosity(&self) -> u8 {
-            2
         }
         fn now(&self) -> jiff::Timestamp {
             *self.clock.lock().unwrap()

@@ -116,8 +116,13 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
                     .unwrap_or_default()
             ))
         })?;
-        // Also the combined size with the policy ARNs, which only a deep load checked before.
-        validate::check_session_policies("policy", text.as_deref(), &c.policy_arns)
+        // Also the combined size with the policy ARNs, which a shallow load cannot check.
+        let field = if c.policy.is_some() {
+            "policy"
+        } else {
+            "policy_file"
+        };
+        validate::check_session_policies(field, text.as_deref(), &c.policy_arns)
             .map_err(|e| UserError::config(format!("connector `{name}`: {e}")))?;
         text
     } else {
@@ -367,6 +372,34 @@ principal = "iam-user"
             _ => None,
         };
         assert_eq!(endpoint_url(&c, &env3), None);
+    }
+
+    #[test]
+    fn a_policy_file_and_policy_arns_are_sized_together_at_issuance() {
+        // A shallow load never reads the file: the combined limit is checked when planning.
+        let dir = tempfile::tempdir().unwrap();
+        let long = "s3:GetObject".repeat(160);
+        std::fs::write(
+            dir.path().join("p.json"),
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{long}","Resource":"*"}}]}}"#
+            ),
+        )
+        .unwrap();
+        let text = "[accounts.a]\n[connectors.big]\naccount = \"a\"\nprincipal = \"federated-user\"\npolicy_file = \"p.json\"\npolicy_arns = [\"arn:aws:iam::aws:policy/ReadOnlyAccess\", \"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\"]\n";
+        let path = dir.path().join("c.toml");
+        let config = Config::from_text(&path, text, crate::config::Depth::Shallow).unwrap();
+        let origin = Origin {
+            user: "alice",
+            host: "box",
+            env: &no_env,
+        };
+        let e = plan(&config, &request("big", None), &origin)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("session policies together"), "{e}");
+        assert!(e.contains("policy_file"), "{e}");
     }
 
     #[test]

@@ -137,27 +137,35 @@ pub fn check_policy_arns(field: &str, arns: &[String]) -> Result<(), FieldError>
     Ok(())
 }
 
-/// Checks the session policies of one call together: the inline policy (`field` names it), the
-/// managed policy ARNs, and their combined plaintext, which AWS caps at
-/// [`POLICY_MAX_COMPACT_LEN`] characters without whitespace.
+/// Checks the session policies of one call together, stopping at the first problem: the managed
+/// policy ARNs, the inline policy (`field` names it), and their combined size.
 pub fn check_session_policies(
     field: &str,
     policy: Option<&str>,
     arns: &[String],
 ) -> Result<(), FieldError> {
     check_policy_arns("policy_arns", arns)?;
-    let Some(text) = policy else {
-        return Ok(());
-    };
-    let info = check_policy(field, text)?;
+    match policy {
+        Some(text) => check_combined_policy_size(field, check_policy(field, text)?, arns),
+        None => Ok(()),
+    }
+}
+
+/// Checks that a valid inline policy and the managed policy ARNs together stay within the
+/// plaintext AWS allows, [`POLICY_MAX_COMPACT_LEN`] characters without whitespace.
+pub fn check_combined_policy_size(
+    field: &str,
+    policy: PolicyInfo,
+    arns: &[String],
+) -> Result<(), FieldError> {
     let arn_len: usize = arns.iter().map(|a| a.len()).sum();
-    if !arns.is_empty() && info.compact_len + arn_len > POLICY_MAX_COMPACT_LEN {
+    if !arns.is_empty() && policy.compact_len + arn_len > POLICY_MAX_COMPACT_LEN {
         return Err(FieldError::new(
             field,
             "…",
             format!(
                 "with policy_arns totals {} characters without whitespace; AWS allows {POLICY_MAX_COMPACT_LEN} for inline and managed session policies together",
-                info.compact_len + arn_len
+                policy.compact_len + arn_len
             ),
         ));
     }

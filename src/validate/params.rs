@@ -126,6 +126,35 @@ pub fn name_arg(s: &str) -> Result<String, String> {
     named("name", s)
 }
 
+/// A principal type given on the command line (`--principal`), by its name or an alias,
+/// checked as clap reads it.
+pub fn principal_arg(s: &str) -> Result<String, String> {
+    crate::principal::Principal::parse(s)
+        .map(|_| s.to_string())
+        .ok_or_else(|| crate::config::principal_choices(s))
+}
+
+/// An account kind given on the command line (`--kind`), checked as clap reads it.
+pub fn kind_arg(s: &str) -> Result<String, String> {
+    crate::principal::AccountKind::parse(s)
+        .map(|_| s.to_string())
+        .ok_or_else(|| format!("kind = {s:?}: allowed: iam-user, root"))
+}
+
+/// A duration given on the command line (`--max-duration`), its spelling checked as clap reads
+/// it; the range depends on the connector, and is checked with it.
+pub fn duration_arg(s: &str) -> Result<String, String> {
+    parse_duration("duration", s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// A secret store backend given on the command line (`--keyring`, `FEDAWS_KEYRING`), checked as
+/// clap reads it.
+pub fn keyring_arg(s: &str) -> Result<String, String> {
+    crate::secret::Backend::parse("--keyring", s).map(|_| s.to_string())
+}
+
 /// A region named on the command line (`--region`), checked when the command line is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region(pub String);

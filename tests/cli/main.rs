@@ -6,8 +6,8 @@
 //! Run them as CI does: `scripts/with-secret-store cargo test --test cli` (or `scripts/test`).
 //! Tests that need the Secret Service fail, never skip, when there is no session bus.
 //!
-//! Each module is one area: fixtures first (`common`, `users`, `sts_server`, `sts_fixture`, `pty`),
-//! then the tests.
+//! Each module is one area: the fixtures (`common`, `users`, `sts_server`, `sts_fixture`, `pty`)
+//! are used by the test modules around them.
 
 mod common;
 mod users;
