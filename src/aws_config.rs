@@ -10,7 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::UserError;
+/// What cannot be written into (or removed from) `~/.aws/config`, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ProfileError(pub String);
 use crate::fsutil;
 
 /// `AWS_CONFIG_FILE`, else `~/.aws/config`.
@@ -20,15 +23,17 @@ pub fn aws_config_path() -> anyhow::Result<PathBuf> {
     }
     directories::BaseDirs::new()
         .map(|b| b.home_dir().join(".aws").join("config"))
-        .ok_or_else(|| UserError::usage("cannot find the home directory for ~/.aws/config").into())
+        .ok_or_else(|| {
+            ProfileError("cannot find the home directory for ~/.aws/config".into()).into()
+        })
 }
 
 /// Refuse a value that would break a line of `~/.aws/config`: any control character (a carriage
 /// return or newline would start a line of the attacker's choosing).
-pub fn plain_line(what: &str, value: &str) -> Result<(), UserError> {
+pub fn plain_line(what: &str, value: &str) -> Result<(), ProfileError> {
     match value.chars().find(|c| c.is_control()) {
         None => Ok(()),
-        Some(c) => Err(UserError::usage(format!(
+        Some(c) => Err(ProfileError(format!(
             "{what} {:?} holds the control character U+{:04X}, which cannot be written into ~/.aws/config",
             value,
             u32::from(c)
@@ -38,7 +43,7 @@ pub fn plain_line(what: &str, value: &str) -> Result<(), UserError> {
 
 /// Quote one word of the command the way both botocore (shell-like split) and the Rust SDK
 /// (`sh -c`) read it.
-fn quote_word(what: &str, word: &str) -> Result<String, UserError> {
+fn quote_word(what: &str, word: &str) -> Result<String, ProfileError> {
     plain_line(what, word)?;
     if !word.is_empty()
         && word
@@ -48,7 +53,7 @@ fn quote_word(what: &str, word: &str) -> Result<String, UserError> {
         return Ok(word.to_string());
     }
     if word.contains(['"', '\\', '$', '`']) {
-        return Err(UserError::usage(format!(
+        return Err(ProfileError(format!(
             "{what} {word:?} has characters a credential_process command cannot quote portably; move it"
         )));
     }
@@ -61,7 +66,7 @@ pub fn render_command(
     program: &str,
     config: Option<&str>,
     connector: &str,
-) -> Result<String, UserError> {
+) -> Result<String, ProfileError> {
     let mut words = vec![quote_word("the path of the fedaws binary", program)?];
     if let Some(config) = config {
         words.push("--config".into());
@@ -263,7 +268,7 @@ pub fn with_profile(
     settings: &[(&str, String)],
     is_ours: impl Fn(&str) -> bool,
     force: bool,
-) -> Result<String, UserError> {
+) -> Result<String, ProfileError> {
     let block = || -> String {
         let mut b = format!("{}\n", header(profile));
         for (k, v) in settings {
@@ -318,7 +323,7 @@ pub fn with_profile(
         return Ok(out);
     }
     if !force {
-        return Err(UserError::usage(format!(
+        return Err(ProfileError(format!(
             "profile `{profile}` already exists with other settings; add --force to replace it, or choose another name with --profile"
         )));
     }
@@ -343,10 +348,10 @@ pub fn without_profile(
     profile: &str,
     force: bool,
     place: &Path,
-) -> Result<String, UserError> {
+) -> Result<String, ProfileError> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let Some((start, end)) = find_section(&lines, profile) else {
-        return Err(UserError::usage(format!(
+        return Err(ProfileError(format!(
             "there is no profile `{profile}` in {}",
             place.display()
         )));
@@ -354,7 +359,7 @@ pub fn without_profile(
     let ours = value_of(&lines[start + 1..end], "credential_process")
         .is_some_and(|v| written_by_fedaws(&v).is_some());
     if !ours && !force {
-        return Err(UserError::usage(format!(
+        return Err(ProfileError(format!(
             "profile `{profile}` was not written by fedaws; add --force to remove it anyway"
         )));
     }
@@ -373,7 +378,7 @@ pub fn without_profile(
 /// file (or the directory it would be made in) that others could change is refused.
 pub fn edit_file(
     path: &Path,
-    change: impl FnOnce(&str) -> Result<String, UserError>,
+    change: impl FnOnce(&str) -> Result<String, ProfileError>,
 ) -> anyhow::Result<()> {
     // Nothing is followed, locked or written where someone else could have pointed it (root
     // with another user's HOME, through `sudo -E`, would otherwise write where their link goes).

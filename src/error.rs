@@ -111,9 +111,24 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
 /// The family of one error, when it is of a type fedaws knows: the whole mapping.
 pub fn exit_of(e: &(dyn std::error::Error + 'static)) -> Option<Exit> {
     use crate::config::ConfigError;
+    use crate::issue::plan::PlanError;
     use crate::sts::StsError;
     if let Some(e) = e.downcast_ref::<UserError>() {
         return Some(e.exit);
+    }
+    if e.is::<crate::config::NotFound>()
+        || e.is::<crate::issue::mfa::ProcessError>()
+        || e.is::<crate::issue::mfa::NoTerminal>()
+        || e.is::<crate::identity::Nameless>()
+        || e.is::<crate::aws_config::ProfileError>()
+    {
+        return Some(Exit::Usage);
+    }
+    if let Some(e) = e.downcast_ref::<PlanError>() {
+        return Some(match e {
+            PlanError::Request(_) | PlanError::Code(_) => Exit::Usage,
+            PlanError::Connector(_) => Exit::Config,
+        });
     }
     if e.is::<ConfigError>()
         || e.is::<crate::trust::Untrusted>()
@@ -196,11 +211,32 @@ mod tests {
                     .into(),
                 ],
             ),
-            (Exit::Usage, vec![UserError::usage("x").into()]),
+            (
+                Exit::Usage,
+                vec![
+                    UserError::usage("x").into(),
+                    crate::config::NotFound {
+                        message: "x".into(),
+                    }
+                    .into(),
+                    crate::issue::plan::PlanError::Request("x".into()).into(),
+                    crate::issue::plan::PlanError::Code("x".into()).into(),
+                    crate::issue::mfa::ProcessError {
+                        account: "a".into(),
+                        what: "exited 1".into(),
+                        stderr: String::new(),
+                    }
+                    .into(),
+                    crate::issue::mfa::NoTerminal { serial: "s".into() }.into(),
+                    crate::identity::Nameless.into(),
+                    crate::aws_config::ProfileError("x".into()).into(),
+                ],
+            ),
             (
                 Exit::Config,
                 vec![
                     UserError::config("x").into(),
+                    crate::issue::plan::PlanError::Connector("x".into()).into(),
                     ConfigError::NotFound {
                         path: "/c".into(),
                         also: String::new(),

@@ -1,5 +1,11 @@
 //! Who is asking: the login name of the calling process, its OS groups, and the host it runs on.
 
+/// The effective user id has no name in the user database (the name is what connectors are
+/// granted to and what sessions are named after).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot tell who you are: the effective user id has no name in the user database")]
+pub struct Nameless;
+
 /// The effective user's login name, from the OS user database (so `sudo -u` and `runuser` are
 /// honoured); `USER`/`LOGNAME` only where there is no such database.
 pub fn current_user() -> Option<String> {

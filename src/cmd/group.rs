@@ -100,7 +100,7 @@ fn members(args: MemberArgs, adding: bool, ctx: &mut Context) -> anyhow::Result<
             if adding {
                 return Err(UserError::usage(format!(
                     "{}\n  hint: create it with `fedaws group add {group}`",
-                    e.message()
+                    e.message
                 ))
                 .into());
             }

@@ -464,14 +464,14 @@ impl Config {
     }
 
     /// A connector by name, or an error that suggests the closest one.
-    pub fn connector(&self, name: &str) -> Result<&Connector, crate::error::UserError> {
+    pub fn connector(&self, name: &str) -> Result<&Connector, NotFound> {
         self.connectors
             .get(name)
             .ok_or_else(|| not_found("connector", name, self.connectors.keys()))
     }
 
     /// An account by name, or an error that suggests the closest one.
-    pub fn account(&self, name: &str) -> Result<&Account, crate::error::UserError> {
+    pub fn account(&self, name: &str) -> Result<&Account, NotFound> {
         self.accounts
             .get(name)
             .ok_or_else(|| not_found("account", name, self.accounts.keys()))
@@ -519,12 +519,20 @@ pub fn parse_message(error: &dyn fmt::Display) -> String {
         .join("\n")
 }
 
+/// A name that is not in the config: "no connector `x`; did you mean `y`?", with what exists.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct NotFound {
+    /// The whole message.
+    pub message: String,
+}
+
 /// "no connector `x`; did you mean `y`?" with the list of what exists.
 pub fn not_found<'a>(
     what: &str,
     name: &str,
     existing: impl Iterator<Item = &'a String>,
-) -> crate::error::UserError {
+) -> NotFound {
     let existing: Vec<&String> = existing.collect();
     let mut message = format!("no {what} named `{}`", crate::output::escape_all(name));
     if let Some(best) = did_you_mean(name, existing.iter().map(|s| s.as_str())) {
@@ -535,7 +543,7 @@ pub fn not_found<'a>(
         let names: Vec<&str> = existing.iter().map(|s| s.as_str()).collect();
         message.push_str(&format!("; existing: {}", names.join(", ")));
     }
-    crate::error::UserError::usage(message)
+    NotFound { message }
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.

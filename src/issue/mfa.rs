@@ -22,7 +22,6 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{Services, check_code};
 use crate::config::{Account, Config};
-use crate::error::UserError;
 
 /// The MFA code for `serial`: from the account's `mfa_process` when it has one, else from the
 /// person at the terminal (never stdin or stdout, which belong to the caller, e.g. the AWS CLI).
@@ -38,7 +37,7 @@ pub fn code(
             .settings
             .mfa_process_timeout
             .map_or(DEFAULT_TIMEOUT, |s| Duration::from_secs(s.into()));
-        let code = run(account_name, command, timeout).map_err(|e| {
+        let code = run(account_name, command, timeout).inspect_err(|e| {
             if !e.stderr.is_empty() {
                 services.debug(
                     1,
@@ -48,7 +47,6 @@ pub fn code(
                     ),
                 );
             }
-            UserError::usage(e.to_string())
         })?;
         return Ok(check_code(
             &format!("the output of the mfa_process of account `{account_name}`"),
@@ -57,11 +55,21 @@ pub fn code(
     }
     match services.ask_mfa_code(serial)? {
         Some(code) => Ok(code),
-        None => Err(UserError::usage(format!(
-            "an MFA code for {serial} is needed and there is no terminal to ask on: give --mfa-code CODE, or set mfa_process on the account to a command that prints the code"
-        ))
+        None => Err(NoTerminal {
+            serial: serial.to_string(),
+        }
         .into()),
     }
+}
+
+/// An MFA code is needed and there is no one to ask.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "an MFA code for {serial} is needed and there is no terminal to ask on: give --mfa-code CODE, or set mfa_process on the account to a command that prints the code"
+)]
+pub struct NoTerminal {
+    /// The MFA device.
+    pub serial: String,
 }
 
 /// Ask for the code for `serial` on the terminal (`/dev/tty`); `None` when there is none.

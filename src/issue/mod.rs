@@ -33,7 +33,7 @@ use secrecy::SecretString;
 use crate::audit::{self, Outcome};
 use crate::authz::{self, Grant, Identity};
 use crate::config::{Config, Depth, Location};
-use crate::error::{self, Exit, UserError};
+use crate::error::{self, Exit};
 use crate::format::rfc3339;
 use crate::secret::{self, AccountKeys, SecretStore, StoreError};
 use crate::sts::{Issued, Mfa, Sts};
@@ -115,12 +115,8 @@ enum Groups {
 
 impl Caller {
     /// The effective user of this process, with its groups as the kernel holds them.
-    pub fn this_process(system: bool) -> Result<Caller, UserError> {
-        let user = crate::identity::current_user().ok_or_else(|| {
-            UserError::usage(
-                "cannot tell who you are: the effective user id has no name in the user database",
-            )
-        })?;
+    pub fn this_process(system: bool) -> Result<Caller, crate::identity::Nameless> {
+        let user = crate::identity::current_user().ok_or(crate::identity::Nameless)?;
         Ok(Caller {
             user,
             uid: crate::identity::current_uid(),

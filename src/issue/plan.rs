@@ -11,7 +11,6 @@ use secrecy::SecretString;
 
 use super::CredsRequest;
 use crate::config::{Account, Config};
-use crate::error::UserError;
 use crate::sts::{Call, Endpoint};
 use crate::validate;
 
@@ -46,8 +45,22 @@ pub struct Plan {
     pub account: Account,
 }
 
-fn usage(e: validate::FieldError) -> UserError {
-    UserError::usage(e.to_string())
+/// Why a request cannot be planned. The message says what and where.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// What the request asks for does not fit the connector (its duration, its region).
+    #[error("{0}")]
+    Request(String),
+    /// The connector or its account cannot make this call (a rule the config breaks).
+    #[error("{0}")]
+    Connector(String),
+    /// An MFA code that is not one (six digits).
+    #[error("{0}")]
+    Code(String),
+}
+
+fn request_error(e: validate::FieldError) -> PlanError {
+    PlanError::Request(e.to_string())
 }
 
 /// Decide the call for `request`.
@@ -57,7 +70,7 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
     let account = config.account(&c.account)?;
     let p = c.principal;
     let range = p.duration_range(account.kind).ok_or_else(|| {
-        UserError::config(format!(
+        PlanError::Connector(format!(
             "connector `{name}`: account `{}` is a {} account, which cannot use {p}: {}",
             c.account,
             account.kind,
@@ -67,9 +80,9 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
     let (default, max) = range.capped(c.max_duration);
     let duration = match request.duration {
         Some(secs) => {
-            validate::check_duration("--duration", secs, p, account.kind).map_err(usage)?;
+            validate::check_duration("--duration", secs, p, account.kind).map_err(request_error)?;
             if secs > max {
-                return Err(UserError::usage(format!(
+                return Err(PlanError::Request(format!(
                     "--duration = {:?}: connector `{name}` allows at most {} ({max} s){}",
                     validate::format_duration(secs),
                     validate::format_duration(max),
@@ -94,7 +107,7 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
                 .replace("{user}", caller.user)
                 .replace("{host}", caller.host);
             validate::check_session_name(param, &value, min, maxlen).map_err(|e| {
-                UserError::config(format!(
+                PlanError::Connector(format!(
                     "the session name for {} ({}) would be {:?}, which STS refuses: {}. Set settings.session_name to a template that fits, e.g. \"fedaws-{{user}}\" or a fixed name",
                     p.api(),
                     param,
@@ -108,7 +121,7 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
 
     let policy = if p.allows_policy() {
         let text = c.policy_text(config.base_dir()).map_err(|e| {
-            UserError::config(format!(
+            PlanError::Connector(format!(
                 "connector `{name}`: cannot read policy_file {}: {e}",
                 c.policy_file
                     .as_ref()
@@ -123,7 +136,7 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
             "policy_file"
         };
         validate::check_session_policies(field, text.as_deref(), &c.policy_arns)
-            .map_err(|e| UserError::config(format!("connector `{name}`: {e}")))?;
+            .map_err(|e| PlanError::Connector(format!("connector `{name}`: {e}")))?;
         text
     } else {
         None
@@ -137,7 +150,7 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
         .or_else(|| (caller.env)("AWS_REGION").filter(|s| !s.is_empty()))
         .or_else(|| (caller.env)("AWS_DEFAULT_REGION").filter(|s| !s.is_empty()))
         .unwrap_or_else(|| FALLBACK_REGION.to_string());
-    validate::check_region("region", &region).map_err(usage)?;
+    validate::check_region("region", &region).map_err(request_error)?;
 
     let endpoint = Endpoint {
         region: region.clone(),
@@ -211,18 +224,18 @@ impl std::str::FromStr for MfaCode {
     fn from_str(s: &str) -> Result<MfaCode, String> {
         check_code("--mfa-code", s)
             .map(MfaCode)
-            .map_err(|e| e.message().to_string())
+            .map_err(|e| e.to_string())
     }
 }
 
 /// Check a code typed or given with `--mfa-code` before it is sent.
-pub fn check_code(field: &str, code: &str) -> Result<SecretString, UserError> {
+pub fn check_code(field: &str, code: &str) -> Result<SecretString, PlanError> {
     let code = code.trim();
     // The rule is validate's; the message leaves the code out, since it was meant to be secret.
     validate::check_token_code(field, code)
         .map(|()| SecretString::from(code.to_string()))
         .map_err(|_| {
-            UserError::usage(format!(
+            PlanError::Code(format!(
                 "{field}: an MFA code is exactly 6 digits (got {} characters)",
                 code.chars().count()
             ))
