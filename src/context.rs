@@ -40,8 +40,9 @@ pub struct Context {
     pub stdout_is_terminal: bool,
     /// How credentials are issued.
     pub sts: Box<dyn crate::sts::Sts>,
-    /// The global options, for work that needs a context of its own (the credential server).
-    pub global: Global,
+    /// Makes another context like this one, for work on other threads (the credential server's
+    /// refreshes, each with its own streams and stores).
+    pub renew: std::sync::Arc<dyn Fn() -> Context + Send + Sync>,
 }
 
 impl Context {
@@ -64,7 +65,10 @@ impl Context {
             no_input: global.no_input,
             stdout_is_terminal: std::io::stdout().is_terminal(),
             sts: Box::new(crate::sts::AwsSts),
-            global: global.clone(),
+            renew: {
+                let global = global.clone();
+                std::sync::Arc::new(move || Context::from_cli(&global))
+            },
         }
     }
 

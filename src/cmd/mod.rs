@@ -54,10 +54,8 @@ fn serve_issue(
 ) -> anyhow::Result<crate::server::Started> {
     let request = crate::issue::CredsRequest::from_args(issue);
     let caller = crate::issue::Caller::this_process(issue.system)?;
-    let global = ctx.global.clone();
-    crate::server::start_for(ctx, request, caller, port, move || {
-        Box::new(Context::from_cli(&global))
-    })
+    let renew = ctx.renew.clone();
+    crate::server::start_for(ctx, request, caller, port, move || Box::new(renew()))
 }
 
 /// Print warnings about a config that was just written.
