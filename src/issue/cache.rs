@@ -632,13 +632,7 @@ mod tests {
     }
 
     fn request(connector: &str, duration: Option<u32>) -> CredsRequest {
-        CredsRequest {
-            connector: connector.into(),
-            duration,
-            region: None,
-            mfa_code: None,
-            cache: crate::issue::CacheUse::Use,
-        }
+        CredsRequest::for_connector(connector, duration)
     }
 
     fn key(config: &str, connector: &str, identity: &str, duration: Option<u32>) -> String {

@@ -78,6 +78,18 @@ pub struct CredsRequest {
 }
 
 impl CredsRequest {
+    /// A request for `connector` with nothing else given (tests).
+    #[cfg(test)]
+    pub fn for_connector(connector: &str, duration: Option<u32>) -> CredsRequest {
+        CredsRequest {
+            connector: connector.into(),
+            duration,
+            region: None,
+            mfa_code: None,
+            cache: CacheUse::Use,
+        }
+    }
+
     /// The request of the command-line options (whose values clap has already checked).
     pub fn from_args(args: &crate::cli::IssueArgs) -> CredsRequest {
         CredsRequest {

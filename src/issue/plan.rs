@@ -245,7 +245,6 @@ pub fn check_code(field: &str, code: &str) -> Result<SecretString, PlanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::issue::CacheUse;
     use std::path::Path;
 
     const CONFIG: &str = r#"
@@ -288,13 +287,7 @@ principal = "iam-user"
     }
 
     fn request(connector: &str, duration: Option<u32>) -> CredsRequest {
-        CredsRequest {
-            connector: connector.into(),
-            duration,
-            region: None,
-            mfa_code: None,
-            cache: CacheUse::Use,
-        }
+        CredsRequest::for_connector(connector, duration)
     }
 
     fn plan_for(connector: &str, duration: Option<&str>) -> anyhow::Result<Plan> {

@@ -237,6 +237,19 @@ fn assert_refused(status: u16, body: &str, what: &str) {
 
 /// Run an AWS client with nothing but the container-credentials variables to find credentials.
 fn aws_client(broker: &Broker, serving: &Serving, program: &str, args: &[&str]) -> Output {
+    container_client(broker, &serving.uri, &serving.token, program, args)
+}
+
+/// Run `program` (the AWS CLI, or python3 with boto3) with nothing but the container-credentials
+/// variables `uri` and `token` to find credentials, and moto as its endpoint; its stderr is kept
+/// by the broker for the leak check.
+pub fn container_client(
+    broker: &Broker,
+    uri: &str,
+    token: &str,
+    program: &str,
+    args: &[&str],
+) -> Output {
     let out = std::process::Command::new(program)
         .args(args)
         .env_clear()
@@ -248,8 +261,8 @@ fn aws_client(broker: &Broker, serving: &Serving, program: &str, args: &[&str]) 
         .env("AWS_REGION", "us-east-1")
         // AWS CLI v1 reads only AWS_DEFAULT_REGION.
         .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &serving.uri)
-        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", &serving.token)
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", token)
         .current_dir(broker.env.root())
         .stdin(Stdio::null())
         .output()

@@ -29,9 +29,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::common::{COMMAND_TIMEOUT, contains, stderr, stdout, unique};
-use crate::server::{export_value, port_of};
+use crate::server::{container_client, export_value, port_of};
 use crate::sts_fixture::{Broker, MOTO_ACCOUNT, os_user};
-use crate::sts_server::{TestServer, answered, moto_url};
+use crate::sts_server::{TestServer, answered};
 use crate::users::{HOW_TO_RUN, User, must, require_root};
 
 /// The role the test connectors assume (moto accepts any role of its account).
@@ -297,25 +297,7 @@ fn get_within(port: u16, token: &str, limit: Duration) -> Result<(u16, String), 
 /// Run the AWS CLI with nothing but the container-credentials variables to find credentials, and
 /// moto as its endpoint; its stderr is kept by the broker for the leak check.
 fn aws_cli(broker: &Broker, endpoint: &Endpoint, args: &[&str]) -> Output {
-    let out = Command::new("aws")
-        .args(args)
-        .env_clear()
-        .env("HOME", broker.env.home())
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_ENDPOINT_URL", moto_url())
-        .env("AWS_REGION", "us-east-1")
-        // AWS CLI v1 reads only AWS_DEFAULT_REGION.
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &endpoint.uri)
-        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", &endpoint.token)
-        .current_dir(broker.env.root())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run aws ({e}): install awscli, or run scripts/test"));
-    broker.record("aws", &out);
-    out
+    container_client(broker, &endpoint.uri, &endpoint.token, "aws", args)
 }
 
 #[test]
