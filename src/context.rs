@@ -91,7 +91,8 @@ impl Context {
     /// Open the secret store that holds the accounts' keys.
     pub fn store(&mut self, config: Option<&Config>) -> anyhow::Result<Box<dyn SecretStore>> {
         let backend = self.backend(config)?;
-        secret::open(backend, secret::SERVICE).context("opening the secret store")
+        secret::open(backend, secret::SERVICE, &self.file_spec(config))
+            .context("opening the secret store")
     }
 
     /// Where cached temporary credentials live: `settings.cache`, else the kernel keyring on
@@ -113,7 +114,12 @@ impl Context {
     /// cache there, and they carry the stamps of that config, so any change to it is a miss.
     pub fn fast_cache_store(&mut self) -> Option<Box<dyn SecretStore>> {
         if cfg!(target_os = "linux") {
-            secret::open(Backend::Keyutils, secret::CACHE_SERVICE).ok()
+            secret::open(
+                Backend::Keyutils,
+                secret::CACHE_SERVICE,
+                &self.file_spec(None),
+            )
+            .ok()
         } else {
             None
         }
@@ -123,10 +129,44 @@ impl Context {
     pub fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
         match self.cache_backend(config)? {
             None => Ok(None),
-            Some(backend) => secret::open(backend, secret::CACHE_SERVICE)
-                .map(Some)
-                .context("opening the credential cache"),
+            Some(backend) => secret::open(
+                backend,
+                secret::CACHE_SERVICE,
+                &self.file_spec(Some(config)),
+            )
+            .map(Some)
+            .context("opening the credential cache"),
         }
+    }
+
+    /// Where the `file` store and its key are: `settings.file_store` (else `store.enc` in the
+    /// state directory) and `settings.file_store_key`, else systemd's credential
+    /// `$CREDENTIALS_DIRECTORY/fedaws-store-key`, else `fedaws-store.key` made beside the config.
+    /// Relative paths are the config's directory's.
+    pub fn file_spec(&self, config: Option<&Config>) -> secret::FileSpec {
+        let base = config.map_or_else(
+            || {
+                self.location
+                    .path
+                    .parent()
+                    .map_or_else(|| std::path::PathBuf::from("."), |p| p.to_path_buf())
+            },
+            |c| c.base_dir().to_path_buf(),
+        );
+        let settings = config.map(|c| &c.settings);
+        let store = settings
+            .and_then(|s| s.file_store.as_ref())
+            .map_or_else(|| config::state_dir().join("store.enc"), |p| base.join(p));
+        let credential = std::env::var_os("CREDENTIALS_DIRECTORY")
+            .filter(|d| !d.is_empty())
+            .map(|d| std::path::PathBuf::from(d).join(secret::CREDENTIAL_NAME))
+            .filter(|p| p.exists());
+        let key = match (settings.and_then(|s| s.file_store_key.as_ref()), credential) {
+            (Some(p), _) => secret::KeySource::Given(base.join(p)),
+            (None, Some(p)) => secret::KeySource::Given(p),
+            (None, None) => secret::KeySource::Made(base.join("fedaws-store.key")),
+        };
+        secret::FileSpec { store, key }
     }
 
     /// A note on stderr, unless `-q`.

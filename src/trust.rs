@@ -29,6 +29,10 @@ pub enum Role {
     StateDir,
     /// The AWS CLI's config (`~/.aws/config`), which fedaws edits.
     AwsConfig,
+    /// The encrypted file of the `file` secret store.
+    SecretFile,
+    /// The key of the `file` secret store: also unreadable by group and others.
+    SecretKey,
 }
 
 impl Role {
@@ -42,6 +46,8 @@ impl Role {
             Role::AwsConfig => {
                 "whoever can change it decides which commands the AWS CLI and SDKs run, and fedaws would write where it points"
             }
+            Role::SecretFile => "whoever can change it can replace the accounts' keys",
+            Role::SecretKey => "whoever can read it can decrypt the accounts' keys",
         }
     }
 }
@@ -53,6 +59,8 @@ pub enum Flaw {
     Owner,
     /// Writable by group or others.
     Writable,
+    /// Readable by group or others (a key).
+    Readable,
     /// Not a regular file (or, for a directory role, not a directory).
     Kind,
     /// Could not be inspected.
@@ -83,6 +91,8 @@ impl fmt::Display for Untrusted {
             Role::PolicyFile => "policy file",
             Role::StateDir => "state directory",
             Role::AwsConfig => "AWS config",
+            Role::SecretFile => "secret store",
+            Role::SecretKey => "secret store key",
         };
         let at = if self.culprit == self.path {
             format!("{what} {}", self.path.display())
@@ -112,6 +122,13 @@ impl fmt::Display for Untrusted {
             Flaw::Owner => write!(
                 f,
                 "refusing the {at}: it is owned by {} (mode {:04o}), not by you or root, and {}\n  hint: use a {what} of your own, or have it owned by you or root (`chown`)",
+                self.owner,
+                self.mode & 0o7777,
+                self.role.stake()
+            ),
+            Flaw::Readable => write!(
+                f,
+                "refusing the {at}: owner {}, mode {:04o}, readable by others, and {}\n  hint: run `chmod go-rwx {culprit}`",
                 self.owner,
                 self.mode & 0o7777,
                 self.role.stake()
@@ -177,6 +194,12 @@ pub fn check(_path: &Path, _role: Role) -> Result<(), Untrusted> {
 pub fn read_to_string(path: &Path, role: Role) -> Result<String, ReadError> {
     check(path, role).map_err(ReadError::Untrusted)?;
     std::fs::read_to_string(path).map_err(ReadError::Io)
+}
+
+/// Read a file's bytes after [`check`]ing it.
+pub fn read_bytes(path: &Path, role: Role) -> Result<Vec<u8>, ReadError> {
+    check(path, role).map_err(ReadError::Untrusted)?;
+    std::fs::read(path).map_err(ReadError::Io)
 }
 
 /// Why [`read_to_string`] gave nothing.
@@ -282,6 +305,8 @@ mod unix {
                 // A state directory must be the caller's own; a file may also be root's.
                 let found = if expect == Expect::OwnDir && meta.uid() != me {
                     Some(Flaw::Owner)
+                } else if role == Role::SecretKey && !want_dir && meta.mode() & 0o044 != 0 {
+                    Some(Flaw::Readable)
                 } else {
                     flaw(&meta, me, want_dir, overflow)
                 };

@@ -125,7 +125,7 @@ fn starter(region: Option<&str>, store: Option<&str>, admins: &[String]) -> Stri
     let store_line = match store {
         Some(s) => format!("keyring = {}", quoted(s)),
         None => format!(
-            "# keyring = \"{}\"    # secret-service | keyutils | keychain | windows",
+            "# keyring = \"{}\"    # secret-service | keyutils | keychain | windows | file",
             Backend::platform_default()
         ),
     };

@@ -88,6 +88,10 @@ pub struct Settings {
     pub mfa_process_timeout: Option<u32>,
     /// Users who may act as `--system` callers (administrators always may).
     pub system_users: Vec<String>,
+    /// The encrypted file of the `file` secret store (relative to the config's directory).
+    pub file_store: Option<PathBuf>,
+    /// The key file of the `file` secret store (relative to the config's directory).
+    pub file_store_key: Option<PathBuf>,
 }
 
 impl Settings {
@@ -116,6 +120,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "federation_endpoint",
     "mfa_process_timeout",
     "system_users",
+    "file_store",
+    "file_store_key",
 ];
 
 /// `[accounts.NAME]`. `Debug` does not show the `mfa_process` text (it may hold a TOTP seed).

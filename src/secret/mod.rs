@@ -10,12 +10,14 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+mod file;
 #[cfg(target_os = "linux")]
 mod keyutils;
 mod memory;
 #[cfg(any(target_os = "macos", target_os = "windows", target_os = "linux"))]
 mod native;
 
+pub use file::{CREDENTIAL_NAME, FileSpec, KeySource};
 pub use memory::MemoryStore;
 
 /// The service name account entries are filed under.
@@ -75,6 +77,8 @@ pub enum Backend {
     Keychain,
     /// Windows Credential Manager.
     Windows,
+    /// An encrypted file with a key kept elsewhere: for daemons.
+    File,
     /// Process memory: for tests only, never offered on the command line.
     Memory,
 }
@@ -90,6 +94,7 @@ impl Backend {
         Backend::Keychain,
         #[cfg(target_os = "windows")]
         Backend::Windows,
+        Backend::File,
     ];
 
     /// The platform default.
@@ -110,6 +115,7 @@ impl Backend {
             Backend::Keyutils => "keyutils",
             Backend::Keychain => "keychain",
             Backend::Windows => "windows",
+            Backend::File => "file",
             Backend::Memory => "memory",
         }
     }
@@ -121,7 +127,7 @@ impl Backend {
             .copied()
             .find(|b| b.as_str() == s)
             .ok_or_else(|| {
-                let all = ["secret-service", "keyutils", "keychain", "windows"];
+                let all = ["secret-service", "keyutils", "keychain", "windows", "file"];
                 let reason = if all.contains(&s) {
                     " (not available on this platform)"
                 } else {
@@ -145,10 +151,16 @@ impl fmt::Display for Backend {
     }
 }
 
-/// Open the chosen backend for a service ([`SERVICE`] or [`CACHE_SERVICE`]). Nothing here
-/// prompts; an unreachable store is an error, not a hang.
-pub fn open(backend: Backend, service: &'static str) -> Result<Box<dyn SecretStore>, StoreError> {
+/// Open the chosen backend for a service ([`SERVICE`] or [`CACHE_SERVICE`]); `files` says where
+/// the `file` backend's store and key are. Nothing here prompts; an unreachable store is an
+/// error, not a hang.
+pub fn open(
+    backend: Backend,
+    service: &'static str,
+    files: &FileSpec,
+) -> Result<Box<dyn SecretStore>, StoreError> {
     match backend {
+        Backend::File => Ok(Box::new(file::FileStore::open(files, service)?)),
         #[cfg(target_os = "linux")]
         Backend::Keyutils => Ok(Box::new(keyutils::KeyutilsStore::open(service)?)),
         #[cfg(any(target_os = "macos", target_os = "windows", target_os = "linux"))]

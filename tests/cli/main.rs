@@ -31,6 +31,7 @@ mod cache;
 mod console;
 mod creds;
 mod exec;
+mod file_store;
 mod hardening;
 mod server;
 mod shared_host;
