@@ -992,7 +992,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__connector__subcmd__add)
-            opts="-v -q -h --account --principal --role-arn --external-id --policy --policy-file --policy-arn --max-duration --group --system-scope --region --description --session-tag --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --account --principal --role-arn --external-id --policy --policy-file --policy-arn --max-duration --group --system-scope --region --description --session-tag --source-identity --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1048,6 +1048,10 @@ _fedaws() {
                     ;;
                 --session-tag)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-identity)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1066,7 +1070,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__connector__subcmd__edit)
-            opts="-v -q -h --account --principal --role-arn --external-id --policy --policy-file --policy-arn --max-duration --group --system-scope --region --description --session-tag --unset --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --account --principal --role-arn --external-id --policy --policy-file --policy-arn --max-duration --group --system-scope --region --description --session-tag --source-identity --unset --config --keyring --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,6 +1126,10 @@ _fedaws() {
                     ;;
                 --session-tag)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-identity)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --unset)

@@ -149,6 +149,8 @@ false\t''"
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l region -d 'Region for the STS call' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l description -d 'Free text' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l session-tag -d 'Session tag KEY=VALUE (repeatable)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l source-identity -d 'Send the caller\'s name as AssumeRole\'s SourceIdentity (the role\'s trust policy must allow sts:SetSourceIdentity)' -r -f -a "true\t''
+false\t''"
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -169,6 +171,8 @@ false\t''"
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l region -d 'Region for the STS call' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l description -d 'Free text' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l session-tag -d 'Session tag KEY=VALUE (repeatable)' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l source-identity -d 'Send the caller\'s name as AssumeRole\'s SourceIdentity (the role\'s trust policy must allow sts:SetSourceIdentity)' -r -f -a "true\t''
+false\t''"
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l unset -d 'Remove a field (e.g. policy, external-id, max-duration, groups); repeatable' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r

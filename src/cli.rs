@@ -270,6 +270,10 @@ pub struct ConnectorFields {
     /// Session tag KEY=VALUE (repeatable)
     #[arg(long = "session-tag", value_name = "KEY=VALUE")]
     pub session_tags: Vec<String>,
+    /// Send the caller's name as AssumeRole's SourceIdentity (the role's trust policy must allow
+    /// sts:SetSourceIdentity)
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub source_identity: Option<bool>,
 }
 
 /// `fedaws connector add`.

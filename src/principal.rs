@@ -118,6 +118,9 @@ pub const SESSION_NAME_FITS_ALL: (usize, usize) = NAME_BOUNDS;
 /// wider): a template outside them fits none.
 pub const SESSION_NAME_FITS_SOME: (usize, usize) = ROLE_SESSION_NAME_BOUNDS;
 
+/// `AssumeRole`'s `SourceIdentity`: 2 to 64 characters, not starting with `aws:`.
+pub const SOURCE_IDENTITY_BOUNDS: (usize, usize) = (2, 64);
+
 /// The most session tags AWS takes in one call.
 pub const MAX_SESSION_TAGS: usize = 50;
 
@@ -227,6 +230,12 @@ impl Principal {
 
     /// Whether the connector needs a `role_arn`; `external_id` is likewise only valid here.
     pub fn needs_role_arn(self) -> bool {
+        matches!(self, Principal::AssumeRole)
+    }
+
+    /// Whether the API takes a `SourceIdentity` (the caller's name, kept through role chaining
+    /// and shown by CloudTrail): only `AssumeRole`.
+    pub fn allows_source_identity(self) -> bool {
         matches!(self, Principal::AssumeRole)
     }
 

@@ -75,6 +75,8 @@ pub struct Call {
     pub tags: Vec<(String, String)>,
     /// The account name, for messages.
     pub account: String,
+    /// AssumeRole's `SourceIdentity`: the caller's name, where the connector sends it.
+    pub source_identity: Option<String>,
 }
 
 /// Temporary credentials as STS returned them. `Debug` hides the secret parts.
@@ -286,6 +288,7 @@ async fn send(
                 .set_tags((!tags.is_empty()).then_some(tags))
                 .set_serial_number(mfa_serial)
                 .set_token_code(mfa_code)
+                .set_source_identity(call.source_identity.clone())
                 .send()
                 .await
                 .map_err(|e| fail(classify(e)))?;
@@ -535,6 +538,14 @@ pub fn explain(call: &Call, endpoint: &Endpoint, code: &str, message: &str) -> S
                     .unwrap_or_default()
             )
         }
+        "AccessDenied"
+            if call.source_identity.is_some() && message.contains("SetSourceIdentity") =>
+        {
+            format!(
+                "AWS denied setting the source identity on {}: the role's trust policy must allow sts:SetSourceIdentity for account `{account}`'s IAM user (the connector has source_identity = true){said}",
+                call.role_arn.as_deref().unwrap_or("the role")
+            )
+        }
         "AccessDenied" => {
             let resource = match &call.role_arn {
                 Some(role) if call.principal.needs_role_arn() => role.clone(),
@@ -623,6 +634,7 @@ mod tests {
             mfa: None,
             tags: vec![],
             account: "deployer".into(),
+            source_identity: None,
         }
     }
 

@@ -135,6 +135,9 @@ impl Fields {
         if let Some(s) = r.system_scope {
             edit::set_value(t, "system_scope", Value::from(s));
         }
+        if let Some(s) = r.source_identity {
+            edit::set_value(t, "source_identity", Value::from(s));
+        }
         if !self.session_tags.is_empty() {
             let mut tags = InlineTable::new();
             for (k, v) in &self.session_tags {
@@ -380,6 +383,7 @@ fn no_fields(f: &ConnectorFields) -> bool {
         && f.region.is_none()
         && f.description.is_none()
         && f.session_tags.is_empty()
+        && f.source_identity.is_none()
 }
 
 fn remove(name: &str, ctx: &mut Context) -> anyhow::Result<()> {
@@ -464,6 +468,7 @@ fn connector_json(config: &crate::config::Config, name: &str, c: &Connector) -> 
         "region": c.region,
         "description": c.description,
         "session_tags": c.session_tags,
+        "source_identity": c.source_identity,
     })
 }
 
@@ -518,6 +523,15 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
             ),
             ("region", c.region.clone().unwrap_or_else(|| "-".into())),
             ("session tags", output::joined(&tags)),
+            (
+                "source identity",
+                if c.source_identity {
+                    "the caller's name (SourceIdentity)"
+                } else {
+                    "no"
+                }
+                .into(),
+            ),
             (
                 "description",
                 c.description.clone().unwrap_or_else(|| "-".into()),

@@ -198,6 +198,10 @@ pub struct Connector {
     /// Session tags passed to STS.
     #[serde(default)]
     pub session_tags: BTreeMap<String, String>,
+    /// Send the caller's name as `SourceIdentity` (assume-role only), so CloudTrail shows who
+    /// acted even under a shared role.
+    #[serde(default)]
+    pub source_identity: bool,
 }
 
 /// The keys allowed in a connector.
@@ -215,6 +219,7 @@ pub const CONNECTOR_KEYS: &[&str] = &[
     "region",
     "description",
     "session_tags",
+    "source_identity",
 ];
 
 fn de_principal<'de, D: Deserializer<'de>>(d: D) -> Result<Principal, D::Error> {

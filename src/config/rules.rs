@@ -522,6 +522,16 @@ fn check_connector(
     if let Some(r) = &c.region {
         push(validate::check_region("region", r));
     }
+    if c.source_identity && !p.allows_source_identity() {
+        push(Err(field_error(
+            "source_identity",
+            "true",
+            format!(
+                "{p} ({}) takes no SourceIdentity; only assume-role does",
+                p.api()
+            ),
+        )));
+    }
     if !c.session_tags.is_empty() {
         if !p.allows_tags() {
             push(Err(field_error(

@@ -114,6 +114,7 @@ pub fn fingerprint(plan: &Plan, kind: AccountKind) -> String {
         "region": plan.region,
         "endpoint": plan.endpoint.url,
         "session_name": call.session_name,
+        "source_identity": call.source_identity,
     });
     hex(&Sha256::digest(shape.to_string().as_bytes()))[..32].to_string()
 }
@@ -602,6 +603,7 @@ mod tests {
                 mfa: None,
                 tags: vec![],
                 account: "a".into(),
+                source_identity: None,
             },
             endpoint: Endpoint {
                 region: "eu-central-1".into(),

@@ -476,6 +476,7 @@ fn make_plan(
         request,
         &plan::Origin {
             user: &session_user,
+            caller: &caller.user,
             host: &host,
             env: &env,
         },

@@ -25,6 +25,9 @@ pub const FALLBACK_REGION: &str = "us-east-1";
 pub struct Origin<'a> {
     /// The name `{user}` stands for: the caller's login name, or the system identity.
     pub user: &'a str,
+    /// The caller's own login name (also for `--system` calls): the `SourceIdentity`, where the
+    /// connector sends one.
+    pub caller: &'a str,
     /// The host name, for `{host}` in session names.
     pub host: &'a str,
     /// Environment lookup (injected for tests).
@@ -165,6 +168,30 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
             .map_or(DEFAULT_REQUEST_TIMEOUT, |s| Duration::from_secs(s.into())),
     };
 
+    // The caller's name, for CloudTrail, where the connector asks for it (rules allow it on
+    // assume-role only).
+    let source_identity = if c.source_identity && p.allows_source_identity() {
+        let (min, max) = crate::principal::SOURCE_IDENTITY_BOUNDS;
+        let value = caller.caller;
+        validate::check_session_name("SourceIdentity", value, min, max)
+            .map_err(|e| e.problem)
+            .and_then(|()| {
+                if value.to_ascii_lowercase().starts_with("aws:") {
+                    Err("it may not start with aws:".to_string())
+                } else {
+                    Ok(())
+                }
+            })
+            .map_err(|problem| {
+                PlanError::Connector(format!(
+                    "connector `{name}` sends the caller's name as SourceIdentity, and {value:?} is not one STS takes: {problem}"
+                ))
+            })?;
+        Some(value.to_string())
+    } else {
+        None
+    };
+
     let mfa_serial = account.mfa_serial.clone().filter(|_| p.allows_mfa());
     Ok(Plan {
         call: Call {
@@ -182,6 +209,7 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             account: c.account.clone(),
+            source_identity,
         },
         endpoint,
         region,
@@ -293,6 +321,7 @@ principal = "iam-user"
     fn plan_for(connector: &str, duration: Option<&str>) -> anyhow::Result<Plan> {
         let caller = Origin {
             user: "alice",
+            caller: "alice",
             host: "box",
             env: &no_env,
         };
@@ -347,6 +376,7 @@ principal = "iam-user"
     fn session_names_that_sts_refuses_are_explained() {
         let caller = Origin {
             user: "jürgen",
+            caller: "jürgen",
             host: "box",
             env: &no_env,
         };
@@ -397,6 +427,7 @@ principal = "iam-user"
         let config = Config::from_text(&path, text, crate::config::Depth::Shallow).unwrap();
         let origin = Origin {
             user: "alice",
+            caller: "alice",
             host: "box",
             env: &no_env,
         };
@@ -406,6 +437,47 @@ principal = "iam-user"
             .to_string();
         assert!(e.contains("session policies together"), "{e}");
         assert!(e.contains("policy_file"), "{e}");
+    }
+
+    #[test]
+    fn the_source_identity_is_the_callers_own_name() {
+        let text = format!(
+            "{CONFIG}\n[connectors.traced]\naccount = \"a\"\nprincipal = \"assume-role\"\nrole_arn = \"arn:aws:iam::123456789012:role/App\"\nsource_identity = true\n"
+        );
+        let config =
+            Config::from_text(Path::new("/x/c.toml"), &text, crate::config::Depth::Shallow)
+                .unwrap();
+        let system = Origin {
+            user: "fedaws-system",
+            caller: "cron-user",
+            host: "box",
+            env: &no_env,
+        };
+        let p = plan(&config, &request("traced", None), &system).unwrap();
+        assert_eq!(p.call.source_identity.as_deref(), Some("cron-user"));
+        assert_eq!(p.call.session_name.as_deref(), Some("fedaws-system"));
+        assert_eq!(plan_for("role", None).unwrap().call.source_identity, None);
+        let aws = Origin {
+            caller: "aws:root",
+            ..system
+        };
+        let e = plan(&config, &request("traced", None), &aws)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("SourceIdentity") && e.contains("aws:"), "{e}");
+        let wrong = format!(
+            "{CONFIG}\n[connectors.fedx]\naccount = \"a\"\nprincipal = \"federated-user\"\nsource_identity = true\n"
+        );
+        let e = Config::from_text(
+            Path::new("/x/c.toml"),
+            &wrong,
+            crate::config::Depth::Shallow,
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(e.contains("takes no SourceIdentity"), "{e}");
     }
 
     #[test]

@@ -230,6 +230,80 @@ fn assume_role_sends_role_external_id_policy_and_session_name() {
     broker.finish(&[&sts]);
 }
 
+#[test]
+fn source_identity_names_the_caller_and_is_refused_where_sts_takes_none() {
+    let sts = TestServer::moto_recorder();
+    let role_arn = format!("arn:aws:iam::{MOTO_ACCOUNT}:role/Traced");
+    let broker = Broker::new(
+        Some(sts.url()),
+        &[],
+        &format!(
+            "[connectors.traced]\naccount = \"{{account}}\"\nprincipal = \"assume-role\"\nrole_arn = \"{role_arn}\"\nsource_identity = true\n\n[connectors.plain]\naccount = \"{{account}}\"\nprincipal = \"assume-role\"\nrole_arn = \"{role_arn}\"\n"
+        ),
+    );
+    let user = os_user();
+
+    broker.ok(&["creds", "traced", "--format", "json"]);
+    let request = last(&sts);
+    assert_eq!(request.action(), "AssumeRole");
+    assert_param(&request, "SourceIdentity", &user);
+    assert_param(&request, "RoleSessionName", &user);
+    broker.ok(&["creds", "plain", "--format", "json"]);
+    assert_no_param(&last(&sts), "SourceIdentity");
+
+    // `connector add` sets it, shows it, and refuses it where the principal has no such field.
+    broker.ok(&[
+        "connector",
+        "add",
+        "traced2",
+        "--account",
+        &broker.account,
+        "--principal",
+        "assume-role",
+        "--role-arn",
+        &role_arn,
+        "--source-identity",
+    ]);
+    assert!(
+        broker.env.config().contains("source_identity = true"),
+        "{}",
+        broker.env.config()
+    );
+    let shown = broker.ok(&["connector", "show", "traced2", "--json"]);
+    let shown: serde_json::Value = serde_json::from_str(&shown).expect("connector show json");
+    assert_eq!(shown["source_identity"], true, "{shown}");
+    broker.ok(&["creds", "traced2", "--format", "json"]);
+    assert_param(&last(&sts), "SourceIdentity", &user);
+
+    let before = broker.env.config();
+    let out = broker.run(&[
+        "connector",
+        "add",
+        "fed",
+        "--account",
+        &broker.account,
+        "--principal",
+        "federated-user",
+        "--source-identity",
+    ]);
+    assert!(
+        !out.status.success(),
+        "federated-user took a SourceIdentity"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("source_identity") && err.contains("only assume-role"),
+        "{err}"
+    );
+    assert_eq!(
+        broker.env.config(),
+        before,
+        "a refused add changed the config"
+    );
+    assert_eq!(sts.count(), 3, "the refused add reached STS");
+    broker.finish(&[&sts]);
+}
+
 const MFA_CONNECTORS: &str = "[connectors.sess]\naccount = \"{account}\"\nprincipal = \"iam-user\"\n\n[connectors.role]\naccount = \"{account}\"\nprincipal = \"assume-role\"\nrole_arn = \"arn:aws:iam::123456789012:role/MfaRole\"\n";
 
 #[test]

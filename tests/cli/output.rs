@@ -115,6 +115,7 @@ fn json_output_parses_and_has_the_documented_fields() {
         "region",
         "description",
         "session_tags",
+        "source_identity",
     ];
     let list = json_of(&env, &["connector", "list", "--json"]);
     let list = list.as_array().expect("connector list --json is an array");
