@@ -121,6 +121,9 @@ pub const SESSION_NAME_FITS_SOME: (usize, usize) = ROLE_SESSION_NAME_BOUNDS;
 /// `AssumeRole`'s `SourceIdentity`: 2 to 64 characters, not starting with `aws:`.
 pub const SOURCE_IDENTITY_BOUNDS: (usize, usize) = (2, 64);
 
+/// The prefix AWS reserves: no `SourceIdentity` may start with it (in any case).
+pub const SOURCE_IDENTITY_RESERVED_PREFIX: &str = "aws:";
+
 /// The most session tags AWS takes in one call.
 pub const MAX_SESSION_TAGS: usize = 50;
 

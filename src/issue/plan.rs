@@ -176,8 +176,9 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
         validate::check_session_name("SourceIdentity", value, min, max)
             .map_err(|e| e.problem)
             .and_then(|()| {
-                if value.to_ascii_lowercase().starts_with("aws:") {
-                    Err("it may not start with aws:".to_string())
+                let reserved = crate::principal::SOURCE_IDENTITY_RESERVED_PREFIX;
+                if value.to_ascii_lowercase().starts_with(reserved) {
+                    Err(format!("it may not start with {reserved}"))
                 } else {
                     Ok(())
                 }
