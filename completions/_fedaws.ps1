@@ -23,6 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -47,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the audit log')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the config and the secret store')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run the broker that answers a shared host''s users over a Unix socket')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -56,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'An administrator (repeatable) [default: the current user]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -68,6 +71,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;account' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -91,6 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--from-aws-profile', '--from-aws-profile', [CompletionResultType]::ParameterName, 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the access key id and the secret from stdin, one per line')
             [CompletionResult]::new('--from-env', '--from-env', [CompletionResultType]::ParameterName, 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -111,6 +116,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--from-aws-profile', '--from-aws-profile', [CompletionResultType]::ParameterName, 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Replace the key pair (from a hidden prompt unless a source flag is given)')
             [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the access key id and the secret from stdin, one per line')
             [CompletionResult]::new('--from-env', '--from-env', [CompletionResultType]::ParameterName, 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment')
@@ -126,6 +132,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;account;remove' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove even when connectors still use it (they are left broken)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -139,6 +146,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;account;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -152,6 +160,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;account;show' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -192,6 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;connector' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -224,6 +234,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--source-identity', '--source-identity', [CompletionResultType]::ParameterName, 'Send the caller''s name as AssumeRole''s SourceIdentity (the role''s trust policy must allow sts:SetSourceIdentity)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -251,6 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove a field (e.g. policy, external-id, max-duration, groups); repeatable')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -263,6 +275,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;connector;remove' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -275,6 +288,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;connector;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -288,6 +302,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;connector;show' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -328,6 +343,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;group' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -347,6 +363,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--member', '--member', [CompletionResultType]::ParameterName, 'A member (repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -359,6 +376,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;group;remove' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove even when connectors still use it (they are left broken)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -372,6 +390,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;group;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -385,6 +404,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;group;add-member' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -397,6 +417,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;group;remove-member' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -436,6 +457,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;policy' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -451,6 +473,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;policy;examples' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'List as JSON')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -464,6 +487,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;policy;check' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -496,6 +520,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, env otherwise]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the credential cache')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Issue new credentials even when cached ones are still good, and cache them')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity')
@@ -514,6 +539,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'Current 6-digit code of the account''s MFA device')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the credential cache')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Issue new credentials even when cached ones are still good, and cache them')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity')
@@ -531,6 +557,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;aws-profile' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -548,6 +575,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, '`region` of the profile [default: the connector''s, else settings.region]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing profile of that name')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -561,6 +589,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;aws-profile;remove' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove it even if fedaws did not write it')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -589,6 +618,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;cache' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -604,6 +634,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;cache;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Entries issued from every config file, not only this one')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -618,6 +649,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;cache;clear' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Entries issued from every config file, not only this one')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -652,6 +684,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'Current 6-digit code of the account''s MFA device')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the URL in the default browser instead of printing it')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -669,6 +702,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1 [default: a free one]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the credential cache')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Issue new credentials even when cached ones are still good, and cache them')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity')
@@ -684,6 +718,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;whoami' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Show what a `--system` caller may use')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of tables')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -701,6 +736,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events since a time (RFC 3339) or for a duration back (e.g. 1h, 90m)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the events as JSON lines')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -714,6 +750,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;check' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the findings as JSON')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -727,6 +764,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;completions' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
@@ -734,6 +772,47 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'fedaws;broker' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Serve the config''s connectors to the host''s users, in the foreground')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'fedaws;broker;run' {
+            [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'Where to listen [default: settings.broker_socket, else /run/fedaws/broker.sock]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
+            [CompletionResult]::new('--allow-root', '--allow-root', [CompletionResultType]::ParameterName, 'Run even as root (a broker belongs to a service user of its own)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fedaws;broker;help' {
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Serve the config''s connectors to the host''s users, in the foreground')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'fedaws;broker;help;run' {
+            break
+        }
+        'fedaws;broker;help;help' {
             break
         }
         'fedaws;help' {
@@ -752,6 +831,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read the audit log')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the config and the secret store')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run the broker that answers a shared host''s users over a Unix socket')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -882,6 +962,13 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;help;completions' {
+            break
+        }
+        'fedaws;help;broker' {
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Serve the config''s connectors to the host''s users, in the foreground')
+            break
+        }
+        'fedaws;help;broker;run' {
             break
         }
         'fedaws;help;help' {

@@ -25,6 +25,9 @@ _fedaws() {
             fedaws,aws-profile)
                 cmd="fedaws__subcmd__aws__subcmd__profile"
                 ;;
+            fedaws,broker)
+                cmd="fedaws__subcmd__broker"
+                ;;
             fedaws,cache)
                 cmd="fedaws__subcmd__cache"
                 ;;
@@ -117,6 +120,18 @@ _fedaws() {
                 ;;
             fedaws__subcmd__aws__subcmd__profile__subcmd__help,remove)
                 cmd="fedaws__subcmd__aws__subcmd__profile__subcmd__help__subcmd__remove"
+                ;;
+            fedaws__subcmd__broker,help)
+                cmd="fedaws__subcmd__broker__subcmd__help"
+                ;;
+            fedaws__subcmd__broker,run)
+                cmd="fedaws__subcmd__broker__subcmd__run"
+                ;;
+            fedaws__subcmd__broker__subcmd__help,help)
+                cmd="fedaws__subcmd__broker__subcmd__help__subcmd__help"
+                ;;
+            fedaws__subcmd__broker__subcmd__help,run)
+                cmd="fedaws__subcmd__broker__subcmd__help__subcmd__run"
                 ;;
             fedaws__subcmd__cache,clear)
                 cmd="fedaws__subcmd__cache__subcmd__clear"
@@ -217,6 +232,9 @@ _fedaws() {
             fedaws__subcmd__help,aws-profile)
                 cmd="fedaws__subcmd__help__subcmd__aws__subcmd__profile"
                 ;;
+            fedaws__subcmd__help,broker)
+                cmd="fedaws__subcmd__help__subcmd__broker"
+                ;;
             fedaws__subcmd__help,cache)
                 cmd="fedaws__subcmd__help__subcmd__cache"
                 ;;
@@ -276,6 +294,9 @@ _fedaws() {
                 ;;
             fedaws__subcmd__help__subcmd__aws__subcmd__profile,remove)
                 cmd="fedaws__subcmd__help__subcmd__aws__subcmd__profile__subcmd__remove"
+                ;;
+            fedaws__subcmd__help__subcmd__broker,run)
+                cmd="fedaws__subcmd__help__subcmd__broker__subcmd__run"
                 ;;
             fedaws__subcmd__help__subcmd__cache,clear)
                 cmd="fedaws__subcmd__help__subcmd__cache__subcmd__clear"
@@ -344,7 +365,7 @@ _fedaws() {
 
     case "${cmd}" in
         fedaws)
-            opts="-v -q -h -V --config --keyring --no-input --verbose --quiet --help --version init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help"
+            opts="-v -q -h -V --config --keyring --broker --no-input --verbose --quiet --help --version init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,6 +379,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -366,7 +391,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__account)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help add edit remove list show help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help add edit remove list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,6 +405,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -388,7 +417,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__account__subcmd__add)
-            opts="-v -q -h --kind --mfa-serial --mfa-process --description --secret-stdin --from-env --from-aws-profile --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --kind --mfa-serial --mfa-process --description --secret-stdin --from-env --from-aws-profile --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -422,6 +451,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -430,7 +463,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__account__subcmd__edit)
-            opts="-v -q -h --kind --mfa-serial --mfa-process --description --unset --rotate --secret-stdin --from-env --from-aws-profile --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --kind --mfa-serial --mfa-process --description --unset --rotate --secret-stdin --from-env --from-aws-profile --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,6 +498,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -574,7 +611,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__account__subcmd__list)
-            opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -585,6 +622,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -596,7 +637,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__account__subcmd__remove)
-            opts="-v -q -h --force --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --force --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,6 +648,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -618,7 +663,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__account__subcmd__show)
-            opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,6 +677,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -640,7 +689,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__audit)
-            opts="-v -q -h --tail --connector --since --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --tail --connector --since --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,6 +715,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -674,7 +727,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__aws__subcmd__profile)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help add remove help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help add remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -688,6 +741,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -696,7 +753,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__aws__subcmd__profile__subcmd__add)
-            opts="-v -q -h --profile --region --force --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --profile --region --force --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -715,6 +772,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -782,7 +843,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__aws__subcmd__profile__subcmd__remove)
-            opts="-v -q -h --force --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --force --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -796,6 +857,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -803,8 +868,8 @@ _fedaws() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        fedaws__subcmd__cache)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help list clear help"
+        fedaws__subcmd__broker)
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -818,6 +883,108 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__broker__subcmd__help)
+            opts="run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__broker__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__broker__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__broker__subcmd__run)
+            opts="-v -q -h --socket --allow-root --config --keyring --broker --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__cache)
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help list clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -826,7 +993,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__cache__subcmd__clear)
-            opts="-v -q -h --all --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --all --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -837,6 +1004,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -904,7 +1075,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__cache__subcmd__list)
-            opts="-v -q -h --all --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --all --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +1089,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -926,7 +1101,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__check)
-            opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -937,6 +1112,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -948,7 +1127,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__completions)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help bash zsh fish powershell elvish"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -959,6 +1138,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -970,7 +1153,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__connector)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help add edit remove list show help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help add edit remove list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,6 +1167,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -992,7 +1179,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__connector__subcmd__add)
-            opts="-v -q -h --account --principal --role-arn --external-id --policy --policy-file --policy-arn --max-duration --group --system-scope --region --description --session-tag --source-identity --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --account --principal --role-arn --external-id --policy --policy-file --policy-arn --max-duration --group --system-scope --region --description --session-tag --source-identity --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1062,6 +1249,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1070,7 +1261,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__connector__subcmd__edit)
-            opts="-v -q -h --account --principal --role-arn --external-id --policy --policy-file --policy-arn --max-duration --group --system-scope --region --description --session-tag --source-identity --unset --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --account --principal --role-arn --external-id --policy --policy-file --policy-arn --max-duration --group --system-scope --region --description --session-tag --source-identity --unset --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,6 +1332,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1250,7 +1445,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__connector__subcmd__list)
-            opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1261,6 +1456,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1272,7 +1471,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__connector__subcmd__remove)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,6 +1482,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1294,7 +1497,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__connector__subcmd__show)
-            opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1308,6 +1511,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1316,7 +1523,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__console)
-            opts="-v -q -h --destination --service --duration --issuer --region --mfa-code --open --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --destination --service --duration --issuer --region --mfa-code --open --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1354,6 +1561,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1362,7 +1573,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__creds)
-            opts="-f -v -q -h --duration --region --mfa-code --no-cache --refresh --system --format --config --keyring --no-input --verbose --quiet --help"
+            opts="-f -v -q -h --duration --region --mfa-code --no-cache --refresh --system --format --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1396,6 +1607,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1404,7 +1619,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__exec)
-            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --force --server --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --force --server --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1430,6 +1645,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1438,7 +1657,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__group)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help add remove list add-member remove-member help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help add remove list add-member remove-member help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1452,6 +1671,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1460,7 +1683,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__group__subcmd__add)
-            opts="-v -q -h --member --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --member --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1478,6 +1701,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1486,7 +1713,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__group__subcmd__add__subcmd__member)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1497,6 +1724,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1606,7 +1837,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__group__subcmd__list)
-            opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1617,6 +1848,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1628,7 +1863,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__group__subcmd__remove)
-            opts="-v -q -h --force --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --force --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1639,6 +1874,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1650,7 +1889,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__group__subcmd__remove__subcmd__member)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1664,6 +1903,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1672,7 +1915,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help)
-            opts="init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help"
+            opts="init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1812,6 +2055,34 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help__subcmd__aws__subcmd__profile__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__broker)
+            opts="run"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__broker__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2204,7 +2475,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__init)
-            opts="-v -q -h --region --store --admin --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --region --store --admin --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2230,6 +2501,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2238,7 +2513,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__policy)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help examples check help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help examples check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2252,6 +2527,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2260,7 +2539,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__policy__subcmd__check)
-            opts="-v -q -h --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2271,6 +2550,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2282,7 +2565,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__policy__subcmd__examples)
-            opts="-v -q -h --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2293,6 +2576,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2360,7 +2647,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__serve)
-            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --port --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --port --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2390,6 +2677,10 @@ _fedaws() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2398,7 +2689,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__whoami)
-            opts="-v -q -h --system --json --config --keyring --no-input --verbose --quiet --help"
+            opts="-v -q -h --system --json --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2409,6 +2700,10 @@ _fedaws() {
                     return 0
                     ;;
                 --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

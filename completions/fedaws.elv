@@ -20,6 +20,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -44,6 +45,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand audit 'Read the audit log'
             cand check 'Check the config and the secret store'
             cand completions 'Print a shell completion script'
+            cand broker 'Run the broker that answers a shared host''s users over a Unix socket'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fedaws;init'= {
@@ -52,6 +54,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --admin 'An administrator (repeatable) [default: the current user]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -63,6 +66,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;account'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -85,6 +89,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --from-aws-profile 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --secret-stdin 'Read the access key id and the secret from stdin, one per line'
             cand --from-env 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -104,6 +109,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --from-aws-profile 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --rotate 'Replace the key pair (from a hidden prompt unless a source flag is given)'
             cand --secret-stdin 'Read the access key id and the secret from stdin, one per line'
             cand --from-env 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment'
@@ -118,6 +124,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;account;remove'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --force 'Remove even when connectors still use it (they are left broken)'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -130,6 +137,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;account;list'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -142,6 +150,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;account;show'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -174,6 +183,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;connector'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -205,6 +215,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --source-identity 'Send the caller''s name as AssumeRole''s SourceIdentity (the role''s trust policy must allow sts:SetSourceIdentity)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -231,6 +242,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --unset 'Remove a field (e.g. policy, external-id, max-duration, groups); repeatable'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -242,6 +254,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;connector;remove'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -253,6 +266,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;connector;list'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -265,6 +279,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;connector;show'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -297,6 +312,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;group'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -315,6 +331,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --member 'A member (repeatable)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -326,6 +343,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;group;remove'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --force 'Remove even when connectors still use it (they are left broken)'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -338,6 +356,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;group;list'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -350,6 +369,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;group;add-member'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -361,6 +381,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;group;remove-member'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -392,6 +413,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;policy'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -406,6 +428,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;policy;examples'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --json 'List as JSON'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -418,6 +441,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;policy;check'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -445,6 +469,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --format 'Output format [default: table on a terminal, env otherwise]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-cache 'Neither read nor write the credential cache'
             cand --refresh 'Issue new credentials even when cached ones are still good, and cache them'
             cand --system 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
@@ -462,6 +487,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --mfa-code 'Current 6-digit code of the account''s MFA device'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-cache 'Neither read nor write the credential cache'
             cand --refresh 'Issue new credentials even when cached ones are still good, and cache them'
             cand --system 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
@@ -478,6 +504,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;aws-profile'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -494,6 +521,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --region '`region` of the profile [default: the connector''s, else settings.region]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --force 'Replace an existing profile of that name'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -506,6 +534,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;aws-profile;remove'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --force 'Remove it even if fedaws did not write it'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -529,6 +558,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;cache'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -543,6 +573,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;cache;list'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --all 'Entries issued from every config file, not only this one'
             cand --json 'Print JSON instead of a table'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -556,6 +587,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;cache;clear'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --all 'Entries issued from every config file, not only this one'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -585,6 +617,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --mfa-code 'Current 6-digit code of the account''s MFA device'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --open 'Open the URL in the default browser instead of printing it'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -601,6 +634,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --port 'Port on 127.0.0.1 [default: a free one]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-cache 'Neither read nor write the credential cache'
             cand --refresh 'Issue new credentials even when cached ones are still good, and cache them'
             cand --system 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
@@ -615,6 +649,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;whoami'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --system 'Show what a `--system` caller may use'
             cand --json 'Print JSON instead of tables'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -631,6 +666,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --since 'Only events since a time (RFC 3339) or for a duration back (e.g. 1h, 90m)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print the events as JSON lines'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -643,6 +679,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;check'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print the findings as JSON'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
@@ -655,6 +692,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;completions'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'
@@ -662,6 +700,42 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --quiet 'Say nothing on stderr but errors'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'fedaws;broker'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand run 'Serve the config''s connectors to the host''s users, in the foreground'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;broker;run'= {
+            cand --socket 'Where to listen [default: settings.broker_socket, else /run/fedaws/broker.sock]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
+            cand --allow-root 'Run even as root (a broker belongs to a service user of its own)'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fedaws;broker;help'= {
+            cand run 'Serve the config''s connectors to the host''s users, in the foreground'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fedaws;broker;help;run'= {
+        }
+        &'fedaws;broker;help;help'= {
         }
         &'fedaws;help'= {
             cand init 'Create the config file with sensible settings'
@@ -679,6 +753,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand audit 'Read the audit log'
             cand check 'Check the config and the secret store'
             cand completions 'Print a shell completion script'
+            cand broker 'Run the broker that answers a shared host''s users over a Unix socket'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fedaws;help;init'= {
@@ -773,6 +848,11 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;help;check'= {
         }
         &'fedaws;help;completions'= {
+        }
+        &'fedaws;help;broker'= {
+            cand run 'Serve the config''s connectors to the host''s users, in the foreground'
+        }
+        &'fedaws;help;broker;run'= {
         }
         &'fedaws;help;help'= {
         }

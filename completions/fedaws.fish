@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_fedaws_global_optspecs
-    string join \n config= keyring= no-input v/verbose q/quiet h/help V/version
+    string join \n config= keyring= broker= no-input v/verbose q/quiet h/help V/version
 end
 
 function __fish_fedaws_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c fedaws -n "__fish_fedaws_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_needs_command" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_needs_command" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_needs_command" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_needs_command" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_needs_command" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -46,18 +47,21 @@ complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "whoami" -d 'Who you a
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "audit" -d 'Read the audit log'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "check" -d 'Check the config and the secret store'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "broker" -d 'Run the broker that answers a shared host\'s users over a Unix socket'
 complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l region -d 'Default AWS region' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l store -d 'Secret store backend to record in the settings' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l admin -d 'An administrator (repeatable) [default: the current user]' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -75,6 +79,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l from-aws-profile -d 'Import a profile\'s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l secret-stdin -d 'Read the access key id and the secret from stdin, one per line'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l from-env -d 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -89,6 +94,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l from-aws-profile -d 'Import a profile\'s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l rotate -d 'Replace the key pair (from a hidden prompt unless a source flag is given)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l secret-stdin -d 'Read the access key id and the secret from stdin, one per line'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l from-env -d 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment'
@@ -98,6 +104,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l force -d 'Remove even when connectors still use it (they are left broken)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -105,6 +112,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -112,6 +120,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -125,6 +134,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -153,6 +163,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen
 false\t''"
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -176,18 +187,21 @@ false\t''"
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l unset -d 'Remove a field (e.g. policy, external-id, max-duration, groups); repeatable' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -195,6 +209,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -208,6 +223,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -221,12 +237,14 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l member -d 'A member (repeatable)' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l force -d 'Remove even when connectors still use it (they are left broken)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -234,6 +252,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -241,12 +260,14 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -259,6 +280,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -268,6 +290,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_see
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l json -d 'List as JSON'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -275,6 +298,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_su
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -294,6 +318,7 @@ ini\t'A profile block for ~/.aws/credentials'
 table\t'A table for people'"
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l no-cache -d 'Neither read nor write the credential cache'
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l system -d 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
@@ -306,6 +331,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l region -d 'Region
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-cache -d 'Neither read nor write the credential cache'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l system -d 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
@@ -317,6 +343,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s q -l quiet -d 'Sa
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -328,6 +355,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_se
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l region -d '`region` of the profile [default: the connector\'s, else settings.region]' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l force -d 'Replace an existing profile of that name'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -335,6 +363,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_se
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even if fedaws did not write it'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -345,6 +374,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_se
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -s q -l quiet -d 'Say nothing on stderr but errors'
@@ -354,6 +384,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l all -d 'Entries issued from every config file, not only this one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -362,6 +393,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l all -d 'Entries issued from every config file, not only this one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -378,6 +410,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l region -d 'Reg
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l open -d 'Open the URL in the default browser instead of printing it'
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -389,6 +422,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l mfa-code -d 'Cur
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l port -d 'Port on 127.0.0.1 [default: a free one]' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l no-cache -d 'Neither read nor write the credential cache'
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l system -d 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
@@ -398,6 +432,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s q -l quiet -d 'S
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l system -d 'Show what a `--system` caller may use'
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l json -d 'Print JSON instead of tables'
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -409,6 +444,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l connector -d 'On
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l since -d 'Only events since a time (RFC 3339) or for a duration back (e.g. 1h, 90m)' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l json -d 'Print the events as JSON lines'
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -416,6 +452,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -s q -l quiet -d 'S
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l json -d 'Print the findings as JSON'
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -s v -l verbose -d 'Say more on stderr (repeat for more)'
@@ -423,26 +460,48 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand check" -s q -l quiet -d 'S
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "init" -d 'Create the config file with sensible settings'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "group" -d 'Manage groups of users that connectors are granted to'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "policy" -d 'Example session policies and local policy checks'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "creds" -d 'Print temporary credentials for a connector'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "cache" -d 'List or clear cached temporary credentials'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "console" -d 'Print (or open) an AWS Management Console sign-in URL'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "serve" -d 'Serve credentials to SDKs on a local container-credentials endpoint'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "whoami" -d 'Who you are, your groups, and which connectors you may use and why'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "audit" -d 'Read the audit log'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "check" -d 'Check the config and the secret store'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -l broker -d 'Work through the broker listening on this socket' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Serve the config\'s connectors to the host\'s users, in the foreground'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l socket -d 'Where to listen [default: settings.broker_socket, else /run/fedaws/broker.sock]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l broker -d 'Work through the broker listening on this socket' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l allow-root -d 'Run even as root (a broker belongs to a service user of its own)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "run" -d 'Serve the config\'s connectors to the host\'s users, in the foreground'
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "init" -d 'Create the config file with sensible settings'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "account" -d 'Manage accounts: long-term IAM user keys kept in the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "connector" -d 'Manage connectors: how temporary credentials are derived from an account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "group" -d 'Manage groups of users that connectors are granted to'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "policy" -d 'Example session policies and local policy checks'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "creds" -d 'Print temporary credentials for a connector'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "exec" -d 'Run a command with temporary credentials in its environment'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "aws-profile" -d 'Manage credential_process profiles in ~/.aws/config'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "cache" -d 'List or clear cached temporary credentials'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "console" -d 'Print (or open) an AWS Management Console sign-in URL'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "serve" -d 'Serve credentials to SDKs on a local container-credentials endpoint'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "whoami" -d 'Who you are, your groups, and which connectors you may use and why'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "audit" -d 'Read the audit log'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "check" -d 'Check the config and the secret store'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "broker" -d 'Run the broker that answers a shared host\'s users over a Unix socket'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and not __fish_seen_subcommand_from init account connector group policy creds exec aws-profile cache console serve whoami audit check completions broker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "add" -d 'Add an account and store its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "remove" -d 'Remove an account and its key pair'
@@ -464,3 +523,4 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subc
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from aws-profile" -f -a "remove" -d 'Remove a profile that fedaws wrote'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "list" -d 'List cached credentials (no secrets)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove cached credentials, of one connector or all'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "run" -d 'Serve the config\'s connectors to the host\'s users, in the foreground'

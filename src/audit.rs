@@ -43,6 +43,9 @@ pub struct Event {
     pub user: String,
     /// The caller's uid.
     pub uid: u32,
+    /// The calling process, when a broker answered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
     /// A `--system` caller.
     pub system: bool,
     /// The connector asked for.

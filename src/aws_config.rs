@@ -60,17 +60,37 @@ fn quote_word(what: &str, word: &str) -> Result<String, ProfileError> {
     Ok(format!("\"{word}\""))
 }
 
-/// The `credential_process` command fedaws writes: the program, `--config PATH` when one is
-/// pinned, then `creds CONNECTOR --format json`, each word quoted by [`quote_word`].
+/// What a `credential_process` command pins, since the AWS CLI passes on neither fedaws's flags
+/// nor its environment variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pin<'a> {
+    /// Nothing: the config fedaws finds by itself.
+    Nothing,
+    /// `--config PATH`.
+    Config(&'a str),
+    /// `--broker PATH`.
+    Broker(&'a str),
+}
+
+/// The `credential_process` command fedaws writes: the program, `--config PATH` or `--broker
+/// PATH` when one is pinned, then `creds CONNECTOR --format json`, each word quoted by
+/// [`quote_word`].
 pub fn render_command(
     program: &str,
-    config: Option<&str>,
+    pin: Pin<'_>,
     connector: &str,
 ) -> Result<String, ProfileError> {
     let mut words = vec![quote_word("the path of the fedaws binary", program)?];
-    if let Some(config) = config {
-        words.push("--config".into());
-        words.push(quote_word("the config path", config)?);
+    match pin {
+        Pin::Nothing => {}
+        Pin::Config(path) => {
+            words.push("--config".into());
+            words.push(quote_word("the config path", path)?);
+        }
+        Pin::Broker(path) => {
+            words.push("--broker".into());
+            words.push(quote_word("the broker socket path", path)?);
+        }
     }
     words.extend([
         "creds".to_string(),
@@ -82,12 +102,13 @@ pub fn render_command(
 }
 
 /// The command, when a `credential_process` value is exactly what fedaws writes (program named
-/// `fedaws`, optional `--config`, `creds CONNECTOR --format json`, quoted as fedaws quotes).
+/// `fedaws`, optional `--config` or `--broker`, `creds CONNECTOR --format json`, quoted as fedaws
+/// quotes).
 pub fn written_by_fedaws(command: &str) -> Option<FedawsCommand> {
     let w = words(command);
-    let (program, config, rest) = match w.as_slice() {
-        [program, flag, config, rest @ ..] if flag == "--config" => {
-            (program, Some(config.clone()), rest)
+    let (program, pinned, rest) = match w.as_slice() {
+        [program, flag, value, rest @ ..] if flag == "--config" || flag == "--broker" => {
+            (program, Some((flag.as_str(), value.as_str())), rest)
         }
         [program, rest @ ..] => (program, None, rest),
         [] => return None,
@@ -101,11 +122,23 @@ pub fn written_by_fedaws(command: &str) -> Option<FedawsCommand> {
     if !named_fedaws || creds != "creds" || format != "--format" || json != "json" {
         return None;
     }
-    let exact = render_command(program, config.as_deref(), connector)
-        .is_ok_and(|again| again == command.trim());
-    exact.then(|| FedawsCommand {
+    let pin = match pinned {
+        Some(("--config", path)) => Pin::Config(path),
+        Some((_, path)) => Pin::Broker(path),
+        None => Pin::Nothing,
+    };
+    if render_command(program, pin, connector).ok().as_deref() != Some(command.trim()) {
+        return None;
+    }
+    let (config, broker) = match pin {
+        Pin::Nothing => (None, None),
+        Pin::Config(p) => (Some(p.to_string()), None),
+        Pin::Broker(p) => (None, Some(p.to_string())),
+    };
+    Some(FedawsCommand {
         program: program.clone(),
         config,
+        broker,
         connector: connector.clone(),
     })
 }
@@ -117,6 +150,8 @@ pub struct FedawsCommand {
     pub program: String,
     /// The config it pins with `--config`, if any.
     pub config: Option<String>,
+    /// The broker it pins with `--broker`, if any.
+    pub broker: Option<String>,
     /// The connector.
     pub connector: String,
 }
@@ -182,6 +217,8 @@ pub struct FedawsProfile {
     pub program: String,
     /// The config it pins with `--config`, if any.
     pub config: Option<String>,
+    /// The broker it asks with `--broker`, if any.
+    pub broker: Option<String>,
     /// The connector it asks for.
     pub connector: String,
 }
@@ -242,15 +279,17 @@ pub fn fedaws_profiles(text: &str) -> Vec<FedawsProfile> {
         let Some(pos) = w.iter().position(|x| x == "creds") else {
             continue;
         };
-        let config = w
-            .iter()
-            .position(|x| x == "--config")
-            .and_then(|p| w.get(p + 1).cloned());
+        let flag = |name: &str| {
+            w.iter()
+                .position(|x| x == name)
+                .and_then(|p| w.get(p + 1).cloned())
+        };
         if let Some(connector) = w.get(pos + 1) {
             found.push(FedawsProfile {
                 profile: name,
                 program: program.clone(),
-                config,
+                config: flag("--config"),
+                broker: flag("--broker"),
                 connector: connector.clone(),
             });
         }
@@ -454,6 +493,7 @@ mod tests {
         let ok = [
             "/usr/bin/fedaws creds app --format json",
             "\"/opt/my tools/fedaws\" --config /c.toml creds app --format json",
+            "/usr/bin/fedaws --broker /run/fedaws/broker.sock creds app --format json",
         ];
         for c in ok {
             assert!(written_by_fedaws(c).is_some(), "{c}");
@@ -482,6 +522,7 @@ mod tests {
                 profile: "app".into(),
                 program: "/opt/my tools/fedaws".into(),
                 config: Some("/c.toml".into()),
+                broker: None,
                 connector: "app".into(),
             }]
         );

@@ -35,6 +35,9 @@ pub struct Global {
     /// Secret store backend, overriding `settings.keyring`
     #[arg(long, global = true, env = "FEDAWS_KEYRING", value_name = "BACKEND", value_parser = keyring_arg)]
     pub keyring: Option<String>,
+    /// Work through the broker listening on this socket
+    #[arg(long, global = true, env = "FEDAWS_BROKER", value_name = "SOCKET")]
+    pub broker: Option<PathBuf>,
     /// Never prompt; fail with a message naming the missing flag instead
     #[arg(long, global = true)]
     pub no_input: bool,
@@ -85,6 +88,27 @@ pub enum Command {
     Check(CheckArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+    /// Run the broker that answers a shared host's users over a Unix socket
+    #[command(subcommand)]
+    Broker(BrokerCommand),
+}
+
+/// `fedaws broker …`.
+#[derive(Debug, Subcommand)]
+pub enum BrokerCommand {
+    /// Serve the config's connectors to the host's users, in the foreground
+    Run(BrokerRunArgs),
+}
+
+/// `fedaws broker run`.
+#[derive(Debug, Args)]
+pub struct BrokerRunArgs {
+    /// Where to listen [default: settings.broker_socket, else /run/fedaws/broker.sock]
+    #[arg(long, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
+    /// Run even as root (a broker belongs to a service user of its own)
+    #[arg(long)]
+    pub allow_root: bool,
 }
 
 /// `fedaws init`.

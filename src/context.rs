@@ -3,6 +3,7 @@
 //! (see [`crate::issue::Services`]); the core's unit tests give it a world of fakes instead.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use crate::cli::Global;
 use crate::config::{self, Config, Depth, Location};
@@ -40,6 +41,8 @@ pub struct Context {
     pub stdout_is_terminal: bool,
     /// How credentials are issued.
     pub sts: Box<dyn crate::sts::Sts>,
+    /// The broker commands go through, if any (see [`choose_broker`]).
+    pub broker: Option<crate::broker::client::Broker>,
     /// Makes another context like this one, for work on other threads (the credential server's
     /// refreshes, each with its own streams and stores).
     pub renew: std::sync::Arc<dyn Fn() -> Context + Send + Sync>,
@@ -49,8 +52,10 @@ impl Context {
     /// The context of a real process.
     pub fn from_cli(global: &Global) -> Context {
         let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let location = config::locate(global.config.as_deref());
         Context {
-            location: config::locate(global.config.as_deref()),
+            broker: choose_broker(global, &location),
+            location,
             location_explicit: global.config.is_some(),
             keyring_flag: global.keyring.clone(),
             interactive: terminal && !global.no_input,
@@ -139,34 +144,9 @@ impl Context {
         }
     }
 
-    /// Where the `file` store and its key are: `settings.file_store` (else `store.enc` in the
-    /// state directory) and `settings.file_store_key`, else systemd's credential
-    /// `$CREDENTIALS_DIRECTORY/fedaws-store-key`, else `fedaws-store.key` made beside the config.
-    /// Relative paths are the config's directory's.
+    /// Where the `file` store and its key are (see [`file_spec`]).
     pub fn file_spec(&self, config: Option<&Config>) -> secret::FileSpec {
-        let base = config.map_or_else(
-            || {
-                self.location
-                    .path
-                    .parent()
-                    .map_or_else(|| std::path::PathBuf::from("."), |p| p.to_path_buf())
-            },
-            |c| c.base_dir().to_path_buf(),
-        );
-        let settings = config.map(|c| &c.settings);
-        let store = settings
-            .and_then(|s| s.file_store.as_ref())
-            .map_or_else(|| config::state_dir().join("store.enc"), |p| base.join(p));
-        let credential = std::env::var_os("CREDENTIALS_DIRECTORY")
-            .filter(|d| !d.is_empty())
-            .map(|d| std::path::PathBuf::from(d).join(secret::CREDENTIAL_NAME))
-            .filter(|p| p.exists());
-        let key = match (settings.and_then(|s| s.file_store_key.as_ref()), credential) {
-            (Some(p), _) => secret::KeySource::Given(base.join(p)),
-            (None, Some(p)) => secret::KeySource::Given(p),
-            (None, None) => secret::KeySource::Made(base.join("fedaws-store.key")),
-        };
-        secret::FileSpec { store, key }
+        file_spec(&self.location, config, &config::state_dir())
     }
 
     /// A note on stderr, unless `-q`.
@@ -193,6 +173,72 @@ impl Context {
             let _ = writeln!(self.err, "fedaws: {}", escape_controls(&text));
         }
     }
+}
+
+/// Where the `file` store and its key are: `settings.file_store` (else `store.enc` in
+/// `state_dir`) and `settings.file_store_key`, else systemd's credential
+/// `$CREDENTIALS_DIRECTORY/fedaws-store-key`, else `fedaws-store.key` made beside the config.
+/// Relative paths are the config's directory's.
+pub fn file_spec(
+    location: &Location,
+    config: Option<&Config>,
+    state_dir: &Path,
+) -> secret::FileSpec {
+    let base = config.map_or_else(
+        || {
+            location
+                .path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        },
+        |c| c.base_dir().to_path_buf(),
+    );
+    let settings = config.map(|c| &c.settings);
+    let store = settings
+        .and_then(|s| s.file_store.as_ref())
+        .map_or_else(|| state_dir.join("store.enc"), |p| base.join(p));
+    let credential = std::env::var_os("CREDENTIALS_DIRECTORY")
+        .filter(|d| !d.is_empty())
+        .map(|d| PathBuf::from(d).join(secret::CREDENTIAL_NAME))
+        .filter(|p| p.exists());
+    let key = match (settings.and_then(|s| s.file_store_key.as_ref()), credential) {
+        (Some(p), _) => secret::KeySource::Given(base.join(p)),
+        (None, Some(p)) => secret::KeySource::Given(p),
+        (None, None) => secret::KeySource::Made(base.join("fedaws-store.key")),
+    };
+    secret::FileSpec { store, key }
+}
+
+/// The broker this process's commands go through: `--broker` or `FEDAWS_BROKER`; else
+/// `settings.broker` in the caller's own config (a trusted one); else, when the caller has no
+/// config of their own and the system broker's socket exists, that one. `None`: local mode.
+pub fn choose_broker(
+    global: &Global,
+    location: &Location,
+) -> Option<crate::broker::client::Broker> {
+    use crate::broker::client::Broker;
+    if let Some(path) = &global.broker {
+        return Some(Broker::at(path));
+    }
+    let own =
+        global.config.is_some() || config::user_config_path().as_ref() == Some(&location.path);
+    if own && location.path.exists() {
+        return settings_broker(&location.path).map(Broker::at);
+    }
+    let system = Path::new(crate::broker::DEFAULT_SOCKET);
+    std::fs::symlink_metadata(system)
+        .is_ok()
+        .then(|| Broker::at(system))
+}
+
+/// `settings.broker` of the config at `path`, relative to its directory, when the file is
+/// trusted and says so. Anything else (a config that does not parse, say) leaves the decision to
+/// local mode, which reports what is wrong with it.
+fn settings_broker(path: &Path) -> Option<PathBuf> {
+    let text = crate::trust::read_to_string(path, crate::trust::Role::Config).ok()?;
+    let doc: toml_edit::DocumentMut = text.parse().ok()?;
+    let broker = doc.get("settings")?.get("broker")?.as_str()?;
+    Some(path.parent().unwrap_or(Path::new(".")).join(broker))
 }
 
 /// The real world, as the issuing core sees it: this config, the stores it names, AWS, the
@@ -245,7 +291,7 @@ impl crate::issue::Services for Context {
         std::env::var(name).ok()
     }
 
-    fn state_dir(&self) -> std::path::PathBuf {
+    fn state_dir(&self) -> PathBuf {
         config::state_dir()
     }
 }

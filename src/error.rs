@@ -27,6 +27,8 @@ pub enum Exit {
     Network = 6,
     /// The secret store could not be reached or holds no secret for an account.
     SecretStore = 7,
+    /// The broker could not be reached.
+    Unreachable = 8,
     /// The person cancelled a dialog (Esc or Ctrl-C); nothing was changed.
     Cancelled = 130,
 }
@@ -43,8 +45,28 @@ impl Exit {
             Exit::Aws => "aws",
             Exit::Network => "network",
             Exit::SecretStore => "secret-store",
+            Exit::Unreachable => "broker",
             Exit::Cancelled => "cancelled",
         }
+    }
+
+    /// Every documented code.
+    pub const ALL: [Exit; 10] = [
+        Exit::Ok,
+        Exit::Failure,
+        Exit::Usage,
+        Exit::Config,
+        Exit::Denied,
+        Exit::Aws,
+        Exit::Network,
+        Exit::SecretStore,
+        Exit::Unreachable,
+        Exit::Cancelled,
+    ];
+
+    /// The family of a numeric code, if it is one of fedaws's.
+    pub fn from_code(code: u8) -> Option<Exit> {
+        Exit::ALL.into_iter().find(|e| *e as u8 == code)
     }
 }
 
@@ -160,6 +182,12 @@ pub fn exit_of(e: &(dyn std::error::Error + 'static)) -> Option<Exit> {
     }
     if e.is::<crate::issue::cache::LockTimeout>() {
         return Some(Exit::Failure);
+    }
+    if e.is::<crate::broker::client::Unreachable>() {
+        return Some(Exit::Unreachable);
+    }
+    if let Some(e) = e.downcast_ref::<crate::broker::client::Refused>() {
+        return Some(e.exit);
     }
     None
 }
@@ -316,6 +344,26 @@ mod tests {
                 ],
             ),
             (
+                Exit::Unreachable,
+                vec![
+                    crate::broker::client::Unreachable {
+                        path: "/run/fedaws/broker.sock".into(),
+                        reason: "x".into(),
+                    }
+                    .into(),
+                ],
+            ),
+            (
+                Exit::Denied,
+                vec![
+                    crate::broker::client::Refused {
+                        exit: Exit::Denied,
+                        message: "x".into(),
+                    }
+                    .into(),
+                ],
+            ),
+            (
                 Exit::Cancelled,
                 vec![crate::prompt::Cancelled.into(), interrupted.into()],
             ),
@@ -348,17 +396,6 @@ mod tests {
                     .ok()
             })
             .collect();
-        let all = [
-            Exit::Ok,
-            Exit::Failure,
-            Exit::Usage,
-            Exit::Config,
-            Exit::Denied,
-            Exit::Aws,
-            Exit::Network,
-            Exit::SecretStore,
-            Exit::Cancelled,
-        ];
-        assert_eq!(documented, all.map(|e| e as u8));
+        assert_eq!(documented, Exit::ALL.map(|e| e as u8));
     }
 }

@@ -9,9 +9,11 @@
 pub mod audit;
 pub mod authz;
 pub mod aws_config;
+pub mod broker;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod conns;
 pub mod console;
 pub mod context;
 pub mod error;

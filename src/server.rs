@@ -15,24 +15,21 @@
 //! accepting and closes the oldest connection that has not completed an authorized request, so
 //! a flood of idle or half-sent requests never locks out the SDK the server is for.
 
-use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::config::{Config, Depth};
+use crate::conns::{ConnState, Registry};
 use crate::format::rfc3339;
-use crate::issue::{Caller, CredsRequest, Services};
+use crate::issue::{Caller, CredsRequest, Obtained, Services};
 use crate::sts::Issued;
 
 /// How long a new connection has to complete an authorized request.
@@ -46,9 +43,6 @@ pub const MAX_CONNECTIONS: usize = 512;
 
 /// The largest request head (request line and headers) read, in bytes.
 pub const MAX_HEAD: usize = 16 * 1024;
-
-/// File descriptors kept free for everything else the process does (STS, the keyring, logs).
-const RESERVED_FDS: u64 = 64;
 
 /// How long a stopping server lets requests in flight finish.
 const DRAIN: Duration = Duration::from_secs(5);
@@ -184,121 +178,12 @@ impl Server {
     }
 }
 
-/// What the accept loop knows of one open connection.
-struct Tracked {
-    accepted: Instant,
-    state: Arc<ConnState>,
-    task: tokio::task::AbortHandle,
-}
-
-/// What a connection's requests tell the accept loop and the connection's watchdog.
-struct ConnState {
-    /// It completed a request carrying the token.
-    authorized: AtomicBool,
-    /// Requests being answered now.
-    busy: AtomicUsize,
-    /// When the last answer was made (or the connection accepted).
-    last: Mutex<Instant>,
-}
-
-impl ConnState {
-    fn touch(&self) {
-        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
-    }
-
-    fn idle_for(&self) -> Duration {
-        self.last
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .elapsed()
-    }
-}
-
-/// Open connections, by the order they were accepted.
-#[derive(Default)]
-struct Connections {
-    next: u64,
-    open: BTreeMap<u64, Tracked>,
-}
-
-impl Connections {
-    /// Close one connection to make room: the oldest that has not completed an authorized
-    /// request, else the oldest idle one. `false` when every connection is mid-request.
-    fn evict(&mut self) -> bool {
-        let victim = self
-            .open
-            .iter()
-            .find(|(_, c)| !c.state.authorized.load(Ordering::SeqCst))
-            .or_else(|| {
-                self.open
-                    .iter()
-                    .filter(|(_, c)| c.state.busy.load(Ordering::SeqCst) == 0)
-                    .min_by_key(|(_, c)| c.accepted)
-            })
-            .map(|(id, _)| *id);
-        match victim.and_then(|id| self.open.remove(&id)) {
-            Some(c) => {
-                c.task.abort();
-                true
-            }
-            None => false,
-        }
-    }
-}
-
-/// The most connections this process can hold open, given its file descriptor limit (raised to
-/// the hard limit first).
-fn connection_cap() -> usize {
-    match crate::hardening::raise_open_files() {
-        Some(limit) => usize::try_from(limit.saturating_sub(RESERVED_FDS))
-            .unwrap_or(usize::MAX)
-            .clamp(1, MAX_CONNECTIONS),
-        None => MAX_CONNECTIONS,
-    }
-}
-
-/// Serve one connection until it ends, times out, or is aborted by the accept loop.
-async fn serve_connection(
-    server: Arc<Server>,
-    stream: tokio::net::TcpStream,
-    peer: SocketAddr,
-    state: Arc<ConnState>,
-) {
-    let service_state = state.clone();
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-        let server = server.clone();
-        let state = service_state.clone();
-        async move {
-            state.busy.fetch_add(1, Ordering::SeqCst);
-            let response = server.answer(peer, &request, &state.authorized).await;
-            state.touch();
-            state.busy.fetch_sub(1, Ordering::SeqCst);
-            Ok::<_, Infallible>(response)
-        }
-    });
-    let connection = hyper::server::conn::http1::Builder::new()
-        .keep_alive(true)
-        .max_buf_size(MAX_HEAD)
-        .header_read_timeout(None)
-        .serve_connection(TokioIo::new(stream), service);
-    let watchdog = async {
-        loop {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            let limit = if state.authorized.load(Ordering::SeqCst) {
-                IDLE_TIMEOUT
-            } else {
-                HEADER_TIMEOUT
-            };
-            if state.busy.load(Ordering::SeqCst) == 0 && state.idle_for() >= limit {
-                return;
-            }
-        }
-    };
-    tokio::select! {
-        _ = connection => {}
-        () = watchdog => {}
-    }
-}
+/// How this server bounds its connections.
+const DEADLINES: crate::conns::Deadlines = crate::conns::Deadlines {
+    first: HEADER_TIMEOUT,
+    idle: IDLE_TIMEOUT,
+    max_head: MAX_HEAD,
+};
 
 /// Accept connections until `stopped` fires, then let requests in flight finish.
 async fn accept_loop(
@@ -307,78 +192,33 @@ async fn accept_loop(
     cap: usize,
     mut stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
-    let connections = Arc::new(Mutex::new(Connections::default()));
+    let connections = Registry::default();
     loop {
         let accepted = tokio::select! {
             _ = &mut stopped => break,
             accepted = listener.accept() => accepted,
         };
-        let (stream, peer) = match accepted {
-            Ok(a) => a,
-            Err(_) => {
-                // Out of descriptors (or another transient failure): make room, then go on.
-                let freed = connections
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .evict();
-                if !freed {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-                continue;
+        let Ok((stream, peer)) = accepted else {
+            // Out of descriptors (or another transient failure): make room, then go on.
+            if !connections.evict(None) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
             }
+            continue;
         };
-        let mut open = connections.lock().unwrap_or_else(|p| p.into_inner());
-        if open.open.len() >= cap && !open.evict() {
+        if connections.count(None) >= cap && !connections.evict(None) {
             // Every connection is mid-request: this one waits for none of them.
             drop(stream);
             continue;
         }
-        let state = Arc::new(ConnState {
-            authorized: AtomicBool::new(false),
-            busy: AtomicUsize::new(0),
-            last: Mutex::new(Instant::now()),
-        });
-        let id = open.next;
-        open.next += 1;
-        let registry = connections.clone();
-        let task = tokio::spawn({
+        let state = ConnState::new();
+        let server = server.clone();
+        let serve = crate::conns::serve(stream, state.clone(), DEADLINES, move |request, state| {
             let server = server.clone();
-            let state = state.clone();
-            async move {
-                serve_connection(server, stream, peer, state).await;
-                registry
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .open
-                    .remove(&id);
-            }
+            async move { server.answer(peer, &request, &state.proven).await }
         });
-        open.open.insert(
-            id,
-            Tracked {
-                accepted: Instant::now(),
-                state,
-                task: task.abort_handle(),
-            },
-        );
+        connections.spawn(None, state, serve);
     }
-    // Stopping: no new connections; requests in flight get a moment, then everything closes.
-    let deadline = Instant::now() + DRAIN;
-    loop {
-        let busy = connections
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .open
-            .values()
-            .any(|c| c.state.busy.load(Ordering::SeqCst) > 0);
-        if !busy || Instant::now() >= deadline {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    for (_, c) in std::mem::take(&mut connections.lock().unwrap_or_else(|p| p.into_inner()).open) {
-        c.task.abort();
-    }
+    connections.drain(DRAIN).await;
 }
 
 /// A started server with what a client needs to reach it.
@@ -403,7 +243,8 @@ pub fn start_for(
     port: u16,
     fresh: impl Fn() -> Box<dyn Services> + Send + Sync + 'static,
 ) -> anyhow::Result<Started> {
-    let margin = Config::load(services.location(), Depth::Shallow)?
+    let margin = services
+        .config()?
         .settings
         .refresh_margin_or(crate::issue::DEFAULT_REFRESH_MARGIN);
     let first = crate::issue::obtain_audited(services, &request, &caller)?;
@@ -411,6 +252,17 @@ pub fn start_for(
         let mut services = fresh();
         crate::issue::obtain_audited(services.as_mut(), &request, &caller).map(|o| o.creds)
     });
+    start_with(first, margin, source, port)
+}
+
+/// Serve `first` on 127.0.0.1:`port`, and fresh credentials from `source` once they have less
+/// than `margin` left.
+pub fn start_with(
+    first: Obtained,
+    margin: Duration,
+    source: Arc<Source>,
+    port: u16,
+) -> anyhow::Result<Started> {
     let token = new_token()?;
     let server = Server::new(token.clone(), margin, source);
     tokio::runtime::Builder::new_current_thread()
@@ -464,7 +316,7 @@ pub fn start(server: Arc<Server>, port: u16) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     // Before the server thread starts, so a child started later sees no race on the limit.
-    let cap = connection_cap();
+    let cap = crate::conns::connection_cap(MAX_CONNECTIONS);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

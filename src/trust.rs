@@ -33,6 +33,8 @@ pub enum Role {
     SecretFile,
     /// The key of the `file` secret store: also unreadable by group and others.
     SecretKey,
+    /// A broker's socket: made by the user at its other end (or root), and writable by all.
+    BrokerSocket,
 }
 
 impl Role {
@@ -48,6 +50,9 @@ impl Role {
             }
             Role::SecretFile => "whoever can change it can replace the accounts' keys",
             Role::SecretKey => "whoever can read it can decrypt the accounts' keys",
+            Role::BrokerSocket => {
+                "whoever made it would be told your requests and could hand you credentials of their choosing"
+            }
         }
     }
 }
@@ -93,6 +98,7 @@ impl fmt::Display for Untrusted {
             Role::AwsConfig => "AWS config",
             Role::SecretFile => "secret store",
             Role::SecretKey => "secret store key",
+            Role::BrokerSocket => "broker socket",
         };
         let at = if self.culprit == self.path {
             format!("{what} {}", self.path.display())
@@ -113,7 +119,9 @@ impl fmt::Display for Untrusted {
             Flaw::Kind => write!(
                 f,
                 "refusing the {at}: {culprit} is not a {}\n  hint: remove it, or point fedaws at the right path",
-                if self.culprit.is_dir() {
+                if self.role == Role::BrokerSocket && self.culprit == self.path {
+                    "socket"
+                } else if self.culprit.is_dir() {
                     "regular file"
                 } else {
                     "directory"
@@ -159,6 +167,13 @@ pub fn check(path: &Path, role: Role) -> Result<(), Untrusted> {
         unix::Expect::File
     };
     unix::check(path, role, expect, crate::identity::current_uid())
+}
+
+/// Fail unless the socket at `path` was made by `owner` (the user the kernel says listens on it)
+/// or root, in directories only they can change.
+#[cfg(unix)]
+pub fn check_socket(path: &Path, owner: u32) -> Result<(), Untrusted> {
+    unix::check(path, Role::BrokerSocket, unix::Expect::Socket, owner)
 }
 
 /// Like [`check`], for a file fedaws is about to write: when it does not exist yet, the nearest
@@ -235,6 +250,8 @@ mod unix {
         OwnDir,
         /// A directory, the caller's or root's.
         Dir,
+        /// A socket, the caller's or root's, whatever its mode.
+        Socket,
     }
 
     pub(super) fn check(path: &Path, role: Role, expect: Expect, me: u32) -> Result<(), Untrusted> {
@@ -297,8 +314,22 @@ mod unix {
                 }
                 continue;
             }
+            if rest.is_empty() && expect == Expect::Socket {
+                use std::os::unix::fs::FileTypeExt;
+                let found = if !meta.file_type().is_socket() {
+                    Some(Flaw::Kind)
+                } else if meta.uid() != me && meta.uid() != 0 {
+                    Some(Flaw::Owner)
+                } else {
+                    None
+                };
+                return match found {
+                    Some(f) => Err(refuse(&here, Some(&meta), f)),
+                    None => Ok(()),
+                };
+            }
             if rest.is_empty() {
-                let want_dir = expect != Expect::File;
+                let want_dir = !matches!(expect, Expect::File);
                 if meta.is_dir() != want_dir || !(meta.is_dir() || meta.is_file()) {
                     return Err(refuse(&here, Some(&meta), Flaw::Kind));
                 }
@@ -319,7 +350,7 @@ mod unix {
             resolved = here;
         }
         // The path named a directory by `/` or `..` alone.
-        if expect != Expect::File {
+        if matches!(expect, Expect::OwnDir | Expect::Dir) {
             Ok(())
         } else {
             Err(refuse(&resolved, None, Flaw::Kind))

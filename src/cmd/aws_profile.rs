@@ -2,7 +2,7 @@
 //! [`crate::aws_config`] for how the file is read and edited).
 
 use crate::aws_config::{
-    aws_config_path, edit_file, plain_line, render_command, with_profile, without_profile,
+    Pin, aws_config_path, edit_file, plain_line, render_command, with_profile, without_profile,
     written_by_fedaws,
 };
 use crate::cli::{AwsProfileAddArgs, AwsProfileCommand, AwsProfileRemoveArgs};
@@ -23,23 +23,25 @@ pub fn run(command: AwsProfileCommand, ctx: &mut Context) -> anyhow::Result<()> 
 fn command_line(ctx: &Context, connector: &str) -> anyhow::Result<String> {
     let exe = std::env::current_exe()?;
     let exe = exe.canonicalize().unwrap_or(exe);
-    // A config given by --config or FEDAWS_CONFIG is pinned, since the AWS CLI won't pass them on.
-    let config = ctx.location_explicit.then(|| {
-        ctx.location
-            .path
-            .canonicalize()
-            .unwrap_or(ctx.location.path.clone())
-    });
-    Ok(render_command(
-        &exe.to_string_lossy(),
-        config.as_deref().map(|c| c.to_string_lossy()).as_deref(),
-        connector,
-    )?)
+    // The broker, or a config given by --config or FEDAWS_CONFIG, is pinned, since the AWS CLI
+    // passes on neither flags nor fedaws's environment.
+    let canonical = |p: &std::path::Path| {
+        p.canonicalize()
+            .unwrap_or_else(|_| p.to_path_buf())
+            .to_string_lossy()
+            .into_owned()
+    };
+    let broker = ctx.broker.as_ref().map(|b| canonical(&b.path));
+    let config = ctx.location_explicit.then(|| canonical(&ctx.location.path));
+    let pin = match (&broker, &config) {
+        (Some(b), _) => Pin::Broker(b),
+        (None, Some(c)) => Pin::Config(c),
+        (None, None) => Pin::Nothing,
+    };
+    Ok(render_command(&exe.to_string_lossy(), pin, connector)?)
 }
 
 fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
-    let config = ctx.load(Depth::Shallow)?;
-    let connector = config.connector(&args.connector)?;
     let profile = args
         .profile
         .clone()
@@ -51,11 +53,18 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let region = args
-        .region
-        .clone()
-        .or_else(|| connector.region.clone())
-        .or_else(|| config.settings.region.clone());
+    // Through a broker the connector is the broker's: the profile's region is --region's.
+    let region = match &ctx.broker {
+        Some(_) => args.region.clone(),
+        None => {
+            let config = ctx.load(Depth::Shallow)?;
+            let connector = config.connector(&args.connector)?;
+            args.region
+                .clone()
+                .or_else(|| connector.region.clone())
+                .or_else(|| config.settings.region.clone())
+        }
+    };
     if let Some(r) = &region {
         validate::check_region("--region", r).map_err(|e| UserError::usage(e.to_string()))?;
     }

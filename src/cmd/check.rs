@@ -52,7 +52,8 @@ fn profile_findings(config: &Config, path: &std::path::Path, findings: &mut Vec<
             });
         }
         let same_config = match &p.config {
-            None => true,
+            // A profile that asks a broker asks for the broker's connectors, not this config's.
+            None => p.broker.is_none(),
             Some(c) => std::path::Path::new(c)
                 .canonicalize()
                 .is_ok_and(|c| c == this),

@@ -11,7 +11,7 @@ use crate::console;
 use crate::context::Context;
 use crate::error::UserError;
 use crate::fsutil;
-use crate::issue::{Caller, CredsRequest, DEFAULT_REQUEST_TIMEOUT};
+use crate::issue::{CredsRequest, DEFAULT_REQUEST_TIMEOUT};
 use crate::trust::Role;
 use crate::validate;
 
@@ -64,8 +64,7 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
         .map_or(DEFAULT_REQUEST_TIMEOUT, |s| Duration::from_secs(s.into()));
     let federation = config.settings.federation_endpoint.clone();
     let request = CredsRequest::from_args(&issue);
-    let caller = Caller::this_process(false)?;
-    let obtained = crate::issue::obtain_audited(ctx, &request, &caller)?;
+    let obtained = super::obtain(ctx, &request, false)?;
     let (creds, region) = (obtained.creds, obtained.region);
     let endpoint = federation
         .unwrap_or_else(|| console::federation_endpoint(console::partition(&region)).to_string());

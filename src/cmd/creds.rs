@@ -5,7 +5,7 @@ use std::io::Write;
 use crate::cli::CredsArgs;
 use crate::context::Context;
 use crate::format::{Format, Output};
-use crate::issue::{self, Caller, CredsRequest};
+use crate::issue::CredsRequest;
 
 /// Print credentials. On any failure stdout stays empty.
 pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
@@ -15,8 +15,7 @@ pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
         Format::Env
     });
     let request = CredsRequest::from_args(&args.issue);
-    let caller = Caller::this_process(args.issue.system)?;
-    let obtained = issue::obtain_audited(ctx, &request, &caller)?;
+    let obtained = super::obtain(ctx, &request, args.issue.system)?;
     // The text holds the secret parts: wiped from memory once written.
     let text = zeroize::Zeroizing::new(
         Output {

@@ -8,7 +8,7 @@ use crate::cli::ExecArgs;
 use crate::context::Context;
 use crate::error::UserError;
 use crate::format::Output;
-use crate::issue::{self, Caller, CredsRequest};
+use crate::issue::CredsRequest;
 
 /// The variable that marks a process as running under `fedaws exec`.
 pub const MARKER: &str = "FEDAWS_CONNECTOR";
@@ -44,8 +44,7 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
         return with_server(&args, argv, ctx);
     }
     let request = CredsRequest::from_args(&args.issue);
-    let caller = Caller::this_process(args.issue.system)?;
-    let obtained = issue::obtain_audited(ctx, &request, &caller)?;
+    let obtained = super::obtain(ctx, &request, args.issue.system)?;
     let mut child = std::process::Command::new(&argv[0]);
     child.args(&argv[1..]);
     for var in REMOVED {

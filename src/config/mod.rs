@@ -92,6 +92,12 @@ pub struct Settings {
     pub file_store: Option<PathBuf>,
     /// The key file of the `file` secret store (relative to the config's directory).
     pub file_store_key: Option<PathBuf>,
+    /// The broker this user's commands go through (a client setting).
+    pub broker: Option<PathBuf>,
+    /// Where `fedaws broker run` listens (a broker setting).
+    pub broker_socket: Option<PathBuf>,
+    /// The group that may use the broker's socket (mode 0660); unset, everyone may (0666).
+    pub broker_socket_group: Option<String>,
 }
 
 impl Settings {
@@ -122,6 +128,9 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "system_users",
     "file_store",
     "file_store_key",
+    "broker",
+    "broker_socket",
+    "broker_socket_group",
 ];
 
 /// `[accounts.NAME]`. `Debug` does not show the `mfa_process` text (it may hold a TOTP seed).

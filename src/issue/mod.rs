@@ -25,7 +25,7 @@ pub mod plan;
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
@@ -115,6 +115,8 @@ pub struct Caller {
     pub uid: u32,
     /// A `--system` caller.
     pub system: bool,
+    /// The process asking, when it is another (a broker's peer).
+    pub pid: Option<u32>,
     groups: Groups,
 }
 
@@ -133,6 +135,7 @@ impl Caller {
             user,
             uid: crate::identity::current_uid(),
             system,
+            pid: None,
             groups: Groups::OfThisProcess(OnceLock::new()),
         })
     }
@@ -143,8 +146,14 @@ impl Caller {
             user,
             uid,
             system,
+            pid: None,
             groups: Groups::Given(os_groups),
         }
+    }
+
+    /// The same caller, asking from process `pid` (the audit log records it).
+    pub fn from_pid(self, pid: Option<u32>) -> Caller {
+        Caller { pid, ..self }
     }
 
     /// The caller's OS groups.
@@ -223,6 +232,11 @@ impl Failure {
 pub trait Services {
     /// Where the config is.
     fn location(&self) -> &Location;
+    /// The config, loaded and checked: read from [`Services::location`] now, or, for a broker,
+    /// the last one that loaded.
+    fn config(&mut self) -> anyhow::Result<Arc<Config>> {
+        Ok(Arc::new(Config::load(self.location(), Depth::Shallow)?))
+    }
     /// The store that holds the accounts' keys, for `config`.
     fn account_store(&mut self, config: &Config) -> anyhow::Result<Box<dyn SecretStore>>;
     /// The store a cache hit may be served from before the config is read, if any.
@@ -263,8 +277,7 @@ pub fn obtain(
     // Stamps are taken before the files are read, so an edit made meanwhile is never vouched
     // for.
     let config_stamp = cache::stamp(&slot.config);
-    let config = Config::load(services.location(), Depth::Shallow)
-        .map_err(|e| Failure::at(&none)(e.into()))?;
+    let config = services.config().map_err(Failure::at(&none))?;
     let connector = config
         .connector(&request.connector)
         .map_err(|e| Failure::at(&none)(e.into()))?;
@@ -324,6 +337,7 @@ pub fn obtain_audited(
         time,
         user: caller.user.clone(),
         uid: caller.uid,
+        pid: caller.pid,
         system: caller.system,
         connector: request.connector.clone(),
         principal: known.principal.clone(),

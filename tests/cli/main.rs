@@ -27,6 +27,7 @@ mod sts_server;
 
 mod authz;
 mod aws_profile;
+mod broker;
 mod cache;
 mod console;
 mod creds;

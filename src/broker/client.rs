@@ -1,0 +1,209 @@
+//! Asking a broker: one HTTP/1.1 request per connection over its Unix socket, answered with
+//! JSON. Before anything is sent, the socket must be one the broker's own user (or root) made in
+//! a directory only they can change, the broker's user being whoever the kernel says is at the
+//! other end: a socket someone else planted on the path is refused, not talked to.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
+
+use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody};
+use crate::error::Exit;
+use crate::issue::{CredsRequest, Known, Obtained};
+
+/// How long a request may wait for its answer: issuing may wait for another caller's STS call
+/// (`settings.lock_timeout`), so this is generous; a broker that goes away ends it at once.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The broker could not be reached: exit 8.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot reach the fedaws broker at {}: {reason}\n  hint: is it running (`systemctl status fedaws-broker`)? Name another with --broker PATH or FEDAWS_BROKER",
+    path.display()
+)]
+pub struct Unreachable {
+    /// The socket.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub reason: String,
+}
+
+/// The broker answered with a refusal: the exit code and message the command would give
+/// locally.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Refused {
+    /// The exit code the broker chose.
+    pub exit: Exit,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// A broker, by its socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broker {
+    /// The socket's path.
+    pub path: PathBuf,
+}
+
+impl Broker {
+    /// The broker listening at `path`.
+    pub fn at(path: impl Into<PathBuf>) -> Broker {
+        Broker { path: path.into() }
+    }
+
+    /// `POST path` with `body` as JSON; the answer's JSON as `T`.
+    pub fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> anyhow::Result<T> {
+        // The body may hold secrets (an MFA code, an account's keys): wiped once sent.
+        let body = Zeroizing::new(serde_json::to_vec(body)?);
+        self.call("POST", path, &body)
+    }
+
+    /// `GET path`; the answer's JSON as `T`.
+    pub fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        self.call("GET", path, &[])
+    }
+
+    /// Credentials for `request` (`system`: a `--system` request), as the broker issues them to
+    /// this process's user.
+    pub fn creds(&self, request: &CredsRequest, system: bool) -> anyhow::Result<Obtained> {
+        let answer: CredsAnswer = self.post(protocol::CREDS, &CredsBody::of(request, system))?;
+        let (region, from_cache) = (answer.region.clone(), answer.from_cache);
+        let creds = answer.issued().map_err(|e| Unreachable {
+            path: self.path.clone(),
+            reason: format!("the answer is not what fedaws expects: {e}"),
+        })?;
+        Ok(Obtained {
+            creds,
+            region,
+            from_cache,
+            known: Known::default(),
+        })
+    }
+
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) -> anyhow::Result<T> {
+        let unreachable = |reason: String| Unreachable {
+            path: self.path.clone(),
+            reason,
+        };
+        let mut stream = connect(&self.path)?;
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: fedaws\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(body))
+            .map_err(|e| unreachable(format!("sending the request: {e}")))?;
+        let mut answer = Zeroizing::new(Vec::new());
+        stream
+            .read_to_end(&mut answer)
+            .map_err(|e| unreachable(format!("reading the answer: {e}")))?;
+        let (status, body) = split_answer(&answer).ok_or_else(|| {
+            unreachable(if answer.is_empty() {
+                "the broker closed the connection without answering".into()
+            } else {
+                "the answer is not HTTP".into()
+            })
+        })?;
+        if (200..300).contains(&status) {
+            return serde_json::from_slice(body).map_err(|e| {
+                unreachable(format!("the answer is not what fedaws expects: {e}")).into()
+            });
+        }
+        let refusal: ErrorBody = serde_json::from_slice(body)
+            .map_err(|_| unreachable(format!("HTTP status {status} without an explanation")))?;
+        Err(rebuild(refusal))
+    }
+}
+
+/// Connect to the socket at `path` and make sure it is the broker's (see the module docs).
+#[cfg(target_os = "linux")]
+fn connect(path: &Path) -> anyhow::Result<std::os::unix::net::UnixStream> {
+    let unreachable = |reason: String| Unreachable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let stream =
+        std::os::unix::net::UnixStream::connect(path).map_err(|e| unreachable(e.to_string()))?;
+    let peer = rustix::net::sockopt::socket_peercred(&stream)
+        .map_err(|e| unreachable(format!("cannot tell who listens there: {e}")))?;
+    crate::trust::check_socket(path, peer.uid.as_raw())?;
+    stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
+    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+    Ok(stream)
+}
+
+/// Other platforms: brokers serve Linux hosts.
+#[cfg(not(target_os = "linux"))]
+fn connect(path: &Path) -> anyhow::Result<std::net::TcpStream> {
+    Err(Unreachable {
+        path: path.to_path_buf(),
+        reason: "brokers are served on Linux only".into(),
+    }
+    .into())
+}
+
+/// The status code and body of an HTTP/1.1 answer read to its end.
+fn split_answer(answer: &[u8]) -> Option<(u16, &[u8])> {
+    let end = answer.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&answer[..end]).ok()?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, &answer[end + 4..]))
+}
+
+/// The error chain a refusal describes, its exit code at the bottom.
+fn rebuild(refusal: ErrorBody) -> anyhow::Error {
+    let exit = Exit::from_code(refusal.exit).unwrap_or(Exit::Failure);
+    let mut layers: Vec<String> = std::iter::once(refusal.message)
+        .chain(refusal.causes)
+        .collect();
+    let innermost = layers.pop().unwrap_or_default();
+    let mut error = anyhow::Error::new(Refused {
+        exit,
+        message: innermost,
+    });
+    while let Some(outer) = layers.pop() {
+        error = error.context(outer);
+    }
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_becomes_the_chain_and_code_it_describes() {
+        let error = rebuild(ErrorBody {
+            exit: 4,
+            family: "denied".into(),
+            message: "outer".into(),
+            causes: vec!["middle".into(), "inner".into()],
+        });
+        assert_eq!(crate::error::exit_for(&error), Exit::Denied);
+        let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
+        assert_eq!(chain, ["outer", "middle", "inner"]);
+    }
+
+    #[test]
+    fn answers_are_split_at_the_end_of_the_head() {
+        let (status, body) =
+            split_answer(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 2\r\n\r\n{}").unwrap();
+        assert_eq!((status, body), (403, &b"{}"[..]));
+        assert!(split_answer(b"garbage").is_none());
+    }
+}

@@ -1,0 +1,572 @@
+//! `fedaws broker run`: the broker itself.
+//!
+//! It listens on a Unix socket (its own, or one systemd passes with `LISTEN_FDS`), learns who is
+//! at the other end of each connection from the kernel (`SO_PEERCRED`: uid and pid; the name and
+//! groups from the user and group databases), and answers through the issuing core exactly as
+//! `fedaws creds` would answer that user locally, with its own config, account store, in-memory
+//! cache and audit log.
+//!
+//! Bounded like the credential server (see [`crate::conns`]): a connection has
+//! [`FIRST_REQUEST`] to send a request and may idle [`IDLE`] after; heads and bodies are capped;
+//! at most [`MAX_CONNECTIONS`] are open, at most [`PER_USER_CONNECTIONS`] of one user; and each
+//! user has [`PER_USER_IN_FLIGHT`] requests worked on at once, the rest waiting their turn, so
+//! one user flooding the socket queues behind themselves and no one else.
+//!
+//! SIGHUP, or a change to the config file, reloads the config; one that does not load keeps the
+//! last good one serving, and the log says why. SIGTERM (or SIGINT) stops accepting, lets
+//! requests in flight finish, and exits 0.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use tokio::sync::Semaphore;
+
+use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody};
+use crate::config::{Config, Depth, Location};
+use crate::conns::{ConnState, Deadlines, Registry};
+use crate::error::{Exit, UserError};
+use crate::issue::{Caller, Services};
+use crate::secret::{self, Backend, MemoryStore, SecretStore};
+
+/// How long a new connection has to send its first request.
+pub const FIRST_REQUEST: Duration = Duration::from_secs(10);
+
+/// How long a connection may idle between requests.
+pub const IDLE: Duration = Duration::from_secs(60);
+
+/// The most connections open at once.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// The most connections one user may have open at once.
+pub const PER_USER_CONNECTIONS: usize = 256;
+
+/// How many of one user's requests are worked on at once.
+pub const PER_USER_IN_FLIGHT: usize = 8;
+
+/// The largest request head read, in bytes.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// How long a stopping broker lets requests in flight finish (an STS call's own timeout).
+const DRAIN: Duration = Duration::from_secs(30);
+
+/// How often the config file is looked at for changes.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+const DEADLINES: Deadlines = Deadlines {
+    first: FIRST_REQUEST,
+    idle: IDLE,
+    max_head: MAX_HEAD,
+};
+
+/// What `fedaws broker run` was given.
+pub struct Options {
+    /// The config.
+    pub location: Location,
+    /// `--socket`.
+    pub socket: Option<PathBuf>,
+    /// `--allow-root`.
+    pub allow_root: bool,
+    /// `--keyring`: the account store, overriding `settings.keyring` (default `file`).
+    pub keyring: Option<String>,
+    /// `-v` count.
+    pub verbose: u8,
+}
+
+/// What every request shares.
+struct Shared {
+    location: Location,
+    config: RwLock<Arc<Config>>,
+    keyring: Option<String>,
+    cache: MemoryStore,
+    state_dir: PathBuf,
+    verbose: u8,
+    host: String,
+    users: Mutex<HashMap<u32, Arc<Semaphore>>>,
+}
+
+/// A line in the broker's log (stderr: the journal, under systemd), control characters escaped.
+fn log(message: impl std::fmt::Display) {
+    let text = message.to_string();
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "fedaws broker: {}",
+        crate::output::escape_controls(&text)
+    );
+}
+
+impl Shared {
+    fn config(&self) -> Arc<Config> {
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Load the config again: the new one serves if it loads and keeps every rule, else the
+    /// last good one goes on serving.
+    fn reload(&self, why: &str) {
+        match Config::load(&self.location, Depth::Shallow) {
+            Ok(config) => {
+                *self.config.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(config);
+                log(format_args!(
+                    "{why}: reloaded {}",
+                    self.location.path.display()
+                ));
+            }
+            Err(e) => log(format_args!(
+                "{why}: {} not loaded, still serving the last good config: {e}",
+                self.location.path.display()
+            )),
+        }
+    }
+
+    /// The account store: `--keyring`, else `settings.keyring`, else the `file` store.
+    fn account_store(&self, config: &Config) -> anyhow::Result<Box<dyn SecretStore>> {
+        let backend = match (&self.keyring, &config.settings.keyring) {
+            (Some(flag), _) => Backend::parse("--keyring", flag).map_err(UserError::usage)?,
+            (None, Some(k)) => Backend::parse("settings.keyring", k).map_err(UserError::config)?,
+            (None, None) => Backend::File,
+        };
+        let files = crate::context::file_spec(&self.location, Some(config), &self.state_dir);
+        secret::open(backend, secret::SERVICE, &files).context("opening the secret store")
+    }
+
+    /// The user's turn-keeper: [`PER_USER_IN_FLIGHT`] requests at once.
+    fn turns_of(&self, uid: u32) -> Arc<Semaphore> {
+        self.users
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(uid)
+            .or_insert_with(|| Arc::new(Semaphore::new(PER_USER_IN_FLIGHT)))
+            .clone()
+    }
+}
+
+/// Who is at the other end of a connection, as the kernel says.
+#[derive(Clone)]
+struct Peer {
+    uid: u32,
+    pid: Option<u32>,
+    /// The login name, where the user database has one.
+    user: Option<String>,
+    /// The user's groups in the group database.
+    groups: Vec<String>,
+}
+
+impl Peer {
+    fn of(stream: &tokio::net::UnixStream) -> std::io::Result<Peer> {
+        let cred = stream.peer_cred()?;
+        let uid = cred.uid();
+        let pid = cred.pid().and_then(|p| u32::try_from(p).ok());
+        let Some(account) = uzers::get_user_by_uid(uid) else {
+            return Ok(Peer {
+                uid,
+                pid,
+                user: None,
+                groups: Vec::new(),
+            });
+        };
+        let name = account.name().to_os_string();
+        let mut groups: Vec<String> = uzers::get_user_groups(&name, account.primary_group_id())
+            .unwrap_or_default()
+            .iter()
+            .map(|g| g.name().to_string_lossy().into_owned())
+            .collect();
+        groups.sort();
+        groups.dedup();
+        Ok(Peer {
+            uid,
+            pid,
+            user: Some(name.to_string_lossy().into_owned()),
+            groups,
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} (uid {}, pid {})",
+            self.user.as_deref().unwrap_or("?"),
+            self.uid,
+            self.pid.map_or_else(|| "?".to_string(), |p| p.to_string())
+        )
+    }
+
+    /// The caller the core sees, or why there is none.
+    fn caller(&self, system: bool) -> Result<Caller, crate::identity::Nameless> {
+        let user = self.user.clone().ok_or(crate::identity::Nameless)?;
+        Ok(Caller::new(user, self.uid, system, self.groups.clone()).from_pid(self.pid))
+    }
+}
+
+/// One request's view of the world, as the issuing core sees it.
+struct Work {
+    shared: Arc<Shared>,
+    config: Arc<Config>,
+    sts: crate::sts::AwsSts,
+    peer: String,
+}
+
+impl Services for Work {
+    fn location(&self) -> &Location {
+        &self.shared.location
+    }
+    fn config(&mut self) -> anyhow::Result<Arc<Config>> {
+        Ok(self.config.clone())
+    }
+    fn account_store(&mut self, config: &Config) -> anyhow::Result<Box<dyn SecretStore>> {
+        self.shared.account_store(config)
+    }
+    fn fast_cache_store(&mut self) -> Option<Box<dyn SecretStore>> {
+        Some(Box::new(self.shared.cache.clone()))
+    }
+    fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
+        Ok((config.settings.cache.as_deref() != Some("none"))
+            .then(|| Box::new(self.shared.cache.clone()) as Box<dyn SecretStore>))
+    }
+    fn sts(&self) -> &dyn crate::sts::Sts {
+        &self.sts
+    }
+    fn ask_mfa_code(&mut self, _serial: &str) -> anyhow::Result<Option<secrecy::SecretString>> {
+        // Nobody at the broker's terminal: the code comes in the request.
+        Ok(None)
+    }
+    fn debug(&mut self, level: u8, message: std::fmt::Arguments<'_>) {
+        if self.shared.verbose >= level {
+            log(format_args!("{}: {message}", self.peer));
+        }
+    }
+    fn warn(&mut self, message: &str) {
+        log(format_args!("warning: {}: {message}", self.peer));
+    }
+    fn now(&self) -> jiff::Timestamp {
+        jiff::Timestamp::now()
+    }
+    fn host(&self) -> String {
+        self.shared.host.clone()
+    }
+    fn env(&self, name: &str) -> Option<String> {
+        // The broker's own environment, which its administrator set; never a client's.
+        std::env::var(name).ok()
+    }
+    fn state_dir(&self) -> PathBuf {
+        self.shared.state_dir.clone()
+    }
+}
+
+/// A JSON answer.
+fn json(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A refusal carrying the exit code and message the command would give locally.
+fn refusal(body: &ErrorBody) -> Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(body.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    json(status, serde_json::to_vec(body).unwrap_or_default())
+}
+
+/// Answer one request of `peer`.
+async fn answer(
+    shared: Arc<Shared>,
+    peer: Peer,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let route = (request.method().clone(), request.uri().path().to_string());
+    match (&route.0, route.1.as_str()) {
+        (&Method::POST, protocol::CREDS) => match body_of::<CredsBody>(request).await {
+            Ok(body) => creds(shared, peer, body).await,
+            Err(refused) => refusal(&refused),
+        },
+        (method, path) => refusal(&ErrorBody::new(
+            Exit::Usage,
+            format!("the broker has no endpoint {method} {path}; the README lists them"),
+        )),
+    }
+}
+
+/// A request's JSON body, read up to [`protocol::MAX_BODY`] bytes.
+async fn body_of<T: serde::de::DeserializeOwned>(
+    request: Request<Incoming>,
+) -> Result<T, ErrorBody> {
+    let bytes = Limited::new(request.into_body(), protocol::MAX_BODY)
+        .collect()
+        .await
+        .map_err(|e| {
+            ErrorBody::new(
+                Exit::Usage,
+                format!(
+                    "the request body could not be read ({e}); the broker reads at most {} KiB",
+                    protocol::MAX_BODY / 1024
+                ),
+            )
+        })?
+        .to_bytes();
+    // The body may hold secrets: wiped once parsed.
+    let bytes = zeroize::Zeroizing::new(bytes.to_vec());
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ErrorBody::new(
+            Exit::Usage,
+            format!("the request body is not what the broker expects: {e}"),
+        )
+    })
+}
+
+/// `POST /v1/creds`.
+async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Full<Bytes>> {
+    let system = body.system;
+    let request = match body.request() {
+        Ok(r) => r,
+        Err(message) => return refusal(&ErrorBody::new(Exit::Usage, message)),
+    };
+    let caller = match peer.caller(system) {
+        Ok(c) => c,
+        Err(e) => return refusal(&ErrorBody::of(&e.into())),
+    };
+    // One user's requests take turns among themselves; nobody else waits for them.
+    let Ok(_turn) = shared.turns_of(peer.uid).acquire_owned().await else {
+        return refusal(&ErrorBody::new(Exit::Failure, "the broker is stopping"));
+    };
+    let mut work = Work {
+        config: shared.config(),
+        shared,
+        sts: crate::sts::AwsSts,
+        peer: peer.describe(),
+    };
+    let done = tokio::task::spawn_blocking(move || {
+        crate::issue::obtain_audited(&mut work, &request, &caller)
+            .map(|o| CredsAnswer::of(&o.creds, &o.region, o.from_cache))
+    })
+    .await;
+    match done {
+        Ok(Ok(answer)) => {
+            let body = zeroize::Zeroizing::new(serde_json::to_vec(&answer).unwrap_or_default());
+            json(StatusCode::OK, body.to_vec())
+        }
+        Ok(Err(e)) => refusal(&ErrorBody::of(&e)),
+        Err(e) => refusal(&ErrorBody::new(
+            Exit::Failure,
+            format!("the request failed: {e}"),
+        )),
+    }
+}
+
+/// Run the broker until SIGTERM or SIGINT.
+pub fn run(options: Options) -> anyhow::Result<()> {
+    if crate::identity::current_uid() == 0 && !options.allow_root {
+        return Err(UserError::usage(
+            "refusing to run the broker as root: run it as its own service user (see examples/systemd/), or pass --allow-root",
+        )
+        .into());
+    }
+    let config = Config::load(&options.location, Depth::Shallow)?;
+    let state_dir = std::env::var_os("STATE_DIRECTORY")
+        .and_then(|d| std::env::split_paths(&d).next())
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(crate::config::state_dir);
+    crate::fsutil::ensure_private_dir(&state_dir, crate::trust::Role::StateDir)?;
+    let socket_path = options
+        .socket
+        .clone()
+        .or_else(|| {
+            config
+                .settings
+                .broker_socket
+                .as_ref()
+                .map(|p| config.base_dir().join(p))
+        })
+        .unwrap_or_else(|| PathBuf::from(super::DEFAULT_SOCKET));
+    let group = config.settings.broker_socket_group.clone();
+    let shared = Arc::new(Shared {
+        location: options.location,
+        config: RwLock::new(Arc::new(config)),
+        keyring: options.keyring,
+        cache: MemoryStore::default(),
+        state_dir,
+        verbose: options.verbose,
+        host: crate::identity::host_name(),
+        users: Mutex::new(HashMap::new()),
+    });
+    // Open the account store once now, so a broker that cannot reach it says so at start.
+    shared.account_store(&shared.config())?;
+    let cap = crate::conns::connection_cap(MAX_CONNECTIONS);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(64)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let (listener, owned) = listen(&socket_path, group.as_deref())?;
+        log(format_args!("listening on {}", socket_path.display()));
+        notify_ready();
+        let result = serve(shared, listener, cap).await;
+        if owned {
+            let _ = std::fs::remove_file(&socket_path);
+        }
+        result
+    })
+}
+
+/// The listening socket: the one systemd passed (`LISTEN_FDS`), else one made at `path`
+/// (0666, or 0660 with `group`). `true` when this process made it (and removes it at the end).
+fn listen(path: &Path, group: Option<&str>) -> anyhow::Result<(tokio::net::UnixListener, bool)> {
+    let mut passed = listenfd::ListenFd::from_env();
+    if passed.len() > 0 {
+        let listener = passed
+            .take_unix_listener(0)
+            .context("the socket systemd passed (LISTEN_FDS) is not a Unix stream socket")?
+            .context("systemd passed no socket")?;
+        listener.set_nonblocking(true)?;
+        return Ok((tokio::net::UnixListener::from_std(listener)?, false));
+    }
+    let gid = match group {
+        Some(name) => Some(
+            uzers::get_group_by_name(name)
+                .ok_or_else(|| {
+                    UserError::config(format!(
+                        "settings.broker_socket_group: there is no group `{name}`"
+                    ))
+                })?
+                .gid(),
+        ),
+        None => None,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.exists()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))?;
+    }
+    if std::fs::symlink_metadata(path).is_ok() {
+        // A broker still listening is left alone; a socket nobody listens on is a leftover.
+        if std::os::unix::net::UnixStream::connect(path).is_ok() {
+            return Err(UserError::failure(format!(
+                "another broker is listening on {}; stop it first, or give this one another --socket",
+                path.display()
+            ))
+            .into());
+        }
+        std::fs::remove_file(path)
+            .with_context(|| format!("removing the stale socket {}", path.display()))?;
+    }
+    let listener = tokio::net::UnixListener::bind(path)
+        .with_context(|| format!("cannot listen on {}", path.display()))?;
+    if let Some(gid) = gid {
+        std::os::unix::fs::chown(path, None, Some(gid)).with_context(|| {
+            format!("giving {} to group {}", path.display(), group.unwrap_or(""))
+        })?;
+    }
+    let mode = if gid.is_some() { 0o660 } else { 0o666 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    Ok((listener, true))
+}
+
+/// Tell systemd the broker is ready (`Type=notify`), when it asks (`NOTIFY_SOCKET`).
+fn notify_ready() {
+    let Some(target) = std::env::var_os("NOTIFY_SOCKET") else {
+        return;
+    };
+    let sent = (|| -> std::io::Result<()> {
+        let socket = std::os::unix::net::UnixDatagram::unbound()?;
+        let bytes = target.as_encoded_bytes();
+        let address = match bytes.strip_prefix(b"@") {
+            Some(name) => {
+                use std::os::linux::net::SocketAddrExt;
+                std::os::unix::net::SocketAddr::from_abstract_name(name)?
+            }
+            None => std::os::unix::net::SocketAddr::from_pathname(&target)?,
+        };
+        socket.send_to_addr(b"READY=1", &address)?;
+        Ok(())
+    })();
+    if let Err(e) = sent {
+        log(format_args!(
+            "could not tell systemd the broker is ready: {e}"
+        ));
+    }
+}
+
+/// Accept connections until SIGTERM or SIGINT, reloading on SIGHUP and on config changes.
+async fn serve(
+    shared: Arc<Shared>,
+    listener: tokio::net::UnixListener,
+    cap: usize,
+) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut watch = tokio::time::interval(WATCH_EVERY);
+    let mut seen = crate::issue::cache::stamp(&shared.location.path);
+    let connections = Registry::default();
+    loop {
+        let accepted = tokio::select! {
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+            _ = hup.recv() => {
+                seen = crate::issue::cache::stamp(&shared.location.path);
+                shared.reload("SIGHUP");
+                continue;
+            }
+            _ = watch.tick() => {
+                let now = crate::issue::cache::stamp(&shared.location.path);
+                if now != seen {
+                    seen = now;
+                    shared.reload("the config changed");
+                }
+                continue;
+            }
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _)) = accepted else {
+            // Out of descriptors (or another transient failure): make room, then go on.
+            if !connections.evict(None) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            continue;
+        };
+        let Ok(peer) = Peer::of(&stream) else {
+            continue;
+        };
+        // A user at their own cap makes room among their own connections, or is turned away.
+        if connections.count(Some(peer.uid)) >= PER_USER_CONNECTIONS
+            && !connections.evict(Some(peer.uid))
+        {
+            continue;
+        }
+        if connections.count(None) >= cap && !connections.evict(None) {
+            continue;
+        }
+        let state = ConnState::new();
+        let shared = shared.clone();
+        let uid = peer.uid;
+        let serve = crate::conns::serve(stream, state.clone(), DEADLINES, move |request, state| {
+            let shared = shared.clone();
+            let peer = peer.clone();
+            async move {
+                let response = answer(shared, peer, request).await;
+                state
+                    .proven
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                response
+            }
+        });
+        connections.spawn(Some(uid), state, serve);
+    }
+    log("stopping: finishing the requests in flight");
+    connections.drain(DRAIN).await;
+    log("stopped");
+    Ok(())
+}

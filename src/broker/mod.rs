@@ -1,0 +1,16 @@
+//! Broker mode: one process, running as its own service user, owns the config, the account
+//! keys, the cache and the audit log, and answers local users over a Unix socket. Who asks is
+//! what the kernel says of the connection (`SO_PEERCRED`), never what a request claims, so the
+//! config's groups, administrators and `system_users` hold against the people they name.
+//!
+//! [`protocol`] is what travels over the socket, [`client`] how a command asks, and [`daemon`]
+//! the broker itself (`fedaws broker run`).
+
+pub mod client;
+#[cfg(target_os = "linux")]
+pub mod daemon;
+pub mod protocol;
+
+/// Where the system's broker listens, unless `--socket` or `settings.broker_socket` say
+/// otherwise; clients use it when it exists and the caller has no config of their own.
+pub const DEFAULT_SOCKET: &str = "/run/fedaws/broker.sock";

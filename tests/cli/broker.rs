@@ -1,0 +1,713 @@
+//! Broker mode on a shared host, with real users and processes: the broker runs as a service
+//! user made for the test, with its config, `file` store and state directory owned by that user
+//! and closed to everyone else; callers are other users made for the test (members of a granted
+//! OS group, an outsider); moto, behind a recording forwarder, is the STS.
+//!
+//! What the kernel says of a connection is all the broker goes by, so each test checks a claim
+//! from the point of view of the people involved: what a member gets, what an outsider does not
+//! get (and that STS never heard of them), what the audit log says of both, and what the member
+//! can read of the broker's secrets by any means a user has.
+//!
+//! These tests need root (`useradd`, `setpriv`, `unshare`); without it they fail and say how to
+//! run them.
+
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{KeyPair, chmod, contains, stderr, stdout};
+use crate::sts_server::TestServer;
+use crate::users::{OsGroup, User, must, require_root};
+
+/// A PATH without root's private directories, for commands run as created users.
+const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// How long a broker may take to start listening.
+const START: Duration = Duration::from_secs(20);
+
+/// A shared host: a broker's service user and its files, its callers, and the STS it uses.
+struct Host {
+    /// The STS, counting what reaches it.
+    sts: TestServer,
+    /// The broker's service user.
+    svc: User,
+    /// Members of the OS group the connector is granted to.
+    members: Vec<User>,
+    /// A user in no granted group.
+    outsider: User,
+    group: OsGroup,
+    /// The account's key pair.
+    keys: KeyPair,
+    /// Everything of the host's (mode 0755, root's).
+    dir: tempfile::TempDir,
+}
+
+impl Host {
+    /// A host whose broker serves connector `c` (federated user) to one OS group with two
+    /// members, its account's key pair stored in the broker's `file` store.
+    /// `tag` tells this test's users and group from those of tests running beside it.
+    fn new(tag: &str) -> Host {
+        require_root();
+        let group = OsGroup::create(&format!("{tag}g"));
+        let svc = User::create(&format!("{tag}svc"), &[]);
+        let members = vec![
+            User::create(&format!("{tag}m1"), &[&group]),
+            User::create(&format!("{tag}m2"), &[&group]),
+        ];
+        let outsider = User::create(&format!("{tag}out"), &[]);
+        let dir = tempfile::Builder::new()
+            .prefix("fedaws-host-")
+            .tempdir()
+            .expect("a temporary directory");
+        chmod(dir.path(), 0o755);
+        let host = Host {
+            sts: TestServer::moto_recorder(),
+            svc,
+            members,
+            outsider,
+            group,
+            keys: KeyPair::new(),
+            dir,
+        };
+        for (sub, mode) in [("etc", 0o700), ("state", 0o700), ("run", 0o755)] {
+            let path = host.dir.path().join(sub);
+            std::fs::create_dir(&path).expect("a host directory");
+            chmod(&path, mode);
+        }
+        std::fs::write(host.config_path(), host.config_text()).expect("write the config");
+        let owner = format!("{}:{}", host.svc.uid, host.svc.gid);
+        for path in [
+            host.dir.path().join("etc"),
+            host.dir.path().join("state"),
+            host.dir.path().join("run"),
+            host.svc.env.root().to_path_buf(),
+        ] {
+            must("chown", &["-R", &owner, &path.display().to_string()]);
+        }
+        let out = host.as_svc(
+            &["account", "edit", "acct", "--rotate", "--secret-stdin"],
+            &host.keys.stdin(),
+        );
+        assert!(out.status.success(), "account edit: {}", stderr(&out));
+        host
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.dir.path().join("etc/config.toml")
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.dir.path().join("run/broker.sock")
+    }
+
+    fn socket_arg(&self) -> String {
+        self.socket().display().to_string()
+    }
+
+    fn config_text(&self) -> String {
+        format!(
+            "[settings]\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nkeyring = \"file\"\nfile_store = \"store.enc\"\n\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"federated-user\"\ngroups = [\"{}\"]\n",
+            self.sts.url(),
+            self.group.name
+        )
+    }
+
+    /// `fedaws --config CONFIG ARGS…` as the service user, with `stdin`.
+    fn as_svc(&self, args: &[&str], stdin: &str) -> Output {
+        let config = self.config_path().display().to_string();
+        let mut all = vec!["--config", config.as_str()];
+        all.extend_from_slice(args);
+        self.svc.run_stdin(&all, stdin)
+    }
+
+    /// Start the broker as the service user; it is listening when this returns.
+    fn start(&self) -> Running {
+        static STARTS: AtomicUsize = AtomicUsize::new(0);
+        let log = self.dir.path().join(format!(
+            "broker-{}.log",
+            STARTS.fetch_add(1, Ordering::SeqCst)
+        ));
+        let log_file = std::fs::File::create(&log).expect("create the broker's log");
+        let config = self.config_path().display().to_string();
+        let socket = self.socket_arg();
+        let mut cmd = self.svc.command(env!("CARGO_BIN_EXE_fedaws"));
+        cmd.args(["--config", &config, "broker", "run", "--socket", &socket])
+            .env_clear()
+            .env("PATH", SYSTEM_PATH)
+            .env("HOME", self.svc.env.home())
+            .env("STATE_DIRECTORY", self.dir.path().join("state"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file);
+        let child = cmd.spawn().expect("start the broker");
+        let mut running = Running { child, log };
+        let started = Instant::now();
+        while !running.log_text().contains("listening on") {
+            if started.elapsed() > START || running.ended() {
+                let text = running.log_text();
+                panic!("the broker did not start listening; its log:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        running
+    }
+
+    /// `fedaws --broker SOCKET ARGS…` as `user`.
+    fn ask(&self, user: &User, args: &[&str]) -> Output {
+        let socket = self.socket_arg();
+        let mut all = vec!["--broker", socket.as_str()];
+        all.extend_from_slice(args);
+        let out = user.run(&all);
+        assert!(
+            !contains(&out.stderr, self.keys.secret_access_key.as_bytes())
+                && !contains(&out.stdout, self.keys.secret_access_key.as_bytes()),
+            "`fedaws {}` as {} printed the account's secret access key",
+            args.join(" "),
+            user.name
+        );
+        out
+    }
+
+    /// The broker's audit log, one JSON object per line.
+    fn audit(&self) -> Vec<Value> {
+        let path = self.dir.path().join("state/audit.jsonl");
+        std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("an audit line is JSON"))
+            .collect()
+    }
+
+    /// STS requests naming `user` as the federated user.
+    fn calls_for(&self, user: &User) -> usize {
+        self.sts
+            .requests()
+            .iter()
+            .filter(|r| r.param("Name").as_deref() == Some(user.name.as_str()))
+            .count()
+    }
+}
+
+/// A broker process; killed when dropped.
+struct Running {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Running {
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn ended(&mut self) -> bool {
+        self.child.try_wait().expect("check the broker").is_some()
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn signal(&self, signal: &str) {
+        must("kill", &[&format!("-{signal}"), &self.pid().to_string()]);
+    }
+
+    /// Wait until the log has `needle`, at most `limit`.
+    fn wait_for_log(&mut self, needle: &str, limit: Duration) {
+        let started = Instant::now();
+        while !self.log_text().contains(needle) {
+            assert!(
+                started.elapsed() < limit,
+                "the broker's log has no `{needle}` after {} s:\n{}",
+                limit.as_secs(),
+                self.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Wait for the broker to exit, at most 40 s: its exit code.
+    fn wait(&mut self) -> Option<i32> {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the broker") {
+                return status.code();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(40),
+                "the broker did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The credentials of a `creds --format json` answer: their AccessKeyId. (moto hands out the
+/// same key id every time: whether an answer came from STS or a cache is told by counting what
+/// reached STS.)
+fn key_id(out: &Output, who: &str) -> String {
+    assert!(
+        out.status.success(),
+        "creds as {who} failed ({}):\n{}",
+        out.status,
+        stderr(out)
+    );
+    let v: Value = serde_json::from_str(&stdout(out)).expect("creds --format json is JSON");
+    assert!(
+        v["SessionToken"].is_string(),
+        "no session token: not temporary credentials"
+    );
+    v["AccessKeyId"]
+        .as_str()
+        .expect("an AccessKeyId")
+        .to_string()
+}
+
+/// The exit code, with the output in the message when it is not `want`.
+fn assert_exit(out: &Output, want: i32, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(want),
+        "{what}: stdout {:?}, stderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+#[test]
+fn members_get_credentials_through_the_broker_and_nobody_else_does() {
+    let host = Host::new("b1");
+    let _broker = host.start();
+    let member = &host.members[0];
+    assert_eq!(
+        crate::common::mode(&host.socket()) & 0o777,
+        0o666,
+        "the socket is not open to every user"
+    );
+
+    let first = key_id(
+        &host.ask(member, &["creds", "c", "--format", "json"]),
+        "member",
+    );
+    assert_eq!(host.calls_for(member), 1);
+    let again = key_id(
+        &host.ask(member, &["creds", "c", "--format", "json"]),
+        "member",
+    );
+    assert_eq!(again, first);
+    assert_eq!(
+        host.sts.count(),
+        1,
+        "the second request was not served from the broker's cache"
+    );
+
+    // The outsider is refused with the local command's exit code, and STS never hears of it.
+    let out = host.ask(&host.outsider, &["creds", "c", "--format", "json"]);
+    assert_exit(&out, 4, "creds as the outsider");
+    assert!(stdout(&out).is_empty(), "a refusal printed on stdout");
+    assert!(stderr(&out).contains("may not use"), "{}", stderr(&out));
+    // `--system` is for settings.system_users only.
+    let out = host.ask(member, &["creds", "c", "--system", "--format", "json"]);
+    assert_exit(&out, 4, "creds --system as a member not in system_users");
+    assert_eq!(host.sts.count(), 1, "a refused caller reached STS");
+
+    // A socket in a directory others can change is not talked to: anyone could have put it there.
+    chmod(&host.dir.path().join("run"), 0o777);
+    let out = host.ask(member, &["creds", "c", "--format", "json"]);
+    assert_exit(
+        &out,
+        3,
+        "creds through a socket in a world-writable directory",
+    );
+    assert!(stderr(&out).contains("broker socket"), "{}", stderr(&out));
+    chmod(&host.dir.path().join("run"), 0o755);
+
+    // The client's own config and keyring flags mean nothing to the broker.
+    let out = host.ask(
+        member,
+        &[
+            "--config",
+            "/nonexistent.toml",
+            "--keyring",
+            "keyutils",
+            "creds",
+            "c",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(key_id(&out, "member with --config"), first);
+
+    // Every request is in the broker's audit log, with the peer's uid, name and process.
+    let audit = host.audit();
+    let of = |user: &User| -> Vec<&Value> {
+        audit
+            .iter()
+            .filter(|e| e["uid"] == u64::from(user.uid))
+            .collect()
+    };
+    let mine = of(member);
+    assert_eq!(mine.len(), 4, "{audit:#?}");
+    assert!(
+        mine.iter()
+            .all(|e| e["user"] == member.name.as_str() && e["pid"].is_u64())
+    );
+    assert_eq!(mine[0]["outcome"], "issued");
+    assert_eq!(mine[1]["outcome"], "cached");
+    assert_eq!(mine[2]["outcome"], "denied");
+    let theirs = of(&host.outsider);
+    assert_eq!(theirs.len(), 1, "{audit:#?}");
+    assert_eq!(theirs[0]["outcome"], "denied");
+    assert_eq!(theirs[0]["user"], host.outsider.name.as_str());
+    // Clients write no audit log of their own.
+    assert!(member.audit().is_empty(), "the client wrote an audit log");
+}
+
+#[test]
+fn the_aws_cli_gets_a_members_credentials_through_a_profile_aws_profile_add_wrote() {
+    let host = Host::new("b2");
+    let _broker = host.start();
+    let member = &host.members[0];
+    must(
+        "chown",
+        &[
+            "-R",
+            &format!("{}:{}", member.uid, member.gid),
+            &member.env.root().display().to_string(),
+        ],
+    );
+    let out = host.ask(
+        member,
+        &["aws-profile", "add", "c", "--region", "us-east-1"],
+    );
+    assert!(out.status.success(), "aws-profile add: {}", stderr(&out));
+    let aws_config =
+        std::fs::read_to_string(member.env.home().join(".aws/config")).expect("~/.aws/config");
+    assert!(
+        aws_config.contains(&format!(
+            "--broker {} creds c --format json",
+            host.socket_arg()
+        )),
+        "{aws_config}"
+    );
+
+    let out = aws_cli_as(member, &["sts", "get-caller-identity", "--profile", "c"]);
+    assert!(
+        out.status.success(),
+        "the AWS CLI as the member failed ({}):\n{}",
+        out.status,
+        stderr(&out)
+    );
+    let identity: Value = serde_json::from_str(&stdout(&out)).expect("the AWS CLI prints JSON");
+    assert!(identity["Arn"].is_string(), "{identity}");
+    // The CLI ran the profile's command as the member, and the broker issued to the member.
+    assert_eq!(
+        host.calls_for(member),
+        1,
+        "the broker did not issue for the member"
+    );
+    let audit = host.audit();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e["uid"] == u64::from(member.uid) && e["outcome"] == "issued"),
+        "{audit:#?}"
+    );
+}
+
+/// The AWS CLI run as `user`, with moto as its endpoint and the user's `~/.aws/config`. The
+/// Python that has the AWS CLI may live where only root can go (a pyenv under `/root`): it is
+/// bind-mounted where the user can reach it, in a mount namespace of the command's own.
+fn aws_cli_as(user: &User, args: &[&str]) -> Output {
+    let prefix = Command::new("python3")
+        .args(["-c", "import sys, awscli; print(sys.prefix)"])
+        .output()
+        .expect("run python3: install the AWS CLI (scripts/test does)");
+    assert!(
+        prefix.status.success(),
+        "python3 has no awscli: {}",
+        stderr(&prefix)
+    );
+    let prefix = stdout(&prefix).trim().to_string();
+    let version = Command::new("python3")
+        .args([
+            "-c",
+            "import sys; print(f'python{sys.version_info[0]}.{sys.version_info[1]}')",
+        ])
+        .output()
+        .expect("run python3");
+    let python = stdout(&version).trim().to_string();
+    let mount = tempfile::Builder::new()
+        .prefix("fedaws-python-")
+        .tempdir()
+        .expect("a mount point");
+    chmod(mount.path(), 0o755);
+    let script = r#"mount --bind "$1" "$2" && shift 2 && exec "$@""#;
+    let mut cmd = Command::new("unshare");
+    cmd.args(["-m", "--", "sh", "-c", script, "sh", &prefix])
+        .arg(mount.path())
+        .args([
+            "setpriv",
+            &format!("--reuid={}", user.uid),
+            &format!("--regid={}", user.gid),
+            "--init-groups",
+            "--",
+        ])
+        .arg(mount.path().join("bin").join(&python))
+        .args(["-m", "awscli"])
+        .args(args)
+        .env_clear()
+        .env("PATH", SYSTEM_PATH)
+        .env("HOME", user.env.home())
+        // Where the moved Python finds its library and packages (its own paths point under
+        // the original prefix).
+        .env("LD_LIBRARY_PATH", mount.path().join("lib"))
+        .env(
+            "PYTHONPATH",
+            mount.path().join("lib").join(&python).join("site-packages"),
+        )
+        .env("AWS_ENDPOINT_URL", crate::sts_server::moto_url())
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .current_dir(user.env.root())
+        .stdin(Stdio::null());
+    cmd.output().expect("run the AWS CLI as the user")
+}
+
+#[test]
+fn a_member_cannot_reach_the_long_term_key() {
+    let host = Host::new("b3");
+    let broker = host.start();
+    let member = &host.members[0];
+    let secret = host.keys.secret_access_key.clone();
+    key_id(
+        &host.ask(member, &["creds", "c", "--format", "json"]),
+        "member",
+    );
+
+    // Not from the broker's files: closed to everyone but the service user.
+    for file in [
+        "etc/config.toml",
+        "etc/store.enc",
+        "etc/fedaws-store.key",
+        "state/audit.jsonl",
+    ] {
+        let path = host.dir.path().join(file);
+        assert!(path.exists(), "{file} was not made");
+        let out = member
+            .command("cat")
+            .arg(&path)
+            .output()
+            .expect("run cat as the member");
+        assert!(!out.status.success(), "the member could read {file}");
+    }
+    // Nor from the store file as root reads it: it is sealed.
+    let sealed = std::fs::read(host.dir.path().join("etc/store.enc")).expect("read the store");
+    assert!(
+        !contains(&sealed, secret.as_bytes()),
+        "the store holds the key in the clear"
+    );
+
+    // Not through the socket: no endpoint gives anything but temporary credentials.
+    for (method, path) in [
+        ("GET", "/v1/accounts"),
+        ("GET", "/v1/accounts/acct"),
+        ("POST", "/v1/creds"),
+        ("GET", "/v1/../etc/config.toml"),
+    ] {
+        let answer = raw_as(
+            member,
+            &host.socket(),
+            method,
+            path,
+            "{\"connector\":\"c\"}",
+        );
+        assert!(
+            !contains(answer.as_bytes(), secret.as_bytes()),
+            "{method} {path} gave the key"
+        );
+    }
+
+    // Not from any keyring the member can reach.
+    let keyring = member.keyring();
+    assert!(!keyring.contains("acct"), "{keyring}");
+
+    // Not from the broker's memory: not even its own user may read it (not dumpable), so no
+    // other user may either.
+    for file in ["environ", "mem"] {
+        let path = format!("/proc/{}/{file}", broker.pid());
+        for who in [&host.svc, member] {
+            let out = who
+                .command("dd")
+                .args([&format!("if={path}"), "of=/dev/null", "bs=1", "count=1"])
+                .output()
+                .expect("run dd");
+            assert!(!out.status.success(), "{} could read {path}", who.name);
+        }
+    }
+}
+
+/// One raw HTTP/1.1 request to the socket as `user` (through `python3`, which every user can
+/// run): the whole answer.
+fn raw_as(user: &User, socket: &Path, method: &str, path: &str, body: &str) -> String {
+    let script = r#"
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+body = sys.argv[4].encode()
+s.sendall(f"{sys.argv[2]} {sys.argv[3]} HTTP/1.1\r\nHost: fedaws\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+out = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    out += chunk
+sys.stdout.write(out.decode(errors="replace"))
+"#;
+    let out = user
+        .command("/usr/bin/python3")
+        .args(["-c", script])
+        .arg(socket)
+        .args([method, path, body])
+        .env_clear()
+        .env("PATH", SYSTEM_PATH)
+        .output()
+        .expect("run python3 as the user");
+    assert!(
+        out.status.success(),
+        "the raw request failed: {}",
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+#[test]
+fn parallel_cold_callers_make_one_sts_call_per_user() {
+    let host = Arc::new(Host::new("b4"));
+    let _broker = host.start();
+    const EACH: usize = 64;
+    let barrier = Arc::new(Barrier::new(EACH * 2));
+    let threads: Vec<_> = (0..EACH * 2)
+        .map(|i| {
+            let host = host.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let member = &host.members[i % 2];
+                let mut cmd = member.fedaws_command(&[
+                    "--broker",
+                    &host.socket_arg(),
+                    "creds",
+                    "c",
+                    "--format",
+                    "json",
+                ]);
+                cmd.stdin(Stdio::null());
+                barrier.wait();
+                let out = cmd.output().expect("run creds");
+                (i % 2, key_id(&out, &member.name))
+            })
+        })
+        .collect();
+    let mut ids: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    for t in threads {
+        let (who, id) = t.join().expect("a caller thread");
+        ids[who].push(id);
+    }
+    for (who, got) in ids.iter().enumerate() {
+        assert_eq!(got.len(), EACH);
+        assert!(
+            got.iter().all(|id| *id == got[0]),
+            "{} got different credentials",
+            host.members[who].name
+        );
+        assert_eq!(
+            host.calls_for(&host.members[who]),
+            1,
+            "STS calls for {}",
+            host.members[who].name
+        );
+    }
+    assert_eq!(host.sts.count(), 2);
+}
+
+#[test]
+fn a_broker_gone_is_exit_8_at_once_and_a_restarted_one_has_its_accounts() {
+    let host = Host::new("b5");
+    let mut broker = host.start();
+    let member = &host.members[0];
+    key_id(
+        &host.ask(member, &["creds", "c", "--format", "json"]),
+        "member",
+    );
+    broker.signal("KILL");
+    broker.wait();
+
+    let started = Instant::now();
+    let out = host.ask(member, &["creds", "c", "--format", "json"]);
+    let took = started.elapsed();
+    assert_exit(&out, 8, "creds with the broker killed");
+    assert!(took < Duration::from_secs(1), "exit 8 took {took:?}");
+    assert!(
+        stderr(&out).contains(&host.socket_arg()),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+
+    // A restart finds the stale socket, replaces it, and has its accounts from the file store.
+    let _again = host.start();
+    let out = host.ask(member, &["creds", "c", "--no-cache", "--format", "json"]);
+    key_id(&out, "member after the restart");
+    assert_eq!(host.calls_for(member), 2);
+}
+
+#[test]
+fn sighup_reloads_and_a_broken_config_keeps_the_last_good_one_serving() {
+    let host = Host::new("b6");
+    let mut broker = host.start();
+    let member = &host.members[0];
+    key_id(
+        &host.ask(member, &["creds", "c", "--format", "json"]),
+        "member",
+    );
+
+    // A config that breaks a rule: not loaded, and the old one goes on serving.
+    let broken = host
+        .config_text()
+        .replace("federated-user", "no-such-principal");
+    std::fs::write(host.config_path(), broken).expect("write the broken config");
+    broker.signal("HUP");
+    broker.wait_for_log(
+        "still serving the last good config",
+        Duration::from_secs(10),
+    );
+    let out = host.ask(member, &["creds", "c", "--no-cache", "--format", "json"]);
+    key_id(&out, "member with a broken config on disk");
+
+    // A good edit is picked up without a signal, and a grant taken away holds at once.
+    let revoked = host.config_text().replace(
+        &format!("groups = [\"{}\"]", host.group.name),
+        "groups = []",
+    );
+    std::fs::write(host.config_path(), revoked).expect("write the new config");
+    broker.wait_for_log("the config changed: reloaded", Duration::from_secs(10));
+    let out = host.ask(member, &["creds", "c", "--format", "json"]);
+    assert_exit(&out, 4, "creds after the grant was taken away");
+
+    // SIGTERM: exit 0, and the socket is gone.
+    broker.signal("TERM");
+    assert_eq!(broker.wait(), Some(0), "{}", broker.log_text());
+    assert!(UnixStream::connect(host.socket()).is_err());
+    assert!(!host.socket().exists(), "the socket was left behind");
+}
