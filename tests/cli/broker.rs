@@ -711,3 +711,82 @@ fn sighup_reloads_and_a_broken_config_keeps_the_last_good_one_serving() {
     assert!(UnixStream::connect(host.socket()).is_err());
     assert!(!host.socket().exists(), "the socket was left behind");
 }
+
+/// The flood: garbage, a body far over the limit, a head that never ends, and `N` complete
+/// `creds` requests without the cache (each an STS call), all at once on their own connections;
+/// prints `flooding` once everything is sent and holds the connections until killed.
+const FLOOD: &str = r#"
+import socket, sys, time
+path, n = sys.argv[1], int(sys.argv[2])
+held = []
+def conn():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    held.append(s)
+    return s
+def send(s, data):
+    try:
+        s.sendall(data)
+    except OSError:
+        pass  # closed by the broker: what a flood should expect
+send(conn(), b"\x00\xff\xfe not http at all\r\n\r\n" * 100)
+send(conn(), b"POST /v1/creds HTTP/1.1\r\nHost: f\r\nContent-Length: 100000000\r\n\r\n" + b"x" * 1000000)
+send(conn(), b"POST /v1/creds HTTP/1.1\r\nHost: f\r\n")
+body = b'{"connector":"c","cache":"off"}'
+request = b"POST /v1/creds HTTP/1.1\r\nHost: f\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+for _ in range(n):
+    send(conn(), request)
+print("flooding", flush=True)
+time.sleep(120)
+"#;
+
+#[test]
+fn one_user_flooding_the_socket_does_not_delay_another() {
+    let host = Host::new("b7");
+    let _broker = host.start();
+    let (victim, flooder) = (&host.members[0], &host.members[1]);
+    key_id(
+        &host.ask(victim, &["creds", "c", "--format", "json"]),
+        "victim",
+    );
+
+    let mut flood = flooder
+        .command("/usr/bin/python3")
+        .args(["-c", FLOOD])
+        .arg(host.socket())
+        .arg("500")
+        .env_clear()
+        .env("PATH", SYSTEM_PATH)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the flood");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(flood.stdout.take().expect("piped")),
+        &mut line,
+    )
+    .expect("read the flood's stdout");
+    assert_eq!(line.trim(), "flooding", "the flood did not start");
+
+    // While the flooder's 500 uncached requests wait their turn, the victim's are answered.
+    for round in 0..5 {
+        let started = Instant::now();
+        let out = host.ask(victim, &["creds", "c", "--format", "json"]);
+        let took = started.elapsed();
+        key_id(&out, "the victim during the flood");
+        assert!(
+            took < Duration::from_secs(1),
+            "round {round}: the victim waited {took:?} behind another user's flood"
+        );
+    }
+    let flooder_calls = host.calls_for(flooder);
+    assert!(
+        flooder_calls < 500,
+        "the flood was over before it was measured ({flooder_calls} calls)"
+    );
+    let _ = flood.kill();
+    let _ = flood.wait();
+    assert_eq!(host.calls_for(victim), 1);
+}
