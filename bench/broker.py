@@ -1,0 +1,97 @@
+"""Benchmarks of broker mode: a broker on a throwaway config (the `file` store, moto as STS),
+then (1) `creds --format json` through the broker against a local-mode cache hit (median wall
+time of whole processes), (2) cached answers per second and latency percentiles over 64
+keep-alive connections from examples/broker_load.rs, (3) the broker's RSS before and after
+100,000 and 200,000 requests.
+
+Usage: python3 bench/broker.py FEDAWS_BINARY LOAD_BINARY [RUNS]   (bench/broker.sh builds both)
+"""
+
+import json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
+
+fedaws, load = sys.argv[1], sys.argv[2]
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 200
+work = tempfile.mkdtemp(prefix="fedaws-broker-bench-")
+os.chmod(work, 0o700)
+for sub in ("cfg", "state", "run", "home"):
+    os.makedirs(os.path.join(work, sub), mode=0o700)
+
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+port = s.getsockname()[1]
+s.close()
+moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+for _ in range(200):
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+
+user = subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
+config = os.path.join(work, "cfg", "config.toml")
+with open(config, "w") as f:
+    f.write(f"""[settings]
+region = "us-east-1"
+sts_endpoint = "http://127.0.0.1:{port}"
+keyring = "file"
+file_store = "store.enc"
+admins = ["{user}"]
+
+[accounts.a]
+
+[connectors.c]
+account = "a"
+principal = "federated-user"
+""")
+os.chmod(config, 0o600)
+env = {"PATH": os.environ["PATH"], "HOME": os.path.join(work, "home"),
+       "XDG_STATE_HOME": os.path.join(work, "state"), "XDG_CONFIG_HOME": os.path.join(work, "home")}
+subprocess.run([fedaws, "--config", config, "account", "edit", "a", "--rotate", "--secret-stdin"],
+               input="AKIAIOSFODNN7EXAMPLE\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", text=True,
+               env=env, check=True, capture_output=True)
+
+sock = os.path.join(work, "run", "broker.sock")
+broker = subprocess.Popen([fedaws, "--config", config, "broker", "run", "--socket", sock,
+                           "--allow-root"], env=dict(env, STATE_DIRECTORY=os.path.join(work, "bstate")),
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+while not os.path.exists(sock):
+    time.sleep(0.02)
+
+
+def median_ms(argv):
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1e3
+
+
+def rss_kib():
+    with open(f"/proc/{broker.pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS"))
+
+
+try:
+    local = median_ms([fedaws, "--config", config, "creds", "c", "--format", "json"])
+    through = median_ms([fedaws, "--broker", sock, "creds", "c", "--format", "json"])
+    print(f"| `creds --format json`, cache hit, local mode (kernel keyring) | {local:.1f} ms |")
+    print(f"| `creds --format json`, cached, through the broker | {through:.1f} ms | ratio {through / local:.2f} |")
+    before = rss_kib()
+    rss = []
+    for _ in range(2):
+        out = subprocess.run([load, sock, "c", "64", "100000"], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout)
+        rss.append(rss_kib())
+        print(f"| 100,000 cached answers over 64 connections | {r['per_second']:,.0f}/s | "
+              f"p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, max {r['max_ms']:.2f} ms |")
+    print(f"| broker RSS: started / after 100,000 / after 200,000 requests | "
+          f"{before / 1024:.1f} / {rss[0] / 1024:.1f} / {rss[1] / 1024:.1f} MiB |")
+finally:
+    broker.terminate()
+    broker.wait()
+    moto.terminate()
+    shutil.rmtree(work, ignore_errors=True)
