@@ -32,6 +32,8 @@ pub enum Outcome {
     Denied,
     /// Something failed (see `error_kind`).
     Failed,
+    /// An administrator changed the config or the accounts through a broker (see `action`).
+    Changed,
 }
 
 /// One line of the log.
@@ -48,8 +50,13 @@ pub struct Event {
     pub pid: Option<u32>,
     /// A `--system` caller.
     pub system: bool,
-    /// The connector asked for.
+    /// The connector asked for (empty for an administrative change).
+    #[serde(default)]
     pub connector: String,
+    /// An administrative change made through a broker: the command and the names it was given
+    /// (`account add prod`), never a flag's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
     /// Its principal type, once known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal: Option<String>,

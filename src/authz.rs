@@ -35,6 +35,20 @@ impl Identity {
             .collect()
     }
 
+    /// Why this caller is an administrator of `config`, if they are.
+    pub fn admin(&self, config: &Config) -> Option<String> {
+        if config.settings.admins.contains(&self.user) {
+            return Some("settings.admins".to_string());
+        }
+        let config_groups = self.config_groups(config);
+        config
+            .settings
+            .admin_groups
+            .iter()
+            .find(|g| self.os_groups.contains(g) || config_groups.contains(&g.as_str()))
+            .map(|g| format!("group {g} is in settings.admin_groups"))
+    }
+
     /// The name cache entries and locks are filed under: system callers apart from the user's
     /// own entries.
     pub fn cache_name(&self) -> String {

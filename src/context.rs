@@ -43,6 +43,13 @@ pub struct Context {
     pub sts: Box<dyn crate::sts::Sts>,
     /// The broker commands go through, if any (see [`choose_broker`]).
     pub broker: Option<crate::broker::client::Broker>,
+    /// Who the command acts for when that is not this process's user: a broker's peer, as the
+    /// kernel named it. `None`: this process's user.
+    pub peer: Option<crate::authz::Identity>,
+    /// Where the audit log and the locks are.
+    pub state_dir: PathBuf,
+    /// The cache, when it is not a store of its own (a broker's memory).
+    pub cache_in_memory: Option<secret::MemoryStore>,
     /// Makes another context like this one, for work on other threads (the credential server's
     /// refreshes, each with its own streams and stores).
     pub renew: std::sync::Arc<dyn Fn() -> Context + Send + Sync>,
@@ -55,6 +62,9 @@ impl Context {
         let location = config::locate(global.config.as_deref());
         Context {
             broker: choose_broker(global, &location),
+            peer: None,
+            state_dir: config::state_dir(),
+            cache_in_memory: None,
             location,
             location_explicit: global.config.is_some(),
             keyring_flag: global.keyring.clone(),
@@ -75,6 +85,61 @@ impl Context {
                 std::sync::Arc::new(move || Context::from_cli(&global))
             },
         }
+    }
+
+    /// The context a broker runs a command in for `peer`: the broker's config, store, state
+    /// directory and memory cache; no terminal, no prompts; output to `out` and `err`.
+    pub fn for_peer(peer: PeerContext, out: Box<dyn Write>, err: Box<dyn Write>) -> Context {
+        let renew = {
+            let peer = peer.clone();
+            std::sync::Arc::new(move || {
+                Context::for_peer(
+                    peer.clone(),
+                    Box::new(std::io::sink()),
+                    Box::new(std::io::sink()),
+                )
+            })
+        };
+        Context {
+            location: peer.location,
+            location_explicit: true,
+            keyring_flag: peer.keyring,
+            interactive: false,
+            quiet: false,
+            verbose: 0,
+            out,
+            err,
+            prompter: Box::new(TerminalPrompter::default()),
+            stdin: Box::new(std::io::Cursor::new(peer.stdin.as_bytes().to_vec())),
+            no_input: true,
+            stdout_is_terminal: peer.terminal,
+            sts: Box::new(crate::sts::AwsSts),
+            broker: None,
+            peer: Some(peer.identity),
+            state_dir: peer.state_dir,
+            cache_in_memory: Some(peer.cache),
+            renew,
+        }
+    }
+
+    /// Who the command acts for: the broker's peer, or this process's effective user with its
+    /// groups as the kernel holds them.
+    pub fn identity(
+        &self,
+        system: bool,
+    ) -> Result<crate::authz::Identity, crate::identity::Nameless> {
+        if let Some(peer) = &self.peer {
+            return Ok(crate::authz::Identity {
+                system,
+                ..peer.clone()
+            });
+        }
+        Ok(crate::authz::Identity {
+            user: crate::identity::current_user().ok_or(crate::identity::Nameless)?,
+            uid: crate::identity::current_uid(),
+            os_groups: crate::identity::current_os_groups(),
+            system,
+        })
     }
 
     /// Load and check the config.
@@ -118,6 +183,9 @@ impl Context {
     /// the default cache on Linux. Entries there were written only under a config that put the
     /// cache there, and they carry the stamps of that config, so any change to it is a miss.
     pub fn fast_cache_store(&mut self) -> Option<Box<dyn SecretStore>> {
+        if let Some(memory) = &self.cache_in_memory {
+            return Some(Box::new(memory.clone()));
+        }
         if cfg!(target_os = "linux") {
             secret::open(
                 Backend::Keyutils,
@@ -132,6 +200,10 @@ impl Context {
 
     /// Open the cache store, if caching is on.
     pub fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
+        if let Some(memory) = &self.cache_in_memory {
+            let on = config.settings.cache.as_deref() != Some("none");
+            return Ok(on.then(|| Box::new(memory.clone()) as Box<dyn SecretStore>));
+        }
         match self.cache_backend(config)? {
             None => Ok(None),
             Some(backend) => secret::open(
@@ -146,7 +218,7 @@ impl Context {
 
     /// Where the `file` store and its key are (see [`file_spec`]).
     pub fn file_spec(&self, config: Option<&Config>) -> secret::FileSpec {
-        file_spec(&self.location, config, &config::state_dir())
+        file_spec(&self.location, config, &self.state_dir)
     }
 
     /// A note on stderr, unless `-q`.
@@ -173,6 +245,25 @@ impl Context {
             let _ = writeln!(self.err, "fedaws: {}", escape_controls(&text));
         }
     }
+}
+
+/// What a broker's command context is made of (see [`Context::for_peer`]).
+#[derive(Clone)]
+pub struct PeerContext {
+    /// The broker's config.
+    pub location: Location,
+    /// The account store's backend.
+    pub keyring: Option<String>,
+    /// The peer, as the kernel named it.
+    pub identity: crate::authz::Identity,
+    /// The broker's state directory.
+    pub state_dir: PathBuf,
+    /// The broker's cache.
+    pub cache: secret::MemoryStore,
+    /// What the command reads on stdin.
+    pub stdin: zeroize::Zeroizing<String>,
+    /// The caller's stdout is a terminal.
+    pub terminal: bool,
 }
 
 /// Where the `file` store and its key are: `settings.file_store` (else `store.enc` in
@@ -292,6 +383,6 @@ impl crate::issue::Services for Context {
     }
 
     fn state_dir(&self) -> PathBuf {
-        config::state_dir()
+        self.state_dir.clone()
     }
 }

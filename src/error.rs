@@ -109,7 +109,8 @@ impl UserError {
     }
 }
 
-/// A child process ended: leave with its status, silently (`exec --server`).
+/// Leave with this status, silently: a child process's (`exec --server`), or that of a command a
+/// broker ran, whose messages are already printed.
 #[derive(Debug, thiserror::Error)]
 #[error("the command exited with status {0}")]
 pub struct ChildExit(pub u8);

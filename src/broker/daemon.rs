@@ -31,7 +31,7 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::Semaphore;
 
-use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody};
+use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody, RunAnswer, RunBody};
 use crate::config::{Config, Depth, Location};
 use crate::conns::{ConnState, Deadlines, Registry};
 use crate::error::{Exit, UserError};
@@ -58,6 +58,9 @@ const MAX_HEAD: usize = 16 * 1024;
 
 /// How long a stopping broker lets requests in flight finish (an STS call's own timeout).
 const DRAIN: Duration = Duration::from_secs(30);
+
+/// How long a user's name and groups are taken as looked up (a group change counts after this).
+const LOOKUP_FOR: Duration = Duration::from_secs(1);
 
 /// How often the config file is looked at for changes.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
@@ -92,6 +95,8 @@ struct Shared {
     verbose: u8,
     host: String,
     users: Mutex<HashMap<u32, Arc<Semaphore>>>,
+    /// Users recently looked up, with when.
+    known: Mutex<HashMap<u32, (std::time::Instant, Peer)>>,
 }
 
 /// A line in the broker's log (stderr: the journal, under systemd), control characters escaped.
@@ -141,6 +146,38 @@ impl Shared {
         secret::open(backend, secret::SERVICE, &files).context("opening the secret store")
     }
 
+    /// The peer `uid` (process `pid`): its name and groups from the databases, looked up at
+    /// most once every [`LOOKUP_FOR`] (off the async threads, so a slow directory service holds
+    /// up only the connections that wait for it).
+    async fn peer(self: &Arc<Self>, uid: u32, pid: Option<u32>) -> Peer {
+        let fresh = self
+            .known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&uid)
+            .filter(|(when, _)| when.elapsed() < LOOKUP_FOR)
+            .map(|(_, peer)| peer.clone());
+        let peer = match fresh {
+            Some(p) => p,
+            None => {
+                let looked = tokio::task::spawn_blocking(move || Peer::look_up(uid, None))
+                    .await
+                    .unwrap_or(Peer {
+                        uid,
+                        pid: None,
+                        user: None,
+                        groups: Vec::new(),
+                    });
+                self.known
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(uid, (std::time::Instant::now(), looked.clone()));
+                looked
+            }
+        };
+        Peer { pid, ..peer }
+    }
+
     /// The user's turn-keeper: [`PER_USER_IN_FLIGHT`] requests at once.
     fn turns_of(&self, uid: u32) -> Arc<Semaphore> {
         self.users
@@ -164,17 +201,15 @@ struct Peer {
 }
 
 impl Peer {
-    fn of(stream: &tokio::net::UnixStream) -> std::io::Result<Peer> {
-        let cred = stream.peer_cred()?;
-        let uid = cred.uid();
-        let pid = cred.pid().and_then(|p| u32::try_from(p).ok());
+    /// The user `uid` as the user and group databases have it now.
+    fn look_up(uid: u32, pid: Option<u32>) -> Peer {
         let Some(account) = uzers::get_user_by_uid(uid) else {
-            return Ok(Peer {
+            return Peer {
                 uid,
                 pid,
                 user: None,
                 groups: Vec::new(),
-            });
+            };
         };
         let name = account.name().to_os_string();
         let mut groups: Vec<String> = uzers::get_user_groups(&name, account.primary_group_id())
@@ -184,12 +219,12 @@ impl Peer {
             .collect();
         groups.sort();
         groups.dedup();
-        Ok(Peer {
+        Peer {
             uid,
             pid,
             user: Some(name.to_string_lossy().into_owned()),
             groups,
-        })
+        }
     }
 
     fn describe(&self) -> String {
@@ -199,6 +234,16 @@ impl Peer {
             self.uid,
             self.pid.map_or_else(|| "?".to_string(), |p| p.to_string())
         )
+    }
+
+    /// The peer as authorization sees it, or why there is none.
+    fn identity(&self) -> Result<crate::authz::Identity, crate::identity::Nameless> {
+        Ok(crate::authz::Identity {
+            user: self.user.clone().ok_or(crate::identity::Nameless)?,
+            uid: self.uid,
+            os_groups: self.groups.clone(),
+            system: false,
+        })
     }
 
     /// The caller the core sees, or why there is none.
@@ -292,6 +337,10 @@ async fn answer(
             Ok(body) => creds(shared, peer, body).await,
             Err(refused) => refusal(&refused),
         },
+        (&Method::POST, protocol::RUN) => match body_of::<RunBody>(request).await {
+            Ok(body) => run_command(shared, peer, body).await,
+            Err(refused) => refusal(&refused),
+        },
         (method, path) => refusal(&ErrorBody::new(
             Exit::Usage,
             format!("the broker has no endpoint {method} {path}; the README lists them"),
@@ -365,6 +414,210 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
     }
 }
 
+/// `POST /v1/run`: a command run here for the peer, as it would run locally for them.
+async fn run_command(shared: Arc<Shared>, peer: Peer, body: RunBody) -> Response<Full<Bytes>> {
+    let Ok(_turn) = shared.turns_of(peer.uid).acquire_owned().await else {
+        return refusal(&ErrorBody::new(Exit::Failure, "the broker is stopping"));
+    };
+    let done = tokio::task::spawn_blocking(move || execute(&shared, &peer, body)).await;
+    match done {
+        Ok(answer) => json(
+            StatusCode::OK,
+            serde_json::to_vec(&answer).unwrap_or_default(),
+        ),
+        Err(e) => refusal(&ErrorBody::new(
+            Exit::Failure,
+            format!("the command failed: {e}"),
+        )),
+    }
+}
+
+/// Who may run a command through the broker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone: it shows (or clears) the caller's own things.
+    Anyone,
+    /// Administrators: it reads the config or the accounts.
+    Admin,
+    /// Administrators: it changes the config or the accounts (audited, then reloaded).
+    AdminChange,
+    /// Nobody: it runs on the caller's side.
+    Client,
+}
+
+fn access(command: &crate::cli::Command) -> Access {
+    use crate::cli::{AccountCommand, Command, ConnectorCommand, GroupCommand};
+    match command {
+        Command::Whoami(_) | Command::Cache(_) | Command::Audit(_) => Access::Anyone,
+        Command::Connector(ConnectorCommand::List(_) | ConnectorCommand::Show(_)) => Access::Anyone,
+        Command::Account(AccountCommand::List(_) | AccountCommand::Show(_))
+        | Command::Group(GroupCommand::List(_))
+        | Command::Check(_) => Access::Admin,
+        Command::Account(_) | Command::Connector(_) | Command::Group(_) => Access::AdminChange,
+        _ => Access::Client,
+    }
+}
+
+/// A writer the broker reads back once the command is done.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    }
+}
+
+/// Run the command of `body` for `peer`: what it printed and its exit code, as `main` would
+/// have it. Administrative changes are audited with who made them, and reloaded at once.
+fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
+    let (out, err) = (Captured::default(), Captured::default());
+    let stdin = zeroize::Zeroizing::new(body.stdin.unwrap_or_default());
+    let action = action_of(&body.args);
+    let args = std::iter::once("fedaws".to_string()).chain(body.args);
+    let mut change = false;
+    // clap's own answer (a usage error, --help), written as clap writes it locally.
+    let mut parsed = None;
+    let result = (|| -> anyhow::Result<()> {
+        let cli = match <crate::cli::Cli as clap::Parser>::try_parse_from(args) {
+            Ok(cli) => cli,
+            Err(e) => {
+                let (mut to, exit) = if e.use_stderr() {
+                    (err.clone(), Exit::Usage)
+                } else {
+                    (out.clone(), Exit::Ok)
+                };
+                let _ = write!(to, "{}", e.render());
+                parsed = Some(exit);
+                return Ok(());
+            }
+        };
+        let identity = peer.identity()?;
+        let config = shared.config();
+        let admin = identity.admin(&config).is_some();
+        match access(&cli.command) {
+            Access::Client => {
+                return Err(UserError::usage(format!(
+                    "`fedaws {action}` runs on your side of the broker, not in it"
+                ))
+                .into());
+            }
+            Access::Admin | Access::AdminChange if !admin => {
+                change = access(&cli.command) == Access::AdminChange;
+                return Err(crate::authz::Denied {
+                    message: format!(
+                        "{} may not run `fedaws {action}` through the broker: only its administrators may (settings.admins, settings.admin_groups)",
+                        identity.user
+                    ),
+                }
+                .into());
+            }
+            a => change = a == Access::AdminChange,
+        }
+        let keyring = shared.keyring.clone().or_else(|| {
+            config
+                .settings
+                .keyring
+                .is_none()
+                .then(|| "file".to_string())
+        });
+        let mut ctx = crate::context::Context::for_peer(
+            crate::context::PeerContext {
+                location: shared.location.clone(),
+                keyring,
+                identity,
+                state_dir: shared.state_dir.clone(),
+                cache: shared.cache.clone(),
+                stdin: stdin.clone(),
+                terminal: body.terminal,
+            },
+            Box::new(out.clone()),
+            Box::new(err.clone()),
+        );
+        let done = crate::cmd::run(cli.command, &mut ctx);
+        let _ = ctx.out.flush();
+        done
+    })();
+    let exit = match &result {
+        Ok(()) => parsed.unwrap_or(Exit::Ok),
+        Err(e) => {
+            crate::error::report(e, &mut err.clone());
+            crate::error::exit_for(e)
+        }
+    };
+    if change {
+        audit_change(shared, peer, &action, result.as_ref().err());
+        if exit == Exit::Ok {
+            shared.reload("an administrator's change");
+        }
+    }
+    RunAnswer {
+        exit: exit as u8,
+        stdout: out.text(),
+        stderr: err.text(),
+    }
+}
+
+/// What a command line asks, for the audit log: the command and the names it was given, with
+/// the leading global options and every option after them left out (their values may be
+/// secrets, such as an `--mfa-process`).
+fn action_of(args: &[String]) -> String {
+    let mut words = args.iter().peekable();
+    while let Some(a) = words.peek() {
+        match a.as_str() {
+            "--config" | "--keyring" | "--broker" => {
+                words.next();
+                words.next();
+            }
+            a if a.starts_with('-') => {
+                words.next();
+            }
+            _ => break,
+        }
+    }
+    words
+        .take_while(|a| !a.starts_with('-'))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One audit line for an administrative change (or an attempt at one).
+fn audit_change(shared: &Shared, peer: &Peer, action: &str, error: Option<&anyhow::Error>) {
+    let outcome = match error {
+        None => crate::audit::Outcome::Changed,
+        Some(e) if crate::error::exit_for(e) == Exit::Denied => crate::audit::Outcome::Denied,
+        Some(_) => crate::audit::Outcome::Failed,
+    };
+    let event = crate::audit::Event {
+        time: crate::format::rfc3339(jiff::Timestamp::now()),
+        user: peer.user.clone().unwrap_or_default(),
+        uid: peer.uid,
+        pid: peer.pid,
+        action: Some(action.to_string()),
+        outcome: Some(outcome),
+        error_kind: error.map(|e| crate::error::exit_for(e).family().to_string()),
+        error: error.map(|e| format!("{e:#}")),
+        ..crate::audit::Event::default()
+    };
+    if let Err(e) = crate::audit::append(&shared.state_dir, &event, crate::audit::MAX_SIZE) {
+        log(format_args!("could not write the audit log: {e}"));
+    }
+}
+
 /// Run the broker until SIGTERM or SIGINT.
 pub fn run(options: Options) -> anyhow::Result<()> {
     if crate::identity::current_uid() == 0 && !options.allow_root {
@@ -400,6 +653,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         verbose: options.verbose,
         host: crate::identity::host_name(),
         users: Mutex::new(HashMap::new()),
+        known: Mutex::new(HashMap::new()),
     });
     // Open the account store once now, so a broker that cannot reach it says so at start.
     shared.account_store(&shared.config())?;
@@ -537,13 +791,15 @@ async fn serve(
             }
             continue;
         };
-        let Ok(peer) = Peer::of(&stream) else {
+        // Only the kernel's word is taken here; names and groups are looked up by the
+        // connection, so the accept loop never waits for the user database.
+        let Ok(cred) = stream.peer_cred() else {
             continue;
         };
+        let uid = cred.uid();
+        let pid = cred.pid().and_then(|p| u32::try_from(p).ok());
         // A user at their own cap makes room among their own connections, or is turned away.
-        if connections.count(Some(peer.uid)) >= PER_USER_CONNECTIONS
-            && !connections.evict(Some(peer.uid))
-        {
+        if connections.count(Some(uid)) >= PER_USER_CONNECTIONS && !connections.evict(Some(uid)) {
             continue;
         }
         if connections.count(None) >= cap && !connections.evict(None) {
@@ -551,11 +807,10 @@ async fn serve(
         }
         let state = ConnState::new();
         let shared = shared.clone();
-        let uid = peer.uid;
         let serve = crate::conns::serve(stream, state.clone(), DEADLINES, move |request, state| {
             let shared = shared.clone();
-            let peer = peer.clone();
             async move {
+                let peer = shared.peer(uid, pid).await;
                 let response = answer(shared, peer, request).await;
                 state
                     .proven
@@ -569,4 +824,26 @@ async fn serve(
     connections.drain(DRAIN).await;
     log("stopped");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_action_names_the_command_and_its_names_only() {
+        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            action_of(&args("--broker /s account add prod --mfa-process seed")),
+            "account add prod"
+        );
+        assert_eq!(
+            action_of(&args("-v --config=/c connector add c2 --account a")),
+            "connector add c2"
+        );
+        assert_eq!(
+            action_of(&args("group add-member dev alice")),
+            "group add-member dev alice"
+        );
+    }
 }

@@ -15,6 +15,10 @@ use crate::sts::Issued;
 /// `POST /v1/creds`: credentials of a connector for the caller.
 pub const CREDS: &str = "/v1/creds";
 
+/// `POST /v1/run`: a fedaws command run in the broker for the caller (`whoami`, `connector`,
+/// `cache`, `audit`; for administrators also `account`, `group` and `check`).
+pub const RUN: &str = "/v1/run";
+
 /// The largest request body the broker reads, in bytes.
 pub const MAX_BODY: usize = 64 * 1024;
 
@@ -223,4 +227,39 @@ impl ErrorBody {
             _ => 500,
         }
     }
+}
+
+/// The body of `POST /v1/run`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunBody {
+    /// The command line after `fedaws` (global options are read and ignored).
+    pub args: Vec<String>,
+    /// What the command reads on stdin (`--secret-stdin`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<String>,
+    /// The caller's stdout is a terminal (picks the default output format).
+    #[serde(default)]
+    pub terminal: bool,
+}
+
+impl fmt::Debug for RunBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunBody")
+            .field("args", &self.args)
+            .field("stdin", &self.stdin.as_ref().map(|_| "[redacted]"))
+            .field("terminal", &self.terminal)
+            .finish()
+    }
+}
+
+/// The answer to `POST /v1/run`: what the command printed and its exit code.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RunAnswer {
+    /// The exit code.
+    pub exit: u8,
+    /// What it wrote to stdout.
+    pub stdout: String,
+    /// What it wrote to stderr.
+    pub stderr: String,
 }

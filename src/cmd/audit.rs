@@ -4,7 +4,6 @@ use std::io::Write;
 
 use crate::audit;
 use crate::cli::AuditArgs;
-use crate::config::state_dir;
 use crate::context::Context;
 use crate::error::UserError;
 use crate::output;
@@ -14,7 +13,7 @@ use crate::validate;
 /// Print the events.
 pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
-    let dir = state_dir();
+    let dir = ctx.state_dir.clone();
     if dir.exists() {
         crate::trust::check(&dir, crate::trust::Role::StateDir)?;
     }
@@ -27,9 +26,15 @@ pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
             if log.skipped == 1 { "is" } else { "are" }
         ));
     }
+    // Through a broker, a user reads their own events.
+    let own = match &ctx.peer {
+        Some(_) => super::own_only(ctx, &ctx.load(crate::config::Depth::Shallow)?)?,
+        None => None,
+    };
     let mut events: Vec<audit::Event> = log
         .events
         .into_iter()
+        .filter(|e| own.as_ref().is_none_or(|id| e.uid == id.uid))
         .filter(|e| args.connector.as_ref().is_none_or(|c| *c == e.connector))
         .filter(|e| since.is_none_or(|s| e.time.parse::<jiff::Timestamp>().is_ok_and(|t| t >= s)))
         .collect();
@@ -63,7 +68,7 @@ pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
                     } else {
                         e.user.clone()
                     },
-                    e.connector.clone(),
+                    e.action.clone().unwrap_or_else(|| e.connector.clone()),
                     e.outcome
                         .map(|o| format!("{o:?}").to_lowercase())
                         .unwrap_or_default(),

@@ -26,12 +26,21 @@ pub fn run(command: CacheCommand, ctx: &mut Context) -> anyhow::Result<()> {
         CacheCommand::List(args) => &args.scope,
         CacheCommand::Clear(args) => &args.scope,
     };
-    let entries = cache::list(
+    let mut entries = cache::list(
         store.as_ref(),
         (!scope.all).then_some(this_config.as_path()),
         scope.connector.as_deref(),
         now,
     )?;
+    // Through a broker, a user sees and clears their own entries (as a user and as a system
+    // caller).
+    if let Some(id) = super::own_only(ctx, &config)? {
+        let system = crate::authz::Identity {
+            system: true,
+            ..id.clone()
+        };
+        entries.retain(|e| e.identity == id.cache_name() || e.identity == system.cache_name());
+    }
     match command {
         CacheCommand::List(args) => {
             let text = if args.json {

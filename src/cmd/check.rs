@@ -100,7 +100,7 @@ pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if let Err(e) = trust::check(&path, Role::Config) {
         refuse(e.to_string());
     }
-    let state = crate::config::state_dir();
+    let state = ctx.state_dir.clone();
     if state.exists() {
         match trust::check(&state, Role::StateDir) {
             Err(e) => refuse(e.to_string()),

@@ -404,7 +404,17 @@ fn durations(config: &crate::config::Config, c: &Connector) -> Option<(u32, u32)
 }
 
 fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
-    let config = ctx.load(Depth::Shallow)?;
+    let mut config = ctx.load(Depth::Shallow)?;
+    // Through a broker, a user sees the connectors they may use.
+    if let Some(id) = super::own_only(ctx, &config)? {
+        let usable: Vec<String> = config
+            .connectors
+            .iter()
+            .filter(|(name, c)| crate::authz::decide(&config, name, c, &id).is_ok())
+            .map(|(name, _)| name.clone())
+            .collect();
+        config.connectors.retain(|name, _| usable.contains(name));
+    }
     let text = if json {
         let items: Vec<serde_json::Value> = config
             .connectors
@@ -475,6 +485,9 @@ fn connector_json(config: &crate::config::Config, name: &str, c: &Connector) -> 
 fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     let config = ctx.load(Depth::Shallow)?;
     let c = config.connector(name)?;
+    if let Some(id) = super::own_only(ctx, &config)? {
+        crate::authz::decide(&config, name, c, &id)?;
+    }
     let text = if json {
         output::json(&connector_json(&config, name, c))
     } else {

@@ -19,6 +19,8 @@ mod policy;
 mod serve;
 mod whoami;
 
+use std::io::Write;
+
 use crate::cli::Command;
 use crate::context::Context;
 
@@ -26,14 +28,10 @@ pub use completions::generate as generate_completions;
 
 /// Run one command.
 pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
-    if let Some(broker) = &ctx.broker
-        && let Some(name) = local_only(&command)
+    if let Some(broker) = ctx.broker.clone()
+        && runs_in_broker(&command)
     {
-        return Err(crate::error::UserError::usage(format!(
-            "`fedaws {name}` does not work through a broker yet, and commands through one never read your local config (broker {})",
-            broker.path.display()
-        ))
-        .into());
+        return in_broker(&broker, &command, ctx);
     }
     match command {
         Command::Init(args) => init::run(args, ctx),
@@ -55,26 +53,54 @@ pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
     }
 }
 
-/// The name of a command that reads the local config, secret store or cache, which a command
-/// sent through a broker must not do; `None` for those that work through one.
-fn local_only(command: &Command) -> Option<&'static str> {
-    match command {
-        Command::Creds(_)
-        | Command::Exec(_)
-        | Command::Serve(_)
-        | Command::Console(_)
-        | Command::AwsProfile(_)
-        | Command::Policy(_)
-        | Command::Completions(_)
-        | Command::Init(_)
-        | Command::Broker(_) => None,
-        Command::Account(_) => Some("account"),
-        Command::Connector(_) => Some("connector"),
-        Command::Group(_) => Some("group"),
-        Command::Cache(_) => Some("cache"),
-        Command::Whoami(_) => Some("whoami"),
-        Command::Audit(_) => Some("audit"),
-        Command::Check(_) => Some("check"),
+/// Whether a command, when commands go through a broker, is run by the broker (it reads or
+/// changes the config, the accounts, the cache or the audit log, which are the broker's).
+/// The rest run here: those that get credentials ask the broker for them.
+fn runs_in_broker(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Account(_)
+            | Command::Connector(_)
+            | Command::Group(_)
+            | Command::Cache(_)
+            | Command::Whoami(_)
+            | Command::Audit(_)
+            | Command::Check(_)
+    )
+}
+
+/// Have the broker run this command line for this process's user, and print what it printed.
+fn in_broker(
+    broker: &crate::broker::client::Broker,
+    command: &Command,
+    ctx: &mut Context,
+) -> anyhow::Result<()> {
+    use crate::broker::protocol::{RUN, RunAnswer, RunBody};
+    let mut args = std::env::args_os()
+        .skip(1)
+        .map(|a| {
+            a.into_string().map_err(|a| {
+                crate::error::UserError::usage(format!(
+                    "{a:?}: a command sent to a broker takes UTF-8 arguments only"
+                ))
+            })
+        })
+        .collect::<Result<Vec<String>, _>>()?;
+    let stdin = match command {
+        Command::Account(c) => account::keys_for_broker(c, &mut args, ctx)?,
+        _ => None,
+    };
+    let body = RunBody {
+        args,
+        stdin: stdin.as_ref().map(|s| s.to_string()),
+        terminal: ctx.stdout_is_terminal,
+    };
+    let answer: RunAnswer = broker.post(RUN, &body)?;
+    ctx.out.write_all(answer.stdout.as_bytes())?;
+    ctx.err.write_all(answer.stderr.as_bytes())?;
+    match answer.exit {
+        0 => Ok(()),
+        code => Err(crate::error::ChildExit(code).into()),
     }
 }
 
@@ -114,6 +140,20 @@ fn serve_issue(
     let caller = crate::issue::Caller::this_process(system)?;
     let renew = ctx.renew.clone();
     crate::server::start_for(ctx, request, caller, port, move || Box::new(renew()))
+}
+
+/// Whose things a listing shows: `None` for everything (local mode, where the config is the
+/// caller's own, or a broker's administrator), else the identity of the broker's peer, who sees
+/// their own only.
+fn own_only(
+    ctx: &Context,
+    config: &crate::config::Config,
+) -> anyhow::Result<Option<crate::authz::Identity>> {
+    if ctx.peer.is_none() {
+        return Ok(None);
+    }
+    let id = ctx.identity(false)?;
+    Ok(id.admin(config).is_none().then_some(id))
 }
 
 /// Print warnings about a config that was just written.

@@ -4,37 +4,18 @@ use std::io::Write;
 
 use serde_json::json;
 
-use crate::authz::{self, Identity};
+use crate::authz;
 use crate::cli::WhoamiArgs;
 use crate::config::Depth;
 use crate::context::Context;
-use crate::error::UserError;
-use crate::identity;
 use crate::output;
 
 /// Print the report.
 pub fn run(args: WhoamiArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let config = ctx.load(Depth::Shallow)?;
-    let user = identity::current_user().ok_or_else(|| {
-        UserError::usage("the effective user id has no name in the user database")
-    })?;
-    let id = Identity {
-        user,
-        uid: identity::current_uid(),
-        os_groups: identity::current_os_groups(),
-        system: args.system,
-    };
+    let id = ctx.identity(args.system)?;
     let config_groups = id.config_groups(&config);
-    let admin = if config.settings.admins.contains(&id.user) {
-        Some("settings.admins".to_string())
-    } else {
-        config
-            .settings
-            .admin_groups
-            .iter()
-            .find(|g| id.os_groups.contains(g) || config_groups.contains(&g.as_str()))
-            .map(|g| format!("group {g} is in settings.admin_groups"))
-    };
+    let admin = id.admin(&config);
     let rows: Vec<(String, Result<authz::Grant, authz::Denied>)> = config
         .connectors
         .iter()
