@@ -360,6 +360,7 @@ mod tests {
                     crate::broker::client::Refused {
                         exit: Exit::Denied,
                         message: "x".into(),
+                        mfa_serial: None,
                     }
                     .into(),
                 ],

@@ -41,6 +41,8 @@ pub struct Refused {
     pub exit: Exit,
     /// What went wrong.
     pub message: String,
+    /// The MFA device whose code the request lacked, if that is why it was refused.
+    pub mfa_serial: Option<String>,
 }
 
 /// A broker, by its socket.
@@ -73,7 +75,8 @@ impl Broker {
     }
 
     /// Credentials for `request` (`system`: a `--system` request), as the broker issues them to
-    /// this process's user.
+    /// this process's user. When the account needs an MFA code the request did not carry, the
+    /// error says which device (see [`Refused::mfa_serial`]).
     pub fn creds(&self, request: &CredsRequest, system: bool) -> anyhow::Result<Obtained> {
         let answer: CredsAnswer = self.post(protocol::CREDS, &CredsBody::of(request, system))?;
         let (region, from_cache) = (answer.region.clone(), answer.from_cache);
@@ -175,6 +178,7 @@ fn rebuild(refusal: ErrorBody) -> anyhow::Error {
     let mut error = anyhow::Error::new(Refused {
         exit,
         message: innermost,
+        mfa_serial: refusal.mfa_serial,
     });
     while let Some(outer) = layers.pop() {
         error = error.context(outer);
@@ -193,6 +197,7 @@ mod tests {
             family: "denied".into(),
             message: "outer".into(),
             causes: vec!["middle".into(), "inner".into()],
+            mfa_serial: None,
         });
         assert_eq!(crate::error::exit_for(&error), Exit::Denied);
         let chain: Vec<String> = error.chain().map(ToString::to_string).collect();

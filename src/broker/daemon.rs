@@ -665,7 +665,12 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async move {
         let (listener, owned) = listen(&socket_path, group.as_deref())?;
-        log(format_args!("listening on {}", socket_path.display()));
+        let listening = listener
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_pathname().map(Path::to_path_buf))
+            .unwrap_or_else(|| socket_path.clone());
+        log(format_args!("listening on {}", listening.display()));
         notify_ready();
         let result = serve(shared, listener, cap).await;
         if owned {

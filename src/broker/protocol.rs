@@ -194,6 +194,10 @@ pub struct ErrorBody {
     /// The causes, outermost first.
     #[serde(default)]
     pub causes: Vec<String>,
+    /// The MFA device whose code the request needs, when that is what it lacked: a client with
+    /// a terminal asks for the code and sends the request again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_serial: Option<String>,
 }
 
 impl ErrorBody {
@@ -205,6 +209,10 @@ impl ErrorBody {
             family: exit.family().to_string(),
             message: error.to_string(),
             causes: error.chain().skip(1).map(ToString::to_string).collect(),
+            mfa_serial: error
+                .chain()
+                .find_map(|e| e.downcast_ref::<crate::issue::mfa::NoTerminal>())
+                .map(|e| e.serial.clone()),
         }
     }
 
@@ -215,6 +223,7 @@ impl ErrorBody {
             family: exit.family().to_string(),
             message: message.into(),
             causes: Vec::new(),
+            mfa_serial: None,
         }
     }
 

@@ -112,7 +112,34 @@ fn obtain(
     system: bool,
 ) -> anyhow::Result<crate::issue::Obtained> {
     match &ctx.broker {
-        Some(broker) => broker.creds(request, system),
+        Some(broker) => {
+            let refused = match broker.creds(request, system) {
+                Ok(obtained) => return Ok(obtained),
+                Err(e) => e,
+            };
+            // The account needs an MFA code: asked here, at this process's terminal, and the
+            // request sent again with it.
+            let serial = refused
+                .chain()
+                .find_map(|e| e.downcast_ref::<crate::broker::client::Refused>())
+                .and_then(|r| r.mfa_serial.clone());
+            let code = match serial {
+                Some(serial) if !ctx.no_input && request.mfa_code.is_none() => {
+                    crate::issue::mfa::ask_on_terminal(&serial)?
+                }
+                _ => None,
+            };
+            match code {
+                Some(code) => {
+                    let with_code = crate::issue::CredsRequest {
+                        mfa_code: Some(code),
+                        ..request.clone()
+                    };
+                    broker.creds(&with_code, system)
+                }
+                None => Err(refused),
+            }
+        }
         None => {
             let caller = crate::issue::Caller::this_process(system)?;
             crate::issue::obtain_audited(ctx, request, &caller)

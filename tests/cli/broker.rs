@@ -132,6 +132,13 @@ impl Host {
 
     /// Start the broker as the service user; it is listening when this returns.
     fn start(&self) -> Running {
+        let socket = self.socket_arg();
+        self.start_as(&[], &["--socket", &socket], &[])
+    }
+
+    /// Start `PREFIX… fedaws --config CONFIG broker run ARGS…` as the service user, with `vars`
+    /// added to its environment; it is listening when this returns.
+    fn start_as(&self, prefix: &[&str], args: &[&str], vars: &[(&str, &str)]) -> Running {
         static STARTS: AtomicUsize = AtomicUsize::new(0);
         let log = self.dir.path().join(format!(
             "broker-{}.log",
@@ -139,13 +146,18 @@ impl Host {
         ));
         let log_file = std::fs::File::create(&log).expect("create the broker's log");
         let config = self.config_path().display().to_string();
-        let socket = self.socket_arg();
-        let mut cmd = self.svc.command(env!("CARGO_BIN_EXE_fedaws"));
-        cmd.args(["--config", &config, "broker", "run", "--socket", &socket])
+        let fedaws = env!("CARGO_BIN_EXE_fedaws");
+        let mut cmd = self.svc.command(prefix.first().copied().unwrap_or(fedaws));
+        if !prefix.is_empty() {
+            cmd.args(&prefix[1..]).arg(fedaws);
+        }
+        cmd.args(["--config", &config, "broker", "run"])
+            .args(args)
             .env_clear()
             .env("PATH", SYSTEM_PATH)
             .env("HOME", self.svc.env.home())
             .env("STATE_DIRECTORY", self.dir.path().join("state"))
+            .envs(vars.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log_file);
@@ -1017,4 +1029,156 @@ fn an_administrator_changes_the_config_through_the_broker_and_nobody_else_can() 
         !text.contains(&keys.secret_access_key),
         "the audit log holds a secret"
     );
+}
+
+/// Socket activation as systemd does it: bind and listen on the socket, put it at descriptor 3,
+/// set `LISTEN_FDS=1` and `LISTEN_PID` to this process, and execute the program given (which
+/// keeps the process id).
+const ACTIVATE: &str = r#"
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o666)
+s.listen(128)
+if s.fileno() != 3:
+    os.dup2(s.fileno(), 3)
+os.set_inheritable(3, True)
+os.environ.update(LISTEN_FDS="1", LISTEN_PID=str(os.getpid()), LISTEN_FDNAMES="fedaws-broker.socket")
+os.execv(sys.argv[2], sys.argv[2:])
+"#;
+
+#[test]
+fn a_socket_passed_by_systemd_is_served_and_readiness_is_notified() {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::net::{SocketAddr, UnixDatagram};
+    let host = Host::new("b10");
+    let name = format!("fedaws-test-notify-{}", std::process::id());
+    let notify = UnixDatagram::bind_addr(&SocketAddr::from_abstract_name(name.as_bytes()).unwrap())
+        .expect("bind the notify socket");
+    notify
+        .set_read_timeout(Some(START))
+        .expect("a read timeout");
+    let socket = host.socket_arg();
+    let notify_at = format!("@{name}");
+    let mut broker = host.start_as(
+        &["/usr/bin/python3", "-c", ACTIVATE, &socket],
+        &[],
+        &[("NOTIFY_SOCKET", &notify_at)],
+    );
+    let mut buf = [0u8; 64];
+    let n = notify.recv(&mut buf).expect("READY=1 on NOTIFY_SOCKET");
+    assert_eq!(&buf[..n], b"READY=1");
+    assert!(
+        broker
+            .log_text()
+            .contains(&format!("listening on {socket}")),
+        "{}",
+        broker.log_text()
+    );
+    key_id(
+        &host.ask(&host.members[0], &["creds", "c", "--format", "json"]),
+        "member",
+    );
+
+    // The socket is systemd's: left where it is when the broker stops.
+    broker.signal("TERM");
+    assert_eq!(broker.wait(), Some(0), "{}", broker.log_text());
+    assert!(
+        host.socket().exists(),
+        "the broker removed a socket it did not make"
+    );
+}
+
+#[test]
+fn users_without_a_config_of_their_own_use_the_system_broker() {
+    // /run is replaced by an empty tmpfs in a mount namespace of the test's own, so the system
+    // socket path is this test's alone; the broker (no --socket) and the member's command run in
+    // it.
+    let host = Host::new("b11");
+    let member = &host.members[0];
+    let config = host.config_path().display().to_string();
+    let fedaws = env!("CARGO_BIN_EXE_fedaws");
+    let script = r#"
+set -e
+mount -t tmpfs -o mode=0755 tmpfs /run
+install -d -m 0755 -o "$SVC" /run/fedaws
+setpriv --reuid="$SVC" --regid="$SVC_GID" --init-groups -- env -i PATH="$PATH" STATE_DIRECTORY="$STATE" \
+  "$FEDAWS" --config "$CONFIG" broker run 2>"$LOG" &
+broker=$!
+for i in $(seq 200); do [ -S /run/fedaws/broker.sock ] && break; sleep 0.05; done
+status=0
+setpriv --reuid="$MEMBER" --regid="$MEMBER_GID" --init-groups -- env -i PATH="$PATH" HOME="$HOME_DIR" \
+  XDG_CONFIG_HOME="$HOME_DIR/config" "$FEDAWS" creds c --format json || status=$?
+kill -TERM "$broker"
+wait "$broker" || true
+exit "$status"
+"#;
+    let log = host.dir.path().join("system-broker.log");
+    let out = Command::new("unshare")
+        .args(["-m", "--", "sh", "-c", script])
+        .env_clear()
+        .env("PATH", SYSTEM_PATH)
+        .env("SVC", host.svc.uid.to_string())
+        .env("SVC_GID", host.svc.gid.to_string())
+        .env("MEMBER", member.uid.to_string())
+        .env("MEMBER_GID", member.gid.to_string())
+        .env("HOME_DIR", member.env.home())
+        .env("STATE", host.dir.path().join("state"))
+        .env("CONFIG", &config)
+        .env("FEDAWS", fedaws)
+        .env("LOG", &log)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run unshare");
+    let broker_log = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        out.status.success(),
+        "creds through the system broker failed ({}):\n{}\nbroker log:\n{broker_log}",
+        out.status,
+        stderr(&out)
+    );
+    assert!(
+        broker_log.contains("listening on /run/fedaws/broker.sock"),
+        "{broker_log}"
+    );
+    key_id(&out, "member through /run/fedaws/broker.sock");
+    assert_eq!(host.calls_for(member), 1);
+}
+
+#[test]
+fn an_mfa_code_is_asked_at_the_callers_terminal_and_sent_to_the_broker() {
+    let host = Host::new("b12");
+    let serial = "arn:aws:iam::123456789012:mfa/fedaws-broker";
+    let out = host.as_svc(&["account", "edit", "acct", "--mfa-serial", serial], "");
+    assert!(out.status.success(), "account edit: {}", stderr(&out));
+    // A connector root may use (its OS group), so the caller can be driven through a pty here.
+    let mut text = std::fs::read_to_string(host.config_path()).expect("read the config");
+    text.push_str(
+        "\n[connectors.cm]\naccount = \"acct\"\nprincipal = \"iam-user\"\ngroups = [\"root\"]\n",
+    );
+    std::fs::write(host.config_path(), text).expect("write the config");
+    let _broker = host.start();
+    let socket = host.socket_arg();
+
+    // Without a terminal: the message says what to give, and nothing reached STS.
+    let caller = crate::common::TestEnv::new();
+    let out = caller
+        .fedaws(&["--broker", &socket, "creds", "cm", "--format", "json"])
+        .output()
+        .expect("run creds");
+    assert_exit(&out, 2, "creds without a terminal or --mfa-code");
+    assert!(stderr(&out).contains("--mfa-code"), "{}", stderr(&out));
+    assert_eq!(host.sts.count(), 0);
+
+    // At a terminal: asked there, and the code reaches STS through the broker.
+    let mut pty = crate::pty::Pty::spawn(
+        &caller,
+        &["--broker", &socket, "creds", "cm", "--format", "json"],
+    );
+    pty.expect(&format!("MFA code for {serial}: "));
+    pty.send("246810\r");
+    pty.finish_with(0);
+    let request = host.sts.only();
+    assert_eq!(request.param("SerialNumber").as_deref(), Some(serial));
+    assert_eq!(request.param("TokenCode").as_deref(), Some("246810"));
 }
