@@ -88,13 +88,23 @@ impl Context {
     }
 
     /// The context a broker runs a command in for `peer`: the broker's config, store, state
-    /// directory and memory cache; no terminal, no prompts; output to `out` and `err`.
-    pub fn for_peer(peer: PeerContext, out: Box<dyn Write>, err: Box<dyn Write>) -> Context {
+    /// directory and memory cache; prompts through `prompter` (the caller's replies) when the
+    /// caller can answer them, else none; output to `out` and `err`.
+    pub fn for_peer(
+        peer: PeerContext,
+        prompter: Box<dyn Prompter>,
+        out: Box<dyn Write>,
+        err: Box<dyn Write>,
+    ) -> Context {
         let renew = {
             let peer = peer.clone();
             std::sync::Arc::new(move || {
                 Context::for_peer(
-                    peer.clone(),
+                    PeerContext {
+                        replies: None,
+                        ..peer.clone()
+                    },
+                    Box::new(TerminalPrompter::default()),
                     Box::new(std::io::sink()),
                     Box::new(std::io::sink()),
                 )
@@ -104,14 +114,14 @@ impl Context {
             location: peer.location,
             location_explicit: true,
             keyring_flag: peer.keyring,
-            interactive: false,
+            interactive: peer.replies.is_some(),
             quiet: false,
             verbose: 0,
             out,
             err,
-            prompter: Box::new(TerminalPrompter::default()),
+            prompter,
             stdin: Box::new(std::io::Cursor::new(peer.stdin.as_bytes().to_vec())),
-            no_input: true,
+            no_input: peer.replies.is_none(),
             stdout_is_terminal: peer.terminal,
             sts: Box::new(crate::sts::AwsSts),
             broker: None,
@@ -264,6 +274,8 @@ pub struct PeerContext {
     pub stdin: zeroize::Zeroizing<String>,
     /// The caller's stdout is a terminal.
     pub terminal: bool,
+    /// The replies to the dialog so far, when the caller can answer one at a terminal.
+    pub replies: Option<Vec<crate::broker::dialog::Reply>>,
 }
 
 /// Where the `file` store and its key are: `settings.file_store` (else `store.enc` in

@@ -53,6 +53,9 @@ pub trait Prompter {
     fn edit(&self, text: &str) -> io::Result<Option<String>>;
     /// Show text to the person (not a result: it goes where the prompts go).
     fn say(&self, text: &str);
+    /// From now on, Ctrl-C outside a prompt ends the process cleanly ("nothing was changed")
+    /// instead of leaving the terminal's cursor hidden. Only a prompter at a terminal does this.
+    fn guard_interrupts(&self) {}
 }
 
 /// Prompts drawn on the terminal (stderr), read from the terminal.
@@ -176,6 +179,14 @@ impl Prompter for TerminalPrompter {
 
     fn say(&self, text: &str) {
         let _ = self.term.write_line(&escape_controls(text));
+    }
+
+    fn guard_interrupts(&self) {
+        let _ = ctrlc::set_handler(|| {
+            let _ = Term::stderr().show_cursor();
+            let _ = Term::stderr().write_line("\ncancelled; nothing was changed");
+            std::process::exit(crate::error::Exit::Cancelled as i32);
+        });
     }
 }
 

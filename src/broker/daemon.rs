@@ -486,6 +486,7 @@ impl Captured {
 fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
     let (out, err) = (Captured::default(), Captured::default());
     let stdin = zeroize::Zeroizing::new(body.stdin.unwrap_or_default());
+    let replay = super::dialog::Replay::new(body.replies.clone().unwrap_or_default());
     let action = action_of(&body.args);
     let args = std::iter::once("fedaws".to_string()).chain(body.args);
     let mut change = false;
@@ -543,7 +544,9 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
                 cache: shared.cache.clone(),
                 stdin: stdin.clone(),
                 terminal: body.terminal,
+                replies: body.replies.clone(),
             },
+            Box::new(replay.clone()),
             Box::new(out.clone()),
             Box::new(err.clone()),
         );
@@ -551,6 +554,15 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
         let _ = ctx.out.flush();
         done
     })();
+    // A dialog stopped at a question: nothing was changed; the caller answers it and asks again.
+    if let Some(ask) = replay.waiting() {
+        return RunAnswer {
+            exit: Exit::Ok as u8,
+            stdout: String::new(),
+            stderr: String::new(),
+            ask: Some(ask),
+        };
+    }
     let exit = match &result {
         Ok(()) => parsed.unwrap_or(Exit::Ok),
         Err(e) => {
@@ -568,6 +580,7 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
         exit: exit as u8,
         stdout: out.text(),
         stderr: err.text(),
+        ask: None,
     }
 }
 

@@ -3,12 +3,14 @@
 //! what the kernel says of the connection (`SO_PEERCRED`), never what a request claims, so the
 //! config's groups, administrators and `system_users` hold against the people they name.
 //!
-//! [`protocol`] is what travels over the socket, [`client`] how a command asks, and [`daemon`]
-//! the broker itself (`fedaws broker run`).
+//! [`protocol`] is what travels over the socket, [`client`] how a command asks, [`daemon`] the
+//! broker itself (`fedaws broker run`), and [`dialog`] how the dialogs of commands it runs are
+//! asked at the caller's terminal.
 
 pub mod client;
 #[cfg(target_os = "linux")]
 pub mod daemon;
+pub mod dialog;
 pub mod protocol;
 
 /// Where the system's broker listens, unless `--socket` or `settings.broker_socket` say

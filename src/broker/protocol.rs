@@ -250,6 +250,10 @@ pub struct RunBody {
     /// The caller's stdout is a terminal (picks the default output format).
     #[serde(default)]
     pub terminal: bool,
+    /// Present when the caller can answer dialogs at a terminal: the replies given so far (see
+    /// [`super::dialog`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replies: Option<Vec<super::dialog::Reply>>,
 }
 
 impl fmt::Debug for RunBody {
@@ -258,6 +262,7 @@ impl fmt::Debug for RunBody {
             .field("args", &self.args)
             .field("stdin", &self.stdin.as_ref().map(|_| "[redacted]"))
             .field("terminal", &self.terminal)
+            .field("replies", &self.replies)
             .finish()
     }
 }
@@ -271,4 +276,8 @@ pub struct RunAnswer {
     pub stdout: String,
     /// What it wrote to stderr.
     pub stderr: String,
+    /// The question its dialog stopped at, to be asked at the caller's terminal (the command
+    /// changed nothing, printed nothing, and `exit` means nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<super::dialog::Ask>,
 }

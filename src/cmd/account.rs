@@ -119,7 +119,7 @@ fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         args.source.secret_stdin || args.source.from_env || args.source.from_aws_profile.is_some();
     let (spec, keys) = if !source_given && ctx.interactive {
         let p = ctx.prompter.as_ref();
-        dialog::guard_interrupts();
+        p.guard_interrupts();
         let (kind, keys, mfa) =
             dialog::account_details(p, spec.kind, true, spec.mfa_serial.as_deref())?;
         let keys = keys.expect("keys were asked for");
@@ -222,7 +222,7 @@ fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> 
             .into());
         }
         let p = ctx.prompter.as_ref();
-        dialog::guard_interrupts();
+        p.guard_interrupts();
         let users = config.connectors_using(&args.name);
         if !users.is_empty() {
             p.say(&format!(
@@ -497,7 +497,7 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
 
 /// Read a key pair from the chosen source, or prompt when allowed. `None` only when not required.
 /// The key pair an `account add|edit` sent through a broker carries, read here (from stdin, the
-/// environment, `~/.aws/credentials`, or asked at this terminal) and put on the request's stdin,
+/// environment or `~/.aws/credentials`) and put on the request's stdin,
 /// the command line changed to say `--secret-stdin`: the broker reads none of the caller's
 /// files, environment or terminal. `None` when the command carries no key pair.
 pub(super) fn keys_for_broker(
@@ -505,14 +505,13 @@ pub(super) fn keys_for_broker(
     args: &mut Vec<String>,
     ctx: &mut Context,
 ) -> anyhow::Result<Option<zeroize::Zeroizing<String>>> {
-    let (source, wanted) = match command {
-        AccountCommand::Add(a) => (&a.source, true),
-        AccountCommand::Edit(a) => (&a.source, a.rotate),
+    let source = match command {
+        AccountCommand::Add(a) => &a.source,
+        AccountCommand::Edit(a) => &a.source,
         _ => return Ok(None),
     };
-    let given = source.secret_stdin || source.from_env || source.from_aws_profile.is_some();
-    let asked_here = wanted && ctx.interactive;
-    if !(given || asked_here) {
+    // Without a source, a key pair is asked for by the command's dialog, in the broker.
+    if !(source.secret_stdin || source.from_env || source.from_aws_profile.is_some()) {
         return Ok(None);
     }
     let Some(keys) = read_keys(source, ctx, true)? else {

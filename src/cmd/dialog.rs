@@ -49,15 +49,6 @@ pub fn answer<T>(value: std::io::Result<Option<T>>) -> anyhow::Result<T> {
     value?.ok_or_else(|| Cancelled.into())
 }
 
-/// Stop the process cleanly on Ctrl-C during a dialog: show the cursor again, write nothing.
-pub fn guard_interrupts() {
-    let _ = ctrlc::set_handler(|| {
-        let _ = dialoguer::console::Term::stderr().show_cursor();
-        let _ = dialoguer::console::Term::stderr().write_line("\ncancelled; nothing was changed");
-        std::process::exit(crate::error::Exit::Cancelled as i32);
-    });
-}
-
 fn field_check(
     f: impl Fn(&str) -> Result<(), validate::FieldError>,
 ) -> impl Fn(&str) -> Result<(), String> {
@@ -73,7 +64,7 @@ pub fn connector(
     current: Option<&Connector>,
     preset: &ConnectorFields,
 ) -> anyhow::Result<ConnectorAnswers> {
-    guard_interrupts();
+    p.guard_interrupts();
     let editing = current.is_some();
 
     // 1. The account.

@@ -58,7 +58,7 @@ pub fn run(args: InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
 
 /// Ask for the settings `init` would otherwise take from flags.
 fn dialog(args: &mut InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
-    super::dialog::guard_interrupts();
+    ctx.prompter.guard_interrupts();
     let p = ctx.prompter.as_ref();
     p.say(&format!(
         "fedaws will write {}",

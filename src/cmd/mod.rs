@@ -90,12 +90,28 @@ fn in_broker(
         Command::Account(c) => account::keys_for_broker(c, &mut args, ctx)?,
         _ => None,
     };
-    let body = RunBody {
-        args,
-        stdin: stdin.as_ref().map(|s| s.to_string()),
-        terminal: ctx.stdout_is_terminal,
+    // A dialog runs in the broker, its questions asked here: each round sends the replies so
+    // far, until the command runs to its end (see broker::dialog).
+    let mut replies = ctx.interactive.then(Vec::new);
+    if replies.is_some() {
+        ctx.prompter.guard_interrupts();
+    }
+    let answer = loop {
+        let body = RunBody {
+            args: args.clone(),
+            stdin: stdin.as_ref().map(|s| s.to_string()),
+            terminal: ctx.stdout_is_terminal,
+            replies: replies.clone(),
+        };
+        let answer: RunAnswer = broker.post(RUN, &body)?;
+        let (Some(ask), Some(given)) = (&answer.ask, replies.as_mut()) else {
+            break answer;
+        };
+        if ask.refused.is_some() {
+            given.pop();
+        }
+        given.push(crate::broker::dialog::ask(ctx.prompter.as_ref(), ask)?);
     };
-    let answer: RunAnswer = broker.post(RUN, &body)?;
     ctx.out.write_all(answer.stdout.as_bytes())?;
     ctx.err.write_all(answer.stderr.as_bytes())?;
     match answer.exit {

@@ -1182,3 +1182,57 @@ fn an_mfa_code_is_asked_at_the_callers_terminal_and_sent_to_the_broker() {
     assert_eq!(request.param("SerialNumber").as_deref(), Some(serial));
     assert_eq!(request.param("TokenCode").as_deref(), Some("246810"));
 }
+
+#[test]
+fn an_administrators_dialog_runs_in_the_broker_and_is_answered_at_their_terminal() {
+    use crate::dialogs::{KEY_ID, KIND, MFA, SECRET};
+    let host = Host::new("b13");
+    // Root is made an administrator too, so the dialog can be driven through a pty here.
+    let text = std::fs::read_to_string(host.config_path()).expect("read the config");
+    let text = text.replace(
+        &format!("admins = [\"{}\"]", host.admin.name),
+        &format!("admins = [\"{}\", \"root\"]", host.admin.name),
+    );
+    std::fs::write(host.config_path(), text).expect("write the config");
+    let _broker = host.start();
+    let socket = host.socket_arg();
+    let keys = KeyPair::new();
+
+    let caller = crate::common::TestEnv::new();
+    let mut pty =
+        crate::pty::Pty::spawn(&caller, &["--broker", &socket, "account", "add", "second"]);
+    pty.choose(KIND, 0, "iam-user");
+    pty.answer(KEY_ID, "not-a-key-id");
+    // Refused by the broker's check, and asked again.
+    pty.answer(KEY_ID, &keys.access_key_id);
+    pty.secret(SECRET, &keys.secret_access_key);
+    pty.answer(MFA, "");
+    pty.answer("Description (optional)", "added through the broker");
+    pty.expect(&keys.masked_id());
+    pty.confirm("Store this account?", "y", "yes");
+    pty.expect("added account `second`");
+    pty.finish_with(0);
+    assert!(!pty.transcript().contains(&keys.secret_access_key));
+
+    // In the broker's config and store, not the caller's.
+    let config = std::fs::read_to_string(host.config_path()).expect("read the config");
+    assert!(
+        config.contains("[accounts.second]") && config.contains("added through the broker"),
+        "{config}"
+    );
+    assert!(
+        !caller.config_path().exists(),
+        "the caller's config was written"
+    );
+    let listed = json_of(&host, &host.admin, &["account", "show", "second", "--json"]);
+    assert!(listed.to_string().contains(&keys.masked_id()), "{listed}");
+    let audit = host.audit();
+    let change = audit
+        .iter()
+        .find(|e| e["action"] == "account add second")
+        .unwrap_or_else(|| panic!("no audit line for the change: {audit:#?}"));
+    assert_eq!(change["outcome"], "changed");
+    assert_eq!(change["uid"], 0);
+    let text = std::fs::read_to_string(host.dir.path().join("state/audit.jsonl")).expect("audit");
+    assert!(!text.contains(&keys.secret_access_key));
+}

@@ -26,10 +26,10 @@ const SYSTEM_SCOPE: &str = "System scope? (lets cron jobs, CI and the credential
 const CREATE: &str = "Create this connector?";
 const SAVE: &str = "Save these changes?";
 const NEW_ACCOUNT: &str = "New account name";
-const KIND: &str = "Account kind";
-const KEY_ID: &str = "Access key id (AKIA…)";
-const SECRET: &str = "Secret access key (hidden)";
-const MFA: &str = "MFA device ARN (optional, empty for none)";
+pub const KIND: &str = "Account kind";
+pub const KEY_ID: &str = "Access key id (AKIA…)";
+pub const SECRET: &str = "Secret access key (hidden)";
+pub const MFA: &str = "MFA device ARN (optional, empty for none)";
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/Deploy";
 
