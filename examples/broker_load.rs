@@ -1,65 +1,96 @@
 //! A load generator for the broker: `CONNS` keep-alive connections to its socket, each sending
-//! `POST /v1/creds` for `CONNECTOR` back to back until `TOTAL` answers have come; prints the
-//! answers per second and the latency percentiles as one JSON line.
+//! `POST /v1/creds` for `CONNECTOR` until `TOTAL` answers have come; prints the answers per
+//! second and the latency percentiles as one JSON line.
 //!
-//! `cargo run --release --example broker_load -- SOCKET CONNECTOR CONNS TOTAL`
+//! With `RATE` 0 every connection sends its next request as soon as the last is answered (the
+//! most the broker can answer). With a `RATE`, the connections together send that many requests
+//! per second on a fixed schedule, and each latency counts from when its request was due, so a
+//! broker that falls behind is charged for the wait (no coordinated omission).
+//!
+//! `cargo run --release --example broker_load -- SOCKET CONNECTOR CONNS TOTAL [RATE]`
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::net::UnixStream;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::rc::Rc;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::UnixStream;
+use tokio::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let [_, socket, connector, conns, total] = args.as_slice() else {
-        eprintln!("usage: broker_load SOCKET CONNECTOR CONNS TOTAL");
-        std::process::exit(2);
+    let (socket, connector, conns, total, rate) = match args.as_slice() {
+        [_, s, c, n, t] => (s, c, n, t, "0"),
+        [_, s, c, n, t, r] => (s, c, n, t, r.as_str()),
+        _ => {
+            eprintln!("usage: broker_load SOCKET CONNECTOR CONNS TOTAL [RATE]");
+            std::process::exit(2);
+        }
     };
     let conns: usize = conns.parse().expect("CONNS is a number");
     let total: usize = total.parse().expect("TOTAL is a number");
+    let rate: f64 = rate.parse().expect("RATE is a number");
+    // Each connection's gap between due times.
+    let every = (rate > 0.0).then(|| Duration::from_secs_f64(conns as f64 / rate));
     let body = format!("{{\"connector\":\"{connector}\"}}");
-    let request = Arc::new(format!(
+    let request = Rc::new(format!(
         "POST /v1/creds HTTP/1.1\r\nHost: fedaws\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     ));
-    let left = Arc::new(AtomicUsize::new(total));
-    let started = Instant::now();
-    let workers: Vec<_> = (0..conns)
-        .map(|_| {
-            let (socket, request, left) = (socket.clone(), request.clone(), left.clone());
-            std::thread::spawn(move || {
-                let stream = UnixStream::connect(&socket).expect("connect to the broker");
-                let mut reader = BufReader::new(stream.try_clone().expect("clone the stream"));
-                let mut writer = stream;
-                let mut latencies = Vec::new();
-                while left
-                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                    .is_ok()
-                {
-                    let sent = Instant::now();
-                    writer
+    // One thread drives every connection, so the generator takes little of the machine and its
+    // own scheduling adds little to what is measured.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let local = tokio::task::LocalSet::new();
+    let (mut all, wall) = local.block_on(&runtime, async {
+        let started = Instant::now();
+        let mut workers = Vec::new();
+        for i in 0..conns {
+            let share = total / conns + usize::from(i < total % conns);
+            let offset = every.map(|gap| gap.mul_f64(i as f64 / conns as f64));
+            let (socket, request) = (socket.clone(), request.clone());
+            workers.push(tokio::task::spawn_local(async move {
+                let stream = UnixStream::connect(&socket)
+                    .await
+                    .expect("connect to the broker");
+                let (read, mut write) = stream.into_split();
+                let mut reader = BufReader::new(read);
+                let mut latencies = Vec::with_capacity(share);
+                let mut due = Instant::now() + offset.unwrap_or_default();
+                for _ in 0..share {
+                    let sent = match every {
+                        Some(gap) => {
+                            tokio::time::sleep_until(due).await;
+                            let was_due = due;
+                            due += gap;
+                            was_due
+                        }
+                        None => Instant::now(),
+                    };
+                    write
                         .write_all(request.as_bytes())
+                        .await
                         .expect("send a request");
-                    let status = read_answer(&mut reader);
+                    let status = read_answer(&mut reader).await;
                     assert_eq!(status, 200, "the broker refused a request");
                     latencies.push(sent.elapsed());
                 }
                 latencies
-            })
-        })
-        .collect();
-    let mut all: Vec<Duration> = workers
-        .into_iter()
-        .flat_map(|w| w.join().expect("a worker"))
-        .collect();
-    let wall = started.elapsed();
+            }));
+        }
+        let mut all = Vec::with_capacity(total);
+        for w in workers {
+            all.extend(w.await.expect("a connection"));
+        }
+        (all, started.elapsed())
+    });
     all.sort();
     let at = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1e3;
     println!(
-        "{{\"requests\": {}, \"connections\": {conns}, \"per_second\": {:.0}, \"p50_ms\": {:.3}, \"p99_ms\": {:.3}, \"max_ms\": {:.3}}}",
+        "{{\"requests\": {}, \"connections\": {conns}, \"rate\": {rate}, \"per_second\": {:.0}, \"p50_ms\": {:.3}, \"p99_ms\": {:.3}, \"max_ms\": {:.3}}}",
         all.len(),
         all.len() as f64 / wall.as_secs_f64(),
         at(0.50),
@@ -69,9 +100,12 @@ fn main() {
 }
 
 /// Read one answer (status line, headers, a `content-length` body): its status.
-fn read_answer(reader: &mut BufReader<UnixStream>) -> u16 {
+async fn read_answer(reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>) -> u16 {
     let mut line = String::new();
-    reader.read_line(&mut line).expect("read the status line");
+    reader
+        .read_line(&mut line)
+        .await
+        .expect("read the status line");
     let status = line
         .split_whitespace()
         .nth(1)
@@ -80,7 +114,7 @@ fn read_answer(reader: &mut BufReader<UnixStream>) -> u16 {
     let mut length = 0;
     loop {
         line.clear();
-        reader.read_line(&mut line).expect("read a header");
+        reader.read_line(&mut line).await.expect("read a header");
         let header = line.trim_end();
         if header.is_empty() {
             break;
@@ -92,6 +126,6 @@ fn read_answer(reader: &mut BufReader<UnixStream>) -> u16 {
         }
     }
     let mut body = vec![0; length];
-    reader.read_exact(&mut body).expect("read the body");
+    reader.read_exact(&mut body).await.expect("read the body");
     status
 }

@@ -97,23 +97,89 @@ fn rotated(dir: &Path, n: usize) -> PathBuf {
 
 /// Append one event, rotating first when the file would grow past `max_size`.
 pub fn append(dir: &Path, event: &Event, max_size: u64) -> io::Result<()> {
-    let mut line = serde_json::to_string(event).map_err(io::Error::other)?;
-    line.push('\n');
+    let line = line_of(event)?;
     // The caller has made the directory (private, checked: see `fsutil::ensure_private_dir`).
     let _lock = fsutil::lock_file(&dir.join("audit.lock"))?;
     let path = log_path(dir);
     let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     if size > 0 && size + line.len() as u64 > max_size {
-        for n in (1..KEEP).rev() {
-            let from = rotated(dir, n);
-            if from.exists() {
-                fs::rename(&from, rotated(dir, n + 1))?;
-            }
-        }
-        fs::rename(&path, rotated(dir, 1))?;
+        rotate(dir)?;
     }
-    let mut file = fsutil::no_follow().append(true).create(true).open(&path)?;
+    let mut file = open_current(dir)?;
     file.write_all(line.as_bytes())
+}
+
+/// An event as its line in the log.
+fn line_of(event: &Event) -> io::Result<String> {
+    let mut line = serde_json::to_string(event).map_err(io::Error::other)?;
+    line.push('\n');
+    Ok(line)
+}
+
+/// The current file, opened for appending (made 0600 when missing; never through a link).
+fn open_current(dir: &Path) -> io::Result<fs::File> {
+    fsutil::no_follow()
+        .append(true)
+        .create(true)
+        .open(log_path(dir))
+}
+
+/// Shift the rotated files up by one (the oldest goes) and the current file to `audit.1.jsonl`.
+fn rotate(dir: &Path) -> io::Result<()> {
+    for n in (1..KEEP).rev() {
+        let from = rotated(dir, n);
+        if from.exists() {
+            fs::rename(&from, rotated(dir, n + 1))?;
+        }
+    }
+    fs::rename(log_path(dir), rotated(dir, 1))
+}
+
+/// The audit log of a long-running process that is its only writer (a broker): its lock held
+/// for the writer's life, the file kept open, each event one `write`, rotation by the size the
+/// writer keeps count of. What `append` does per event, done once.
+pub struct Writer {
+    dir: PathBuf,
+    max_size: u64,
+    file: fs::File,
+    size: u64,
+    _lock: fsutil::LockGuard,
+}
+
+/// Another process holds the audit log's lock.
+#[derive(Debug, thiserror::Error)]
+#[error("another process is writing the audit log in {}: is another broker using this state directory?", .0.display())]
+pub struct Busy(pub PathBuf);
+
+impl Writer {
+    /// Take the log in `dir` (made and checked by the caller), rotating at `max_size`.
+    pub fn open(dir: &Path, max_size: u64) -> anyhow::Result<Writer> {
+        let lock = fsutil::try_lock_file(&dir.join("audit.lock"))?
+            .ok_or_else(|| Busy(dir.to_path_buf()))?;
+        let file = open_current(dir)?;
+        let size = file.metadata()?.len();
+        Ok(Writer {
+            dir: dir.to_path_buf(),
+            max_size,
+            file,
+            size,
+            _lock: lock,
+        })
+    }
+
+    /// Append one event.
+    pub fn append(&mut self, event: &Event) -> io::Result<()> {
+        let line = line_of(event)?;
+        let len = line.len() as u64;
+        if self.size > 0 && self.size + len > self.max_size {
+            rotate(&self.dir)?;
+            self.file = open_current(&self.dir)?;
+            self.size = 0;
+        }
+        self.file.write_all(line.as_bytes())?;
+        self.size += len;
+        Ok(())
+    }
 }
 
 /// What [`read`] found.
@@ -163,6 +229,27 @@ mod tests {
             outcome: Some(Outcome::Issued),
             ..Event::default()
         }
+    }
+
+    #[test]
+    fn a_writer_holds_the_log_appends_and_rotates() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = line_of(&event(0)).unwrap().len() as u64;
+        let mut writer = Writer::open(dir.path(), line * 3).unwrap();
+        let second = Writer::open(dir.path(), line * 3).err().unwrap();
+        assert!(second.is::<Busy>(), "{second:#}");
+        for n in 0..5 {
+            writer.append(&event(n)).unwrap();
+        }
+        let log = read(dir.path()).unwrap();
+        let connectors: Vec<&str> = log.events.iter().map(|e| e.connector.as_str()).collect();
+        assert_eq!(connectors, ["c0", "c1", "c2", "c3", "c4"]);
+        assert!(
+            rotated(dir.path(), 1).exists(),
+            "no rotation at the size limit"
+        );
+        drop(writer);
+        Writer::open(dir.path(), line * 3).expect("the lock is freed with the writer");
     }
 
     #[test]

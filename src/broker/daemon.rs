@@ -59,8 +59,12 @@ const MAX_HEAD: usize = 16 * 1024;
 /// How long a stopping broker lets requests in flight finish (an STS call's own timeout).
 const DRAIN: Duration = Duration::from_secs(30);
 
-/// How long a user's name and groups are taken as looked up (a group change counts after this).
+/// How long a user's name and groups are taken as looked up (a group change counts after this,
+/// and the time a new lookup takes).
 const LOOKUP_FOR: Duration = Duration::from_secs(1);
+
+/// How long a lookup may stand in for the next one while that is under way.
+const STALE_FOR: Duration = Duration::from_secs(5);
 
 /// How often the config file is looked at for changes.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
@@ -95,8 +99,18 @@ struct Shared {
     verbose: u8,
     host: String,
     users: Mutex<HashMap<u32, Arc<Semaphore>>>,
-    /// Users recently looked up, with when.
-    known: Mutex<HashMap<u32, (std::time::Instant, Peer)>>,
+    /// Users recently looked up.
+    known: Mutex<HashMap<u32, Known>>,
+    /// The audit log, kept open and locked while the broker runs.
+    audit: Mutex<crate::audit::Writer>,
+}
+
+/// A user as last looked up.
+struct Known {
+    at: std::time::Instant,
+    peer: Peer,
+    /// A new lookup is under way.
+    refreshing: bool,
 }
 
 /// A line in the broker's log (stderr: the journal, under systemd), control characters escaped.
@@ -146,36 +160,73 @@ impl Shared {
         secret::open(backend, secret::SERVICE, &files).context("opening the secret store")
     }
 
-    /// The peer `uid` (process `pid`): its name and groups from the databases, looked up at
-    /// most once every [`LOOKUP_FOR`] (off the async threads, so a slow directory service holds
-    /// up only the connections that wait for it).
+    /// The peer `uid` (process `pid`): its name and groups from the databases, off the async
+    /// threads (a slow directory service holds up only the connections that wait for it). A
+    /// lookup is used for [`LOOKUP_FOR`]; after that, one request starts a new lookup and the
+    /// others go on with the last one until it is in, for at most [`STALE_FOR`], so a user's
+    /// many connections never look up at once.
     async fn peer(self: &Arc<Self>, uid: u32, pid: Option<u32>) -> Peer {
-        let fresh = self
-            .known
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&uid)
-            .filter(|(when, _)| when.elapsed() < LOOKUP_FOR)
-            .map(|(_, peer)| peer.clone());
-        let peer = match fresh {
-            Some(p) => p,
-            None => {
-                let looked = tokio::task::spawn_blocking(move || Peer::look_up(uid, None))
-                    .await
-                    .unwrap_or(Peer {
-                        uid,
-                        pid: None,
-                        user: None,
-                        groups: Vec::new(),
-                    });
-                self.known
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(uid, (std::time::Instant::now(), looked.clone()));
-                looked
+        enum Found {
+            Use(Peer),
+            UseAndRefresh(Peer),
+            LookUp,
+        }
+        let found = {
+            let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+            match known.get_mut(&uid) {
+                Some(k) if k.at.elapsed() < LOOKUP_FOR => Found::Use(k.peer.clone()),
+                Some(k) if k.at.elapsed() < STALE_FOR && k.refreshing => Found::Use(k.peer.clone()),
+                Some(k) if k.at.elapsed() < STALE_FOR => {
+                    k.refreshing = true;
+                    Found::UseAndRefresh(k.peer.clone())
+                }
+                _ => Found::LookUp,
             }
         };
+        let peer = match found {
+            Found::Use(peer) => peer,
+            Found::UseAndRefresh(peer) => {
+                let shared = self.clone();
+                tokio::spawn(async move { shared.look_up(uid).await });
+                peer
+            }
+            Found::LookUp => self.look_up(uid).await,
+        };
         Peer { pid, ..peer }
+    }
+
+    /// Look `uid` up in the user and group databases now, and keep what was found.
+    async fn look_up(&self, uid: u32) -> Peer {
+        let looked = tokio::task::spawn_blocking(move || Peer::look_up(uid, None))
+            .await
+            .unwrap_or(Peer {
+                uid,
+                pid: None,
+                user: None,
+                groups: Vec::new(),
+            });
+        self.known.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            uid,
+            Known {
+                at: std::time::Instant::now(),
+                peer: looked.clone(),
+                refreshing: false,
+            },
+        );
+        looked
+    }
+
+    /// Put `event` in the audit log before the request is answered (one `write`, to the page
+    /// cache; a failure is logged, and the request keeps its answer).
+    fn record(&self, event: &crate::audit::Event) {
+        let written = self
+            .audit
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .append(event);
+        if let Err(e) = written {
+            log(format_args!("could not write the audit log: {e}"));
+        }
     }
 
     /// The user's turn-keeper: [`PER_USER_IN_FLIGHT`] requests at once.
@@ -306,6 +357,13 @@ impl Services for Work {
     fn state_dir(&self) -> PathBuf {
         self.shared.state_dir.clone()
     }
+    fn prepare_state(&mut self) -> anyhow::Result<()> {
+        // Made and checked when the broker started; it is the broker's own.
+        Ok(())
+    }
+    fn record(&mut self, event: crate::audit::Event) {
+        self.shared.record(&event);
+    }
 }
 
 /// A JSON answer.
@@ -386,15 +444,26 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
         Ok(c) => c,
         Err(e) => return refusal(&ErrorBody::of(&e.into())),
     };
-    // One user's requests take turns among themselves; nobody else waits for them.
-    let Ok(_turn) = shared.turns_of(peer.uid).acquire_owned().await else {
-        return refusal(&ErrorBody::new(Exit::Failure, "the broker is stopping"));
-    };
     let mut work = Work {
         config: shared.config(),
-        shared,
+        shared: shared.clone(),
         sts: crate::sts::AwsSts,
         peer: peer.describe(),
+    };
+    // A cache hit is answered here and now: a few stats, a lookup in memory, one write to the
+    // audit log.
+    let time = crate::format::rfc3339(jiff::Timestamp::now());
+    if let Some(hit) = crate::issue::cached(&mut work, &request, &caller) {
+        let answer = zeroize::Zeroizing::new(
+            serde_json::to_vec(&CredsAnswer::of(&hit.creds, &hit.region, true)).unwrap_or_default(),
+        );
+        shared.record(&crate::issue::event_of(time, &request, &caller, &Ok(hit)));
+        return json(StatusCode::OK, answer.to_vec());
+    }
+    // The rest may wait (on STS, another caller's call, an MFA process): one user's requests
+    // take turns among themselves, and nobody else waits for them.
+    let Ok(_turn) = shared.turns_of(peer.uid).acquire_owned().await else {
+        return refusal(&ErrorBody::new(Exit::Failure, "the broker is stopping"));
     };
     let done = tokio::task::spawn_blocking(move || {
         crate::issue::obtain_audited(&mut work, &request, &caller)
@@ -626,9 +695,7 @@ fn audit_change(shared: &Shared, peer: &Peer, action: &str, error: Option<&anyho
         error: error.map(|e| format!("{e:#}")),
         ..crate::audit::Event::default()
     };
-    if let Err(e) = crate::audit::append(&shared.state_dir, &event, crate::audit::MAX_SIZE) {
-        log(format_args!("could not write the audit log: {e}"));
-    }
+    shared.record(&event);
 }
 
 /// Run the broker until SIGTERM or SIGINT.
@@ -657,6 +724,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         })
         .unwrap_or_else(|| PathBuf::from(super::DEFAULT_SOCKET));
     let group = config.settings.broker_socket_group.clone();
+    let audit = crate::audit::Writer::open(&state_dir, crate::audit::MAX_SIZE)?;
     let shared = Arc::new(Shared {
         location: options.location,
         config: RwLock::new(Arc::new(config)),
@@ -667,6 +735,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         host: crate::identity::host_name(),
         users: Mutex::new(HashMap::new()),
         known: Mutex::new(HashMap::new()),
+        audit: Mutex::new(audit),
     });
     // Open the account store once now, so a broker that cannot reach it says so at start.
     shared.account_store(&shared.config())?;

@@ -259,6 +259,18 @@ pub trait Services {
     fn env(&self, name: &str) -> Option<String>;
     /// Where the audit log and the locks are.
     fn state_dir(&self) -> PathBuf;
+    /// Make the state directory, or check the one there, before a request touches it.
+    fn prepare_state(&mut self) -> anyhow::Result<()> {
+        let state = self.state_dir();
+        crate::fsutil::ensure_private_dir(&state, crate::trust::Role::StateDir)?;
+        Ok(())
+    }
+    /// Write one line to the audit log (a failure is a warning: the request has its answer).
+    fn record(&mut self, event: audit::Event) {
+        if let Err(e) = audit::append(&self.state_dir(), &event, audit::MAX_SIZE) {
+            self.warn(&format!("could not write the audit log: {e}"));
+        }
+    }
 }
 
 /// Credentials for `request`, from the cache when it has good ones for `caller`, else from STS.
@@ -325,11 +337,37 @@ pub fn obtain_audited(
     request: &CredsRequest,
     caller: &Caller,
 ) -> anyhow::Result<Obtained> {
-    let state = services.state_dir();
-    crate::fsutil::ensure_private_dir(&state, crate::trust::Role::StateDir)?;
+    services.prepare_state()?;
     let time = rfc3339(services.now());
     let result = obtain(services, request, caller);
-    let (known, outcome) = match &result {
+    services.record(event_of(time, request, caller, &result));
+    result.map_err(|f| f.error)
+}
+
+/// The fast path alone: credentials for `request` when the cache has good ones for `caller`
+/// and nothing they were issued from has changed, found without reading the config or waiting
+/// on anything (a broker answers these on its async threads). `None`: take [`obtain_audited`].
+/// Not audited: the caller records the hit with [`event_of`].
+pub fn cached(
+    services: &mut dyn Services,
+    request: &CredsRequest,
+    caller: &Caller,
+) -> Option<Obtained> {
+    if request.cache != CacheUse::Use {
+        return None;
+    }
+    let slot = Slot::of(services, request, caller);
+    fast_hit(services, &slot, request, caller, Instant::now())
+}
+
+/// The audit line of a request made at `time`, from its result.
+pub fn event_of(
+    time: String,
+    request: &CredsRequest,
+    caller: &Caller,
+    result: &Result<Obtained, Failure>,
+) -> audit::Event {
+    let (known, outcome) = match result {
         Ok(o) => (&o.known, Ok(o)),
         Err(f) => (&f.known, Err(&f.error)),
     };
@@ -367,10 +405,7 @@ pub fn obtain_audited(
             event.error = Some(format!("{e:#}"));
         }
     }
-    if let Err(e) = audit::append(&state, &event, audit::MAX_SIZE) {
-        services.warn(&format!("could not write the audit log: {e}"));
-    }
-    result.map_err(|f| f.error)
+    event
 }
 
 /// A request's cache slot: its key, known before the config is read.
