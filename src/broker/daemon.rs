@@ -805,8 +805,12 @@ fn listen(path: &Path, group: Option<&str>) -> anyhow::Result<(tokio::net::UnixL
     let listener = tokio::net::UnixListener::bind(path)
         .with_context(|| format!("cannot listen on {}", path.display()))?;
     if let Some(gid) = gid {
-        std::os::unix::fs::chown(path, None, Some(gid)).with_context(|| {
-            format!("giving {} to group {}", path.display(), group.unwrap_or(""))
+        std::os::unix::fs::chown(path, None, Some(gid)).map_err(|e| {
+            let name = group.unwrap_or("");
+            UserError::config(format!(
+                "settings.broker_socket_group: cannot give {} to group {name} ({e})\n  hint: the broker's user must be in that group (`usermod -aG {name} USER`), or let systemd make the socket (SocketGroup={name} in fedaws-broker.socket)",
+                path.display()
+            ))
         })?;
     }
     let mode = if gid.is_some() { 0o660 } else { 0o666 };

@@ -1236,3 +1236,132 @@ fn an_administrators_dialog_runs_in_the_broker_and_is_answered_at_their_terminal
     let text = std::fs::read_to_string(host.dir.path().join("state/audit.jsonl")).expect("audit");
     assert!(!text.contains(&keys.secret_access_key));
 }
+
+#[test]
+fn exec_and_its_credential_server_get_their_credentials_from_the_broker() {
+    let host = Host::new("b14");
+    let _broker = host.start();
+    let member = &host.members[0];
+
+    let out = host.ask(
+        member,
+        &[
+            "exec",
+            "c",
+            "--",
+            "/bin/sh",
+            "-c",
+            "test -n \"$AWS_SESSION_TOKEN\" && echo \"$AWS_ACCESS_KEY_ID\"",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "exec through the broker: {}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).trim().is_empty());
+
+    // exec --server: the child reads the credentials from the local endpoint, which got them
+    // from the broker.
+    let fetch = r#"
+import json, os, urllib.request
+r = urllib.request.Request(os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+                           headers={"Authorization": os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]})
+print(json.load(urllib.request.urlopen(r))["AccessKeyId"])
+"#;
+    let out = host.ask(
+        member,
+        &[
+            "exec",
+            "--server",
+            "c",
+            "--",
+            "/usr/bin/python3",
+            "-c",
+            fetch,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "exec --server through the broker: {}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).trim().is_empty());
+    // One STS call for both: the second came from the broker's cache.
+    assert_eq!(host.calls_for(member), 1);
+    let audit = host.audit();
+    let mine: Vec<&Value> = audit
+        .iter()
+        .filter(|e| e["uid"] == u64::from(member.uid))
+        .collect();
+    assert_eq!(mine.len(), 2, "{audit:#?}");
+}
+
+#[test]
+fn the_broker_is_found_by_flag_environment_or_setting_and_its_socket_can_be_one_groups() {
+    let host = Host::new("b15");
+    // settings.broker_socket_group: the socket is 0660 and the group's (the broker's user must
+    // be in it to give the socket to it).
+    must("gpasswd", &["-a", &host.svc.name, &host.group.name]);
+    let text = std::fs::read_to_string(host.config_path()).expect("read the config");
+    let text = text.replace(
+        "[settings]\n",
+        &format!(
+            "[settings]\nbroker_socket_group = \"{}\"\n",
+            host.group.name
+        ),
+    );
+    std::fs::write(host.config_path(), text).expect("write the config");
+    let _broker = host.start();
+    let meta = std::fs::metadata(host.socket()).expect("the socket");
+    assert_eq!(crate::common::mode(&host.socket()) & 0o777, 0o660);
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::gid(&meta),
+        crate::users::group_id(&host.group.name)
+    );
+    let member = &host.members[0];
+    let socket = host.socket_arg();
+
+    // FEDAWS_BROKER.
+    let mut cmd = member.fedaws_command(&["creds", "c", "--format", "json"]);
+    cmd.env("FEDAWS_BROKER", &socket);
+    let out = cmd.output().expect("run creds");
+    key_id(&out, "member with FEDAWS_BROKER");
+    // settings.broker in the member's own config (which says nothing else).
+    std::fs::write(
+        member.env.config_path(),
+        format!("[settings]\nbroker = \"{socket}\"\n"),
+    )
+    .expect("write the member's config");
+    must(
+        "chown",
+        &[
+            "-R",
+            &format!("{}:{}", member.uid, member.gid),
+            &member.env.root().display().to_string(),
+        ],
+    );
+    let out = member.run(&["creds", "c", "--format", "json"]);
+    key_id(&out, "member with settings.broker");
+    // Outside the group, the socket cannot even be opened: exit 8, naming it.
+    let out = host.ask(&host.outsider, &["creds", "c", "--format", "json"]);
+    assert_exit(&out, 8, "creds from outside the socket's group");
+    assert!(stderr(&out).contains(&socket), "{}", stderr(&out));
+    assert_eq!(host.calls_for(member), 1);
+}
+
+#[test]
+fn the_broker_refuses_to_run_as_root_unless_told() {
+    let host = Host::new("b16");
+    let config = host.config_path().display().to_string();
+    let socket = host.dir.path().join("root.sock").display().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_fedaws"))
+        .args(["--config", &config, "broker", "run", "--socket", &socket])
+        .env("STATE_DIRECTORY", host.dir.path().join("root-state"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the broker as root");
+    assert_exit(&out, 2, "broker run as root");
+    assert!(stderr(&out).contains("--allow-root"), "{}", stderr(&out));
+    assert!(!Path::new(&socket).exists(), "it listened anyway");
+}

@@ -268,3 +268,12 @@ impl Drop for User {
         }
     }
 }
+
+/// The id of the OS group `name`.
+pub fn group_id(name: &str) -> u32 {
+    stdout(&must("getent", &["group", name]))
+        .split(':')
+        .nth(2)
+        .and_then(|g| g.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no gid for group {name}"))
+}
