@@ -306,7 +306,7 @@ pub fn file_spec(
         .filter(|p| p.exists());
     let key = match (settings.and_then(|s| s.file_store_key.as_ref()), credential) {
         (Some(p), _) => secret::KeySource::Given(base.join(p)),
-        (None, Some(p)) => secret::KeySource::Given(p),
+        (None, Some(p)) => secret::KeySource::Systemd(p),
         (None, None) => secret::KeySource::Made(base.join("fedaws-store.key")),
     };
     secret::FileSpec { store, key }

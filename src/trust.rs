@@ -35,6 +35,9 @@ pub enum Role {
     SecretKey,
     /// A broker's socket: made by the user at its other end (or root), and writable by all.
     BrokerSocket,
+    /// The `file` store's key as systemd passes it: unreadable by others (its group bit may be
+    /// the mask of the ACL through which systemd lets the service read it).
+    SystemdKey,
 }
 
 impl Role {
@@ -49,7 +52,9 @@ impl Role {
                 "whoever can change it decides which commands the AWS CLI and SDKs run, and fedaws would write where it points"
             }
             Role::SecretFile => "whoever can change it can replace the accounts' keys",
-            Role::SecretKey => "whoever can read it can decrypt the accounts' keys",
+            Role::SecretKey | Role::SystemdKey => {
+                "whoever can read it can decrypt the accounts' keys"
+            }
             Role::BrokerSocket => {
                 "whoever made it would be told your requests and could hand you credentials of their choosing"
             }
@@ -97,7 +102,7 @@ impl fmt::Display for Untrusted {
             Role::StateDir => "state directory",
             Role::AwsConfig => "AWS config",
             Role::SecretFile => "secret store",
-            Role::SecretKey => "secret store key",
+            Role::SecretKey | Role::SystemdKey => "secret store key",
             Role::BrokerSocket => "broker socket",
         };
         let at = if self.culprit == self.path {
@@ -336,7 +341,7 @@ mod unix {
                 // A state directory must be the caller's own; a file may also be root's.
                 let found = if expect == Expect::OwnDir && meta.uid() != me {
                     Some(Flaw::Owner)
-                } else if role == Role::SecretKey && !want_dir && meta.mode() & 0o044 != 0 {
+                } else if !want_dir && meta.mode() & unreadable_by(role) != 0 {
                     Some(Flaw::Readable)
                 } else {
                     flaw(&meta, me, want_dir, overflow)
@@ -354,6 +359,16 @@ mod unix {
             Ok(())
         } else {
             Err(refuse(&resolved, None, Flaw::Kind))
+        }
+    }
+
+    /// The mode bits that must be clear for a file of `role`: none, or for a key the read bits
+    /// of group and others (of others only for a key systemd passes: see [`Role::SystemdKey`]).
+    fn unreadable_by(role: Role) -> u32 {
+        match role {
+            Role::SecretKey => 0o044,
+            Role::SystemdKey => 0o004,
+            _ => 0,
         }
     }
 
@@ -443,6 +458,18 @@ mod unix {
                 Expect::File
             };
             super::check(path, role, expect, me)
+        }
+
+        #[test]
+        fn a_key_systemd_passes_may_show_its_acl_as_a_group_bit() {
+            let (_dir, f) = tree();
+            chmod(&f, 0o440);
+            check(&f, Role::SystemdKey, me()).unwrap();
+            let e = check(&f, Role::SecretKey, me()).unwrap_err();
+            assert_eq!(e.flaw, Flaw::Readable);
+            chmod(&f, 0o444);
+            let e = check(&f, Role::SystemdKey, me()).unwrap_err();
+            assert_eq!(e.flaw, Flaw::Readable);
         }
 
         #[test]

@@ -43,8 +43,12 @@ pub struct FileSpec {
 /// Where the key comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {
-    /// A file named by `settings.file_store_key` or passed by systemd: it must exist.
+    /// A file named by `settings.file_store_key`: it must exist.
     Given(PathBuf),
+    /// A credential systemd passed (`LoadCredential=`, `LoadCredentialEncrypted=`): it must
+    /// exist. systemd lets the service's user read it through an ACL, which shows as a group
+    /// read bit; it must still be unreadable by others.
+    Systemd(PathBuf),
     /// A key file fedaws makes (0600) on first use.
     Made(PathBuf),
 }
@@ -52,7 +56,7 @@ pub enum KeySource {
 impl KeySource {
     fn path(&self) -> &Path {
         match self {
-            KeySource::Given(p) | KeySource::Made(p) => p,
+            KeySource::Given(p) | KeySource::Systemd(p) | KeySource::Made(p) => p,
         }
     }
 }
@@ -220,7 +224,7 @@ fn read_or_make_key(source: &KeySource) -> Result<Zeroizing<Vec<u8>>, StoreError
     let exists = std::fs::symlink_metadata(path).is_ok();
     if !exists {
         match source {
-            KeySource::Given(_) => {
+            KeySource::Given(_) | KeySource::Systemd(_) => {
                 return Err(unavailable(
                     format!("the key file {} does not exist", path.display()),
                     source,
@@ -229,8 +233,11 @@ fn read_or_make_key(source: &KeySource) -> Result<Zeroizing<Vec<u8>>, StoreError
             KeySource::Made(_) => make_key(path).map_err(|e| unavailable(e, source))?,
         }
     }
-    let bytes =
-        trust::read_bytes(path, Role::SecretKey).map_err(|e| unavailable(e.to_string(), source))?;
+    let role = match source {
+        KeySource::Systemd(_) => Role::SystemdKey,
+        _ => Role::SecretKey,
+    };
+    let bytes = trust::read_bytes(path, role).map_err(|e| unavailable(e.to_string(), source))?;
     let text = std::str::from_utf8(&bytes).map(str::trim).unwrap_or("");
     let key = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
         (0..32)
