@@ -692,6 +692,10 @@ fn a_broker_gone_is_exit_8_at_once_and_a_restarted_one_has_its_accounts() {
     let out = host.ask(member, &["creds", "c", "--no-cache", "--format", "json"]);
     key_id(&out, "member after the restart");
     assert_eq!(host.calls_for(member), 2);
+    let accounts = json_of(&host, &host.admin, &["account", "list", "--json"]);
+    assert!(accounts.to_string().contains("\"acct\""), "{accounts}");
+    let connectors = json_of(&host, &host.admin, &["connector", "list", "--json"]);
+    assert_eq!(connectors.as_array().map(Vec::len), Some(1), "{connectors}");
 }
 
 #[test]
