@@ -11,7 +11,9 @@ import json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 fedaws, load = sys.argv[1], sys.argv[2]
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 200
-work = tempfile.mkdtemp(prefix="fedaws-broker-bench-")
+# Not under /tmp: a client trusts a broker's socket only where nobody else can write.
+base = os.environ.get("XDG_RUNTIME_DIR") or "/run"
+work = tempfile.mkdtemp(prefix="fedaws-broker-bench-", dir=base)
 os.chmod(work, 0o700)
 for sub in ("cfg", "state", "run", "home"):
     os.makedirs(os.path.join(work, sub), mode=0o700)

@@ -175,7 +175,8 @@ pub fn check(path: &Path, role: Role) -> Result<(), Untrusted> {
 }
 
 /// Fail unless the socket at `path` was made by `owner` (the user the kernel says listens on it)
-/// or root, in directories only they can change.
+/// or root, in directories only they can change: none writable by others, sticky or not (in
+/// `/tmp`, whoever comes first makes a name, and a socket is trusted for who made it).
 #[cfg(unix)]
 pub fn check_socket(path: &Path, owner: u32) -> Result<(), Untrusted> {
     unix::check(path, Role::BrokerSocket, unix::Expect::Socket, owner)
@@ -280,7 +281,14 @@ mod unix {
             if !meta.is_dir() {
                 return Err(refuse(dir, Some(&meta), Flaw::Kind));
             }
-            match flaw(&meta, me, true, overflow) {
+            // Whoever comes first may make a name in a sticky directory such as /tmp: fine for
+            // a file of the caller's own, not for a socket that is trusted for who made it.
+            let found = if role == Role::BrokerSocket && meta.mode() & 0o022 != 0 {
+                Some(Flaw::Writable)
+            } else {
+                flaw(&meta, me, true, overflow)
+            };
+            match found {
                 Some(f) => Err(refuse(dir, Some(&meta), f)),
                 None => Ok(()),
             }

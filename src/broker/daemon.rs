@@ -66,6 +66,9 @@ const LOOKUP_FOR: Duration = Duration::from_secs(1);
 /// How long a lookup may stand in for the next one while that is under way.
 const STALE_FOR: Duration = Duration::from_secs(5);
 
+/// Every how many looks at the config the cache is swept of expired credentials.
+const SWEEP_EVERY: u64 = 60;
+
 /// How often the config file is looked at for changes.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
 
@@ -226,6 +229,18 @@ impl Shared {
             .append(event);
         if let Err(e) = written {
             log(format_args!("could not write the audit log: {e}"));
+        }
+    }
+
+    /// Drop cached credentials that have expired, so the cache holds what can still be served
+    /// and no more, however many kinds of request were made.
+    fn sweep(&self) {
+        let now = jiff::Timestamp::now();
+        let Ok(entries) = crate::issue::cache::list(&self.cache, None, None, now) else {
+            return;
+        };
+        for e in entries.iter().filter(|e| e.seconds_left <= 0) {
+            let _ = self.cache.delete(&e.key);
         }
     }
 
@@ -410,9 +425,20 @@ async fn answer(
 async fn body_of<T: serde::de::DeserializeOwned>(
     request: Request<Incoming>,
 ) -> Result<T, ErrorBody> {
-    let bytes = Limited::new(request.into_body(), protocol::MAX_BODY)
-        .collect()
+    let reading = Limited::new(request.into_body(), protocol::MAX_BODY).collect();
+    // The head is in, so the connection counts as busy: the body gets a deadline of its own.
+    let read = tokio::time::timeout(FIRST_REQUEST, reading)
         .await
+        .map_err(|_| {
+            ErrorBody::new(
+                Exit::Usage,
+                format!(
+                    "the request body did not arrive within {} s",
+                    FIRST_REQUEST.as_secs()
+                ),
+            )
+        })?;
+    let bytes = read
         .map_err(|e| {
             ErrorBody::new(
                 Exit::Usage,
@@ -450,6 +476,9 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
         sts: crate::sts::AwsSts,
         peer: peer.describe(),
     };
+    let admin = peer
+        .identity()
+        .is_ok_and(|id| id.admin(&work.config).is_some());
     // A cache hit is answered here and now: a few stats, a lookup in memory, one write to the
     // audit log.
     let time = crate::format::rfc3339(jiff::Timestamp::now());
@@ -475,7 +504,7 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
             let body = zeroize::Zeroizing::new(serde_json::to_vec(&answer).unwrap_or_default());
             json(StatusCode::OK, body.to_vec())
         }
-        Ok(Err(e)) => refusal(&ErrorBody::of(&e)),
+        Ok(Err(e)) => refusal(&ErrorBody::of(&names_hidden(e, admin))),
         Err(e) => refusal(&ErrorBody::new(
             Exit::Failure,
             format!("the request failed: {e}"),
@@ -527,6 +556,49 @@ fn access(command: &crate::cli::Command) -> Access {
     }
 }
 
+/// Why a command may not run in the broker as given, if it may not: it names something the
+/// broker would run or read as its own user (an account's `mfa_process`, a connector's
+/// `policy_file`), which would give an administrator the service user's reach, the keys of
+/// every account included. Those are set in the config file by whoever owns it.
+fn not_for_peers(command: &crate::cli::Command) -> Option<&'static str> {
+    use crate::cli::{AccountCommand, Command, ConnectorCommand};
+    const MFA_PROCESS: &str = "--mfa-process is not taken through a broker (the broker would run it as its own user, which can read every account's keys): set mfa_process in the broker's config file";
+    const POLICY_FILE: &str = "--policy-file is not taken through a broker (the broker would read the file as its own user): give the policy with --policy, or set policy_file in the broker's config file";
+    const KEY_SOURCE: &str = "--from-env and --from-aws-profile are read where fedaws runs: through a broker, the client reads them and sends the key pair with --secret-stdin";
+    let elsewhere = |k: &crate::cli::KeySource| k.from_env || k.from_aws_profile.is_some();
+    match command {
+        Command::Account(AccountCommand::Add(a)) if elsewhere(&a.source) => Some(KEY_SOURCE),
+        Command::Account(AccountCommand::Edit(a)) if elsewhere(&a.source) => Some(KEY_SOURCE),
+        Command::Account(AccountCommand::Add(a)) if a.mfa_process.is_some() => Some(MFA_PROCESS),
+        Command::Account(AccountCommand::Edit(a)) if a.mfa_process.is_some() => Some(MFA_PROCESS),
+        Command::Connector(ConnectorCommand::Add(c)) if c.fields.policy_file.is_some() => {
+            Some(POLICY_FILE)
+        }
+        Command::Connector(ConnectorCommand::Edit(c)) if c.fields.policy_file.is_some() => {
+            Some(POLICY_FILE)
+        }
+        _ => None,
+    }
+}
+
+/// `error`, for a caller who is not an administrator: a name that is not in the config is
+/// reported without the names that are ("did you mean", "existing: …"), which are the
+/// administrators' to know.
+fn names_hidden(error: anyhow::Error, admin: bool) -> anyhow::Error {
+    let Some(missing) = error
+        .chain()
+        .find_map(|e| e.downcast_ref::<crate::config::NotFound>())
+        .filter(|_| !admin)
+    else {
+        return error;
+    };
+    let what = missing.message.split(';').next().unwrap_or_default();
+    UserError::usage(format!(
+        "{what}; `fedaws connector list` shows the connectors you may use"
+    ))
+    .into()
+}
+
 /// A writer the broker reads back once the command is done.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -559,6 +631,7 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
     let action = action_of(&body.args);
     let args = std::iter::once("fedaws".to_string()).chain(body.args);
     let mut change = false;
+    let mut admin = false;
     // clap's own answer (a usage error, --help), written as clap writes it locally.
     let mut parsed = None;
     let result = (|| -> anyhow::Result<()> {
@@ -577,7 +650,7 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
         };
         let identity = peer.identity()?;
         let config = shared.config();
-        let admin = identity.admin(&config).is_some();
+        admin = identity.admin(&config).is_some();
         match access(&cli.command) {
             Access::Client => {
                 return Err(UserError::usage(format!(
@@ -589,13 +662,17 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
                 change = access(&cli.command) == Access::AdminChange;
                 return Err(crate::authz::Denied {
                     message: format!(
-                        "{} may not run `fedaws {action}` through the broker: only its administrators may (settings.admins, settings.admin_groups)",
-                        identity.user
+                        "{} may not run `fedaws {}` through the broker: only its administrators may (settings.admins, settings.admin_groups)",
+                        identity.user,
+                        action.split(' ').take(2).collect::<Vec<_>>().join(" ")
                     ),
                 }
                 .into());
             }
             a => change = a == Access::AdminChange,
+        }
+        if let Some(why) = not_for_peers(&cli.command) {
+            return Err(UserError::usage(why).into());
         }
         let keyring = shared.keyring.clone().or_else(|| {
             config
@@ -632,6 +709,7 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
             ask: Some(ask),
         };
     }
+    let result = result.map_err(|e| names_hidden(e, admin));
     let exit = match &result {
         Ok(()) => parsed.unwrap_or(Exit::Ok),
         Err(e) => {
@@ -672,9 +750,30 @@ fn action_of(args: &[String]) -> String {
     }
     words
         .take_while(|a| !a.starts_with('-'))
-        .cloned()
+        .take(ACTION_WORDS)
+        .map(|w| clipped(w, NAME_CHARS))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The most words of a command line an audit line keeps (`group add-member dev alice`).
+const ACTION_WORDS: usize = 4;
+
+/// The most characters of one name an audit line keeps (names fedaws accepts are shorter).
+const NAME_CHARS: usize = 64;
+
+/// The most characters of an error message an audit line keeps.
+const ERROR_CHARS: usize = 1000;
+
+/// `text`, cut to `most` characters (an ellipsis marking the cut), so that no request can make
+/// an audit line long: a user who could would wipe the log by rotating it.
+fn clipped(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(most).collect();
+    cut.push('…');
+    cut
 }
 
 /// One audit line for an administrative change (or an attempt at one).
@@ -692,7 +791,7 @@ fn audit_change(shared: &Shared, peer: &Peer, action: &str, error: Option<&anyho
         action: Some(action.to_string()),
         outcome: Some(outcome),
         error_kind: error.map(|e| crate::error::exit_for(e).family().to_string()),
-        error: error.map(|e| format!("{e:#}")),
+        error: error.map(|e| clipped(&format!("{e:#}"), ERROR_CHARS)),
         ..crate::audit::Event::default()
     };
     shared.record(&event);
@@ -855,6 +954,7 @@ async fn serve(
     let mut hup = signal(SignalKind::hangup())?;
     let mut watch = tokio::time::interval(WATCH_EVERY);
     let mut seen = crate::issue::cache::stamp(&shared.location.path);
+    let mut ticks: u64 = 0;
     let connections = Registry::default();
     loop {
         let accepted = tokio::select! {
@@ -870,6 +970,10 @@ async fn serve(
                 if now != seen {
                     seen = now;
                     shared.reload("the config changed");
+                }
+                ticks += 1;
+                if ticks.is_multiple_of(SWEEP_EVERY) {
+                    shared.sweep();
                 }
                 continue;
             }
@@ -936,5 +1040,9 @@ mod tests {
             action_of(&args("group add-member dev alice")),
             "group add-member dev alice"
         );
+        // No request makes a long audit line.
+        let long = format!("group add-member dev {} x y z", "a".repeat(60_000));
+        let action = action_of(&args(&long));
+        assert!(action.chars().count() < 100, "{action}");
     }
 }

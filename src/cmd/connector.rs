@@ -192,6 +192,7 @@ fn add(args: ConnectorAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         args.name.as_deref(),
         None,
         &fields.raw,
+        ctx.peer.is_none(),
     )?;
     save_answers(ctx, answers, false)
 }
@@ -364,6 +365,7 @@ fn edit_connector(args: ConnectorEditArgs, ctx: &mut Context) -> anyhow::Result<
         Some(&args.name),
         Some(&current),
         &fields.raw,
+        ctx.peer.is_none(),
     )?;
     save_answers(ctx, answers, true)
 }

@@ -63,6 +63,7 @@ pub fn connector(
     name: Option<&str>,
     current: Option<&Connector>,
     preset: &ConnectorFields,
+    policy_files: bool,
 ) -> anyhow::Result<ConnectorAnswers> {
     p.guard_interrupts();
     let editing = current.is_some();
@@ -223,7 +224,7 @@ pub fn connector(
             fields.policy = preset.policy.clone();
             fields.policy_file = preset.policy_file.clone();
         } else {
-            match policy_dialog(p, current, config)? {
+            match policy_dialog(p, current, config, policy_files)? {
                 PolicyAnswer::Keep => {}
                 PolicyAnswer::None => unset.extend(["policy", "policy_file"]),
                 PolicyAnswer::Inline(text) => fields.policy = Some(text),
@@ -437,25 +438,37 @@ enum PolicyAnswer {
     File(PathBuf),
 }
 
-/// Ask for a session policy until a valid one (or none) is chosen.
+/// Ask for a session policy until a valid one (or none) is chosen; a policy file is offered
+/// only with `files` (not to a broker's peer, whose paths the broker would read as its own user).
 fn policy_dialog(
     p: &dyn Prompter,
     current: Option<&Connector>,
     config: &Config,
+    files: bool,
 ) -> anyhow::Result<PolicyAnswer> {
-    let has_current = current.is_some_and(|c| c.policy.is_some() || c.policy_file.is_some());
-    let mut items = Vec::new();
-    if has_current {
-        items.push("Keep the current policy".to_string());
+    #[derive(Clone, Copy)]
+    enum Choice {
+        Keep,
+        Nothing,
+        File,
+        Example,
+        Editor,
     }
-    items.extend([
-        "No session policy (federated-user: no permissions at all; assume-role: the role's)"
-            .to_string(),
-        "From a file".to_string(),
-        "From the examples".to_string(),
-        "Write it in an editor ($VISUAL / $EDITOR)".to_string(),
-    ]);
-    let offset = usize::from(has_current);
+    let has_current = current.is_some_and(|c| c.policy.is_some() || c.policy_file.is_some());
+    let mut offered: Vec<(Choice, &str)> = Vec::new();
+    if has_current {
+        offered.push((Choice::Keep, "Keep the current policy"));
+    }
+    offered.push((
+        Choice::Nothing,
+        "No session policy (federated-user: no permissions at all; assume-role: the role's)",
+    ));
+    if files {
+        offered.push((Choice::File, "From a file"));
+    }
+    offered.push((Choice::Example, "From the examples"));
+    offered.push((Choice::Editor, "Write it in an editor ($VISUAL / $EDITOR)"));
+    let items: Vec<String> = offered.iter().map(|(_, text)| text.to_string()).collect();
     loop {
         let i = answer(p.select(
             "Session policy (narrows what the credentials may do)",
@@ -478,10 +491,10 @@ fn policy_dialog(
                 }
             }
         };
-        match i.checked_sub(offset) {
-            None => return Ok(PolicyAnswer::Keep),
-            Some(0) => return Ok(PolicyAnswer::None),
-            Some(1) => {
+        match offered[i].0 {
+            Choice::Keep => return Ok(PolicyAnswer::Keep),
+            Choice::Nothing => return Ok(PolicyAnswer::None),
+            Choice::File => {
                 let path = p.input("Policy file", None, &|s: &str| {
                     let text =
                         std::fs::read_to_string(s).map_err(|e| format!("cannot read {s}: {e}"))?;
@@ -498,7 +511,7 @@ fn policy_dialog(
                     .unwrap_or(absolute);
                 return Ok(PolicyAnswer::File(stored));
             }
-            Some(2) => {
+            Choice::Example => {
                 let names: Vec<String> = policies::EXAMPLES
                     .iter()
                     .map(|e| format!("{:<28} {}", e.name, e.summary))
@@ -508,7 +521,7 @@ fn policy_dialog(
                     return Ok(PolicyAnswer::Inline(text));
                 }
             }
-            Some(_) => {
+            Choice::Editor => {
                 let start = current.and_then(|c| c.policy.clone()).unwrap_or_else(|| {
                     policies::find("read-only")
                         .map(|e| e.json.to_string())
@@ -642,7 +655,8 @@ mod tests {
             Confirm(true), // system scope
             Confirm(true), // write it
         ]);
-        let answers = connector(&person, &config(), Some("sess"), None, &preset("a")).unwrap();
+        let answers =
+            connector(&person, &config(), Some("sess"), None, &preset("a"), true).unwrap();
         assert_eq!(person.left(), 0);
         assert_eq!(answers.name, "sess");
         assert_eq!(answers.fields.principal.as_deref(), Some("iam-user"));
@@ -662,7 +676,7 @@ mod tests {
     #[test]
     fn a_cancel_at_any_prompt_is_a_cancellation() {
         let person = Scripted::new(vec![Select(1), Cancel]);
-        let e = connector(&person, &config(), Some("sess"), None, &preset("a"))
+        let e = connector(&person, &config(), Some("sess"), None, &preset("a"), true)
             .err()
             .unwrap();
         assert_eq!(crate::error::exit_for(&e), crate::error::Exit::Cancelled);
@@ -672,7 +686,7 @@ mod tests {
     #[test]
     fn a_root_account_is_told_it_cannot_assume_a_role() {
         let person = Scripted::new(vec![Select(2)]);
-        let e = connector(&person, &config(), Some("x"), None, &preset("r"))
+        let e = connector(&person, &config(), Some("x"), None, &preset("r"), true)
             .err()
             .unwrap();
         assert!(

@@ -16,11 +16,15 @@ pub fn run(args: WhoamiArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let id = ctx.identity(args.system)?;
     let config_groups = id.config_groups(&config);
     let admin = id.admin(&config);
-    let rows: Vec<(String, Result<authz::Grant, authz::Denied>)> = config
+    let mut rows: Vec<(String, Result<authz::Grant, authz::Denied>)> = config
         .connectors
         .iter()
         .map(|(name, c)| (name.clone(), authz::decide(&config, name, c, &id)))
         .collect();
+    // Through a broker, the connectors a user may not use are the administrators' to know.
+    if ctx.peer.is_some() && admin.is_none() {
+        rows.retain(|(_, decided)| decided.is_ok());
+    }
     let why_not = |name: &str| -> String {
         let c = &config.connectors[name];
         if id.system && admin.is_none() && !config.settings.system_users.contains(&id.user) {

@@ -1,4 +1,5 @@
-//! An in-memory secret store for unit tests. Never selectable from the command line.
+//! An in-memory secret store: a broker's cache of issued credentials, and the stores of unit
+//! tests. Never selectable from the command line.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

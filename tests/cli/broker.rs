@@ -63,10 +63,12 @@ impl Host {
         ];
         let outsider = User::create(&format!("{tag}out"), &[]);
         let admin = User::create(&format!("{tag}adm"), &[]);
+        // Not under /tmp: a broker's socket is trusted only in directories nobody else can
+        // write, sticky or not.
         let dir = tempfile::Builder::new()
             .prefix("fedaws-host-")
-            .tempdir()
-            .expect("a temporary directory");
+            .tempdir_in("/var/lib")
+            .expect("a temporary directory under /var/lib");
         chmod(dir.path(), 0o755);
         let host = Host {
             sts: TestServer::moto_recorder(),
@@ -898,6 +900,19 @@ fn users_see_their_own_through_the_broker_and_administrators_see_all() {
         4,
         "connector show of a connector the outsider may not use",
     );
+    // The names in the config are the administrators' to know: not listed to others in a
+    // "no such connector" message, nor by whoami.
+    let out = host.ask(&host.outsider, &["creds", "nosuch", "--format", "json"]);
+    assert_exit(&out, 2, "creds of a connector that does not exist");
+    assert!(
+        !stderr(&out).contains("existing") && !stderr(&out).contains("`c`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = host.ask(&host.outsider, &["connector", "show", "nosuch"]);
+    assert!(!stderr(&out).contains("existing"), "{}", stderr(&out));
+    let them = json_of(&host, &host.outsider, &["whoami", "--json"]);
+    assert!(!them.to_string().contains("\"c\""), "{them}");
     // The audit log: your own events; the administrator's: everyone's.
     let own = host.ask(member, &["audit", "--json"]);
     let events: Vec<Value> = stdout(&own)
@@ -951,6 +966,43 @@ fn an_administrator_changes_the_config_through_the_broker_and_nobody_else_can() 
     assert_exit(&out, 4, "account add as a member");
     let out = host.ask(member, &["connector", "remove", "c"]);
     assert_exit(&out, 4, "connector remove as a member");
+    assert_eq!(
+        std::fs::read(host.config_path()).expect("read the config"),
+        before
+    );
+
+    // Not even an administrator has the broker run a command or read a file as its own user.
+    let out = host.ask(
+        &host.admin,
+        &[
+            "account",
+            "edit",
+            "acct",
+            "--mfa-process",
+            "cat /etc/shadow",
+        ],
+    );
+    assert_exit(&out, 2, "account edit --mfa-process through the broker");
+    assert!(
+        stderr(&out).contains("--mfa-process is not taken"),
+        "{}",
+        stderr(&out)
+    );
+    let out = host.ask(
+        &host.admin,
+        &["connector", "edit", "c", "--policy-file", "/etc/shadow"],
+    );
+    assert_exit(&out, 2, "connector edit --policy-file through the broker");
+    // Nor read the broker's environment or files for a key pair (the client reads its own and
+    // sends them; a hand-made request that asks the broker to is refused).
+    let answer = raw_as(
+        &host.admin,
+        &host.socket(),
+        "POST",
+        "/v1/run",
+        r#"{"args":["account","add","imp","--from-env"]}"#,
+    );
+    assert!(answer.contains("\"exit\":2"), "{answer}");
     assert_eq!(
         std::fs::read(host.config_path()).expect("read the config"),
         before
@@ -1023,6 +1075,9 @@ fn an_administrator_changes_the_config_through_the_broker_and_nobody_else_can() 
         [
             ("account add second", "denied", m),
             ("connector remove c", "denied", m),
+            ("account edit acct", "failed", a),
+            ("connector edit c", "failed", a),
+            ("account add imp", "failed", a),
             ("account add second", "changed", a),
             ("connector add c2", "changed", a),
         ],
@@ -1368,4 +1423,66 @@ fn the_broker_refuses_to_run_as_root_unless_told() {
     assert_exit(&out, 2, "broker run as root");
     assert!(stderr(&out).contains("--allow-root"), "{}", stderr(&out));
     assert!(!Path::new(&socket).exists(), "it listened anyway");
+}
+
+/// A squatter: listens on the socket path given, says `listening`, and prints what the first
+/// connection sends within a few seconds (`nothing` when none comes or it sends nothing).
+const SQUAT: &str = r#"
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o666)
+s.listen(8)
+print("listening", flush=True)
+s.settimeout(5)
+try:
+    c, _ = s.accept()
+    c.settimeout(3)
+    got = c.recv(65536)
+except OSError:
+    got = b""
+print(got.decode(errors="replace") if got else "nothing", flush=True)
+"#;
+
+#[test]
+fn a_socket_another_user_put_where_the_broker_should_be_is_not_talked_to() {
+    use std::io::{BufRead, BufReader};
+    let host = Host::new("b17");
+    let member = &host.members[0];
+    // The outsider gets to /tmp first, where a careless setting points.
+    let path = format!("/tmp/fedaws-squat-{}.sock", std::process::id());
+    let _ = std::fs::remove_file(&path);
+    let mut squatter = host
+        .outsider
+        .command("/usr/bin/python3")
+        .args(["-c", SQUAT, &path])
+        .env_clear()
+        .env("PATH", SYSTEM_PATH)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the squatter");
+    let mut said = BufReader::new(squatter.stdout.take().expect("piped"));
+    let mut line = String::new();
+    said.read_line(&mut line).expect("the squatter listens");
+    assert_eq!(line.trim(), "listening");
+
+    let keys = KeyPair::new();
+    let mut cmd =
+        member.fedaws_command(&["--broker", &path, "account", "add", "x", "--secret-stdin"]);
+    let out = assert_cmd::Command::from_std({
+        cmd.stdin(Stdio::piped());
+        cmd
+    })
+    .write_stdin(keys.stdin())
+    .output()
+    .expect("run account add");
+    assert_exit(&out, 3, "a command sent to a squatted socket");
+    assert!(stderr(&out).contains("broker socket"), "{}", stderr(&out));
+    line.clear();
+    said.read_line(&mut line).expect("what the squatter got");
+    let _ = squatter.wait();
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(line.trim(), "nothing", "the squatter was told: {line}");
+    assert!(!line.contains(&keys.secret_access_key));
 }
