@@ -212,6 +212,26 @@ impl Drop for LockGuard {
     }
 }
 
+impl LockGuard {
+    /// Whether `path` still names the file this lock is on: not removed or replaced since it
+    /// was opened (a lock on a file that lost its name locks nobody out).
+    pub fn still_at(&self, path: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            match (self.file.metadata(), fs::symlink_metadata(path)) {
+                (Ok(held), Ok(named)) => held.dev() == named.dev() && held.ino() == named.ino(),
+                _ => false,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            true
+        }
+    }
+}
+
 /// Take an exclusive lock on `<path>.lock`, waiting for other holders. For a symbolic link the
 /// lock sits beside its target, so every name of one file takes the same lock.
 pub fn lock_beside(path: &Path) -> io::Result<LockGuard> {

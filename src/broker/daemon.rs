@@ -66,6 +66,10 @@ const LOOKUP_FOR: Duration = Duration::from_secs(1);
 /// How long a lookup may stand in for the next one while that is under way.
 const STALE_FOR: Duration = Duration::from_secs(5);
 
+/// The most cached credentials one caller keeps (kinds of request: connector, duration,
+/// region); the sweep drops the rest.
+const CACHED_PER_CALLER: usize = 64;
+
 /// Every how many looks at the config the cache is swept of expired credentials.
 const SWEEP_EVERY: u64 = 60;
 
@@ -232,15 +236,29 @@ impl Shared {
         }
     }
 
-    /// Drop cached credentials that have expired, so the cache holds what can still be served
-    /// and no more, however many kinds of request were made.
+    /// Drop cached credentials that have expired, and those beyond [`CACHED_PER_CALLER`] of one
+    /// caller, so the cache holds what can still be served and no more, however many kinds of
+    /// request were made.
     fn sweep(&self) {
         let now = jiff::Timestamp::now();
         let Ok(entries) = crate::issue::cache::list(&self.cache, None, None, now) else {
             return;
         };
-        for e in entries.iter().filter(|e| e.seconds_left <= 0) {
-            let _ = self.cache.delete(&e.key);
+        let mut kept: HashMap<&str, Vec<&crate::issue::cache::Listed>> = HashMap::new();
+        for e in &entries {
+            if e.seconds_left <= 0 {
+                let _ = self.cache.delete(&e.key);
+            } else {
+                kept.entry(e.identity.as_str()).or_default().push(e);
+            }
+        }
+        // One caller asking for every duration and region there is would fill the memory:
+        // each keeps the entries with the most time left, up to a bound.
+        for (_, mut theirs) in kept {
+            theirs.sort_by_key(|e| std::cmp::Reverse(e.seconds_left));
+            for e in theirs.iter().skip(CACHED_PER_CALLER) {
+                let _ = self.cache.delete(&e.key);
+            }
         }
     }
 

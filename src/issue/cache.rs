@@ -559,8 +559,10 @@ pub fn lock_path(state_dir: &Path, key: &str) -> PathBuf {
 
 /// Take the slot's lock, waiting at most `timeout` for another process that holds it.
 ///
-/// The lock is an OS file lock: a holder that crashes or is killed releases it at once.
-pub fn lock(path: &Path, timeout: Duration, connector: &str) -> anyhow::Result<LockGuard> {
+/// The lock is an OS file lock: a holder that crashes or is killed releases it at once. The
+/// holder removes the file as it lets go ([`SlotLock`]), so lock files do not pile up, one per
+/// kind of request ever made; a waiter that then finds its file gone takes the lock anew.
+pub fn lock(path: &Path, timeout: Duration, connector: &str) -> anyhow::Result<SlotLock> {
     if let Some(dir) = path.parent() {
         fsutil::ensure_private_dir(dir, crate::trust::Role::StateDir)?;
     }
@@ -568,7 +570,14 @@ pub fn lock(path: &Path, timeout: Duration, connector: &str) -> anyhow::Result<L
     let mut pause = Duration::from_millis(1);
     loop {
         if let Some(guard) = fsutil::try_lock_file(path)? {
-            return Ok(guard);
+            if guard.still_at(path) {
+                return Ok(SlotLock {
+                    path: path.to_path_buf(),
+                    _guard: guard,
+                });
+            }
+            // The holder before removed it: take the one at the name now.
+            continue;
         }
         if started.elapsed() >= timeout {
             return Err(LockTimeout {
@@ -583,9 +592,43 @@ pub fn lock(path: &Path, timeout: Duration, connector: &str) -> anyhow::Result<L
     }
 }
 
+/// A slot's lock, held until dropped; its file is removed first, while it is still held.
+pub struct SlotLock {
+    path: PathBuf,
+    _guard: LockGuard,
+}
+
+impl Drop for SlotLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slot_lock_leaves_no_file_and_a_waiter_takes_it_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locks/c.0123456789abcdef.lock");
+        let first = lock(&path, Duration::from_secs(5), "c").unwrap();
+        let waiter = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let second = lock(&path, Duration::from_secs(5), "c").unwrap();
+                assert!(
+                    path.exists(),
+                    "the waiter holds a lock on a file without a name"
+                );
+                drop(second);
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        drop(first);
+        waiter.join().unwrap();
+        assert!(!path.exists(), "a lock file was left behind");
+    }
     use crate::principal::Principal;
     use crate::secret::MemoryStore;
     use crate::sts::{Call, Endpoint};

@@ -318,14 +318,24 @@ fn the_state_directory_is_private_and_no_link_there_is_followed() {
     );
     std::fs::remove_file(&audit).expect("rm the link");
 
-    // Links in place of the lock files: issuing fails rather than write through them.
-    for entry in std::fs::read_dir(state.join("locks"))
-        .expect("locks")
-        .flatten()
-    {
-        std::fs::remove_file(entry.path()).expect("rm a lock");
-        std::os::unix::fs::symlink(&victim, entry.path()).expect("symlink");
-    }
+    // A link in place of the lock file (a holder removes it as it lets go; `-vv` says where it
+    // is taken): issuing fails rather than write through it.
+    assert_eq!(
+        std::fs::read_dir(state.join("locks"))
+            .expect("locks")
+            .count(),
+        0,
+        "a lock file was left behind"
+    );
+    let out = broker.run(&["-vv", "creds", "sess", "--format", "json", "--refresh"]);
+    let lock = stderr(&out)
+        .lines()
+        .find_map(|l| {
+            l.split_once("taking the lock ")
+                .map(|(_, p)| p.trim().to_string())
+        })
+        .unwrap_or_else(|| panic!("-vv does not say where the lock is:\n{}", stderr(&out)));
+    std::os::unix::fs::symlink(&victim, &lock).expect("symlink");
     let out = broker.run(&["creds", "sess", "--format", "json", "--refresh"]);
     assert!(!out.status.success(), "issuing went through a planted link");
     assert!(out.stdout.is_empty());
