@@ -194,6 +194,12 @@ pub struct Log {
 /// Every event in the log, oldest first (rotated files, then the current one). A line that is
 /// not an event is counted and skipped, so one damaged line never hides the rest.
 pub fn read(dir: &Path) -> io::Result<Log> {
+    read_where(dir, |_| true)
+}
+
+/// [`read`], keeping only the events `keep` accepts (the others are never held at once: a
+/// broker reading one user's events from a large log).
+pub fn read_where(dir: &Path, keep: impl Fn(&Event) -> bool) -> io::Result<Log> {
     let mut files: Vec<PathBuf> = (1..=KEEP).rev().map(|n| rotated(dir, n)).collect();
     files.push(log_path(dir));
     let mut log = Log::default();
@@ -209,7 +215,8 @@ pub fn read(dir: &Path) -> io::Result<Log> {
                 continue;
             }
             match serde_json::from_slice::<Event>(&line) {
-                Ok(event) => log.events.push(event),
+                Ok(event) if keep(&event) => log.events.push(event),
+                Ok(_) => {}
                 Err(_) => log.skipped += 1,
             }
         }

@@ -17,7 +17,16 @@ pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if dir.exists() {
         crate::trust::check(&dir, crate::trust::Role::StateDir)?;
     }
-    let log = audit::read(&dir)?;
+    // Through a broker, a user reads their own events.
+    let own = match &ctx.peer {
+        Some(_) => super::own_only(ctx, &ctx.load(crate::config::Depth::Shallow)?)?,
+        None => None,
+    };
+    let log = audit::read_where(&dir, |e| {
+        own.as_ref().is_none_or(|id| e.uid == id.uid)
+            && args.connector.as_ref().is_none_or(|c| *c == e.connector)
+            && since.is_none_or(|s| e.time.parse::<jiff::Timestamp>().is_ok_and(|t| t >= s))
+    })?;
     if log.skipped > 0 {
         ctx.warn(format!(
             "skipped {} line{} of the audit log that {} not audit events (damaged or not JSON)",
@@ -26,18 +35,7 @@ pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
             if log.skipped == 1 { "is" } else { "are" }
         ));
     }
-    // Through a broker, a user reads their own events.
-    let own = match &ctx.peer {
-        Some(_) => super::own_only(ctx, &ctx.load(crate::config::Depth::Shallow)?)?,
-        None => None,
-    };
-    let mut events: Vec<audit::Event> = log
-        .events
-        .into_iter()
-        .filter(|e| own.as_ref().is_none_or(|id| e.uid == id.uid))
-        .filter(|e| args.connector.as_ref().is_none_or(|c| *c == e.connector))
-        .filter(|e| since.is_none_or(|s| e.time.parse::<jiff::Timestamp>().is_ok_and(|t| t >= s)))
-        .collect();
+    let mut events = log.events;
     if let Some(n) = args.tail {
         let skip = events.len().saturating_sub(n);
         events.drain(..skip);
