@@ -136,6 +136,9 @@ const TWELVE_HOURS_SECS: u32 = 43_200;
 /// 36 hours: IAM-user maximum of `GetFederationToken` / `GetSessionToken`.
 const THIRTY_SIX_HOURS_SECS: u32 = 129_600;
 
+/// The longest any STS call fedaws makes issues credentials for.
+pub const LONGEST_SESSION_SECS: u32 = THIRTY_SIX_HOURS_SECS;
+
 impl Principal {
     /// Every principal type, in display order, so help texts and the wizard can list them.
     pub const ALL: [Principal; 3] = [

@@ -69,21 +69,23 @@ impl Broker {
         self.call("POST", path, &body)
     }
 
-    /// `GET path`; the answer's JSON as `T`.
-    pub fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
-        self.call("GET", path, &[])
-    }
-
     /// Credentials for `request` (`system`: a `--system` request), as the broker issues them to
     /// this process's user. When the account needs an MFA code the request did not carry, the
     /// error says which device (see [`Refused::mfa_serial`]).
     pub fn creds(&self, request: &CredsRequest, system: bool) -> anyhow::Result<Obtained> {
         let answer: CredsAnswer = self.post(protocol::CREDS, &CredsBody::of(request, system))?;
         let (region, from_cache) = (answer.region.clone(), answer.from_cache);
-        let creds = answer.issued().map_err(|e| Unreachable {
-            path: self.path.clone(),
-            reason: format!("the answer is not what fedaws expects: {e}"),
-        })?;
+        // Checked as an answer from STS is, before anything prints them.
+        let longest = request
+            .duration
+            .unwrap_or(crate::principal::LONGEST_SESSION_SECS);
+        let creds = answer
+            .issued()
+            .and_then(|c| crate::sts::check_issued(&c, longest, jiff::Timestamp::now()).map(|()| c))
+            .map_err(|e| Unreachable {
+                path: self.path.clone(),
+                reason: format!("the answer is not what fedaws expects: {e}"),
+            })?;
         Ok(Obtained {
             creds,
             region,

@@ -907,7 +907,15 @@ fn listen(path: &Path, group: Option<&str>) -> anyhow::Result<(tokio::net::UnixL
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))?;
     }
-    if std::fs::symlink_metadata(path).is_ok() {
+    if let Ok(found) = std::fs::symlink_metadata(path) {
+        use std::os::unix::fs::FileTypeExt;
+        if !found.file_type().is_socket() {
+            return Err(UserError::config(format!(
+                "{} is there and is not a socket; the broker removes only a socket it left behind",
+                path.display()
+            ))
+            .into());
+        }
         // A broker still listening is left alone; a socket nobody listens on is a leftover.
         if std::os::unix::net::UnixStream::connect(path).is_ok() {
             return Err(UserError::failure(format!(

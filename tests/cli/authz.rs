@@ -104,14 +104,7 @@ impl Site {
     /// Give `user` its copy of the config (owned by it) and store its key pair in its keyring.
     fn enrol(&self, user: &User) {
         user.env.write_config(&self.settings);
-        must(
-            "chown",
-            &[
-                "-R",
-                &format!("{}:{}", user.uid, user.gid),
-                &user.env.root().display().to_string(),
-            ],
-        );
+        user.own_tree();
         let out = user.run_stdin(
             &["account", "add", &self.account, "--secret-stdin"],
             &user.keys.stdin(),

@@ -403,14 +403,7 @@ fn the_aws_cli_gets_a_members_credentials_through_a_profile_aws_profile_add_wrot
     let host = Host::new("b2");
     let _broker = host.start();
     let member = &host.members[0];
-    must(
-        "chown",
-        &[
-            "-R",
-            &format!("{}:{}", member.uid, member.gid),
-            &member.env.root().display().to_string(),
-        ],
-    );
+    member.own_tree();
     let out = host.ask(
         member,
         &["aws-profile", "add", "c", "--region", "us-east-1"],
@@ -1392,14 +1385,7 @@ fn the_broker_is_found_by_flag_environment_or_setting_and_its_socket_can_be_one_
         format!("[settings]\nbroker = \"{socket}\"\n"),
     )
     .expect("write the member's config");
-    must(
-        "chown",
-        &[
-            "-R",
-            &format!("{}:{}", member.uid, member.gid),
-            &member.env.root().display().to_string(),
-        ],
-    );
+    member.own_tree();
     let out = member.run(&["creds", "c", "--format", "json"]);
     key_id(&out, "member with settings.broker");
     // Outside the group, the socket cannot even be opened: exit 8, naming it.

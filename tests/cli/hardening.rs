@@ -353,14 +353,7 @@ fn the_kernel_keyring_works_for_a_user_in_a_fresh_user_namespace_and_session() {
         "[settings]\nkeyring = \"keyutils\"\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nadmins = [\"root\"]\n",
         sts.url()
     ));
-    crate::users::must(
-        "chown",
-        &[
-            "-R",
-            &format!("{}:{}", user.uid, user.gid),
-            &user.env.root().display().to_string(),
-        ],
-    );
+    user.own_tree();
     let account = crate::common::unique("ns");
     let script = format!(
         "set -e\n\"$1\" account add {account} --secret-stdin\n\"$1\" connector add ns --account {account} --principal iam-user\n\"$1\" creds ns --format json\n\"$1\" creds ns --format json >/dev/null\nkeyctl show @u\n"

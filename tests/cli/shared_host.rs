@@ -32,7 +32,7 @@ use crate::common::{COMMAND_TIMEOUT, contains, stderr, stdout, unique};
 use crate::server::{container_client, export_value, port_of};
 use crate::sts_fixture::{Broker, MOTO_ACCOUNT, os_user};
 use crate::sts_server::{TestServer, answered};
-use crate::users::{HOW_TO_RUN, User, must, require_root};
+use crate::users::{HOW_TO_RUN, User, require_root};
 
 /// The role the test connectors assume (moto accepts any role of its account).
 const ROLE: &str = "SharedHostRole";
@@ -440,14 +440,7 @@ fn enrol(user: &User, sts: &TestServer, account: &str) {
         sts.url(),
         user.name
     ));
-    must(
-        "chown",
-        &[
-            "-R",
-            &format!("{}:{}", user.uid, user.gid),
-            &user.env.root().display().to_string(),
-        ],
-    );
+    user.own_tree();
     let out = user.run_stdin(
         &["account", "add", account, "--secret-stdin"],
         &user.keys.stdin(),

@@ -216,14 +216,7 @@ fn a_root_owned_system_config_is_trusted_by_every_user() {
     open_the_way(&system, &config);
     chmod(&config, 0o644);
     let user = User::create("ts", &[]);
-    must(
-        "chown",
-        &[
-            "-R",
-            &format!("{}:{}", user.uid, user.gid),
-            &user.env.root().display().to_string(),
-        ],
-    );
+    user.own_tree();
     let mut cmd = user.fedaws_command(&["whoami", "--json"]);
     cmd.env("FEDAWS_CONFIG", &config);
     let out = cmd.output().expect("run whoami");

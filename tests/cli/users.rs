@@ -135,6 +135,18 @@ impl User {
         }
     }
 
+    /// Give the user its HOME/XDG tree (made by root), so that what it runs can write there.
+    pub fn own_tree(&self) {
+        must(
+            "chown",
+            &[
+                "-R",
+                &format!("{}:{}", self.uid, self.gid),
+                &self.env.root().display().to_string(),
+            ],
+        );
+    }
+
     /// `PROGRAM` run as this user, with the supplementary groups of `/etc/group`.
     pub fn command(&self, program: &str) -> Command {
         let mut cmd = Command::new("setpriv");
