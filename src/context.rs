@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::Global;
-use crate::config::{self, Config, Depth, Location};
+use crate::config::{self, Config, Depth, Location, VaultSettings};
 use crate::error::UserError;
 use crate::output::escape_controls;
 use crate::prompt::{Prompter, TerminalPrompter};
@@ -171,7 +171,7 @@ impl Context {
     /// Open the secret store that holds the accounts' keys.
     pub fn store(&mut self, config: Option<&Config>) -> anyhow::Result<Box<dyn SecretStore>> {
         let backend = self.backend(config)?;
-        secret::open(backend, secret::SERVICE, &self.file_spec(config))
+        secret::open(backend, secret::SERVICE, &self.places(config))
             .context("opening the secret store")
     }
 
@@ -185,7 +185,11 @@ impl Context {
                 .map(Some)
                 .map_err(|m| UserError::config(m).into()),
             None if cfg!(target_os = "linux") => Ok(Some(Backend::Keyutils)),
-            None => self.backend(Some(config)).map(Some),
+            // Issued credentials are never written to Vault.
+            None => match self.backend(Some(config))? {
+                Backend::Vault => Ok(Some(Backend::platform_default())),
+                other => Ok(Some(other)),
+            },
         }
     }
 
@@ -197,12 +201,7 @@ impl Context {
             return Some(Box::new(memory.clone()));
         }
         if cfg!(target_os = "linux") {
-            secret::open(
-                Backend::Keyutils,
-                secret::CACHE_SERVICE,
-                &self.file_spec(None),
-            )
-            .ok()
+            secret::open(Backend::Keyutils, secret::CACHE_SERVICE, &self.places(None)).ok()
         } else {
             None
         }
@@ -216,19 +215,17 @@ impl Context {
         }
         match self.cache_backend(config)? {
             None => Ok(None),
-            Some(backend) => secret::open(
-                backend,
-                secret::CACHE_SERVICE,
-                &self.file_spec(Some(config)),
-            )
-            .map(Some)
-            .context("opening the credential cache"),
+            Some(backend) => {
+                secret::open(backend, secret::CACHE_SERVICE, &self.places(Some(config)))
+                    .map(Some)
+                    .context("opening the credential cache")
+            }
         }
     }
 
-    /// Where the `file` store and its key are (see [`file_spec`]).
-    pub fn file_spec(&self, config: Option<&Config>) -> secret::FileSpec {
-        file_spec(&self.location, config, &self.state_dir)
+    /// Where the `file` and `vault` stores are (see [`places`]).
+    pub fn places(&self, config: Option<&Config>) -> secret::Places {
+        places(&self.location, config, &self.state_dir)
     }
 
     /// A note on stderr, unless `-q`.
@@ -282,11 +279,81 @@ pub struct PeerContext {
 /// `state_dir`) and `settings.file_store_key`, else systemd's credential
 /// `$CREDENTIALS_DIRECTORY/fedaws-store-key`, else `fedaws-store.key` made beside the config.
 /// Relative paths are the config's directory's.
-pub fn file_spec(
-    location: &Location,
-    config: Option<&Config>,
-    state_dir: &Path,
-) -> secret::FileSpec {
+/// Where the `file` store and its key are, and the `vault` store's servers and login, from the
+/// config's settings and the environment; relative paths are the config directory's.
+pub fn places(location: &Location, config: Option<&Config>, state_dir: &Path) -> secret::Places {
+    let base = config.map_or_else(
+        || {
+            location
+                .path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        },
+        |c| c.base_dir().to_path_buf(),
+    );
+    secret::Places {
+        file: file_spec(location, config, state_dir),
+        vault: vault_spec(config.and_then(|c| c.settings.vault.as_ref()), &base),
+    }
+}
+
+/// `[settings.vault]` with the defaults: addresses from `VAULT_ADDR`/`BAO_ADDR`, mount
+/// `secret`, prefix `fedaws`, the namespace and CA from the environment, token login. A leading
+/// `$CREDENTIALS_DIRECTORY` in a path is systemd's credentials directory.
+fn vault_spec(settings: Option<&VaultSettings>, base: &Path) -> secret::VaultSpec {
+    let default = VaultSettings::default();
+    let v = settings.unwrap_or(&default);
+    let env = |names: [&str; 2]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|s| !s.trim().is_empty()))
+    };
+    let path = |p: &Path| -> PathBuf {
+        let text = p.to_string_lossy();
+        for var in ["$CREDENTIALS_DIRECTORY", "${CREDENTIALS_DIRECTORY}"] {
+            if let Some(rest) = text.strip_prefix(var)
+                && let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY")
+            {
+                return PathBuf::from(dir).join(rest.trim_start_matches('/'));
+            }
+        }
+        base.join(p)
+    };
+    let addresses = if v.addresses.is_empty() {
+        env(["VAULT_ADDR", "BAO_ADDR"]).into_iter().collect()
+    } else {
+        v.addresses.clone()
+    };
+    let auth = match (v.auth.as_deref(), &v.role_id, &v.secret_id_file) {
+        (Some("approle"), Some(role_id), Some(file)) => secret::VaultAuth::AppRole {
+            role_id: role_id.clone(),
+            secret_id_file: path(file),
+            mount: v.approle_mount.clone().unwrap_or_else(|| "approle".into()),
+        },
+        _ => match &v.token_file {
+            Some(file) => secret::VaultAuth::TokenFile(path(file)),
+            None => secret::VaultAuth::Token,
+        },
+    };
+    secret::VaultSpec {
+        addresses,
+        mount: v.mount.clone().unwrap_or_else(|| "secret".into()),
+        prefix: v.prefix.clone().unwrap_or_else(|| "fedaws".into()),
+        namespace: v
+            .namespace
+            .clone()
+            .or_else(|| env(["VAULT_NAMESPACE", "BAO_NAMESPACE"])),
+        ca_cert: v
+            .ca_cert
+            .as_deref()
+            .map(path)
+            .or_else(|| env(["VAULT_CACERT", "BAO_CACERT"]).map(PathBuf::from)),
+        auth,
+    }
+}
+
+/// Where the `file` store and its key are.
+fn file_spec(location: &Location, config: Option<&Config>, state_dir: &Path) -> secret::FileSpec {
     let base = config.map_or_else(
         || {
             location

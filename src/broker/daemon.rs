@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -73,6 +74,10 @@ const CACHED_PER_CALLER: usize = 64;
 /// Every how many looks at the config the cache is swept of expired credentials.
 const SWEEP_EVERY: u64 = 60;
 
+/// Every how many looks at the config the account store's login is kept alive (a Vault token
+/// renewed before it expires).
+const KEEP_ALIVE_EVERY: u64 = 5;
+
 /// How often the config file is looked at for changes.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
 
@@ -110,6 +115,8 @@ struct Shared {
     known: Mutex<HashMap<u32, Known>>,
     /// The audit log, kept open and locked while the broker runs.
     audit: Mutex<crate::audit::Writer>,
+    /// The last failure of [`Shared::keep_store_alive`], logged once; `None` while it works.
+    keep_alive: Mutex<Option<String>>,
 }
 
 /// A user as last looked up.
@@ -158,13 +165,18 @@ impl Shared {
 
     /// The account store: `--keyring`, else `settings.keyring`, else the `file` store.
     fn account_store(&self, config: &Config) -> anyhow::Result<Box<dyn SecretStore>> {
-        let backend = match (&self.keyring, &config.settings.keyring) {
+        let backend = self.account_backend(config)?;
+        let places = crate::context::places(&self.location, Some(config), &self.state_dir);
+        secret::open(backend, secret::SERVICE, &places).context("opening the secret store")
+    }
+
+    /// The account store's backend: `--keyring`, else `settings.keyring`, else `file`.
+    fn account_backend(&self, config: &Config) -> anyhow::Result<Backend> {
+        Ok(match (&self.keyring, &config.settings.keyring) {
             (Some(flag), _) => Backend::parse("--keyring", flag).map_err(UserError::usage)?,
             (None, Some(k)) => Backend::parse("settings.keyring", k).map_err(UserError::config)?,
             (None, None) => Backend::File,
-        };
-        let files = crate::context::file_spec(&self.location, Some(config), &self.state_dir);
-        secret::open(backend, secret::SERVICE, &files).context("opening the secret store")
+        })
     }
 
     /// The peer `uid` (process `pid`): its name and groups from the databases, off the async
@@ -258,6 +270,36 @@ impl Shared {
             theirs.sort_by_key(|e| std::cmp::Reverse(e.seconds_left));
             for e in theirs.iter().skip(CACHED_PER_CALLER) {
                 let _ = self.cache.delete(&e.key);
+            }
+        }
+    }
+
+    /// Keep the account store's login alive: a Vault token is renewed before it expires, or
+    /// replaced by a new AppRole login. A failure is logged when it starts and when it ends.
+    fn keep_store_alive(&self) {
+        let config = self.config();
+        // Only a store with a login to keep is opened this often.
+        if !matches!(self.account_backend(&config), Ok(Backend::Vault)) {
+            return;
+        }
+        let result = self
+            .account_store(&config)
+            .and_then(|store| Ok(store.keep_alive()?));
+        let mut last = self.keep_alive.lock().unwrap_or_else(|p| p.into_inner());
+        match result {
+            Ok(()) => {
+                if last.take().is_some() {
+                    log("the account store answers again");
+                }
+            }
+            Err(e) => {
+                let text = format!("{e:#}");
+                if last.as_deref() != Some(text.as_str()) {
+                    log(format_args!(
+                        "keeping the account store's login alive failed (cached credentials are still served): {text}"
+                    ));
+                    *last = Some(text);
+                }
             }
         }
     }
@@ -853,6 +895,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         users: Mutex::new(HashMap::new()),
         known: Mutex::new(HashMap::new()),
         audit: Mutex::new(audit),
+        keep_alive: Mutex::new(None),
     });
     // Open the account store once now, so a broker that cannot reach it says so at start.
     shared.account_store(&shared.config())?;
@@ -981,6 +1024,7 @@ async fn serve(
     let mut watch = tokio::time::interval(WATCH_EVERY);
     let mut seen = crate::issue::cache::stamp(&shared.location.path);
     let mut ticks: u64 = 0;
+    let keeping = Arc::new(AtomicBool::new(false));
     let connections = Registry::default();
     loop {
         let accepted = tokio::select! {
@@ -1000,6 +1044,14 @@ async fn serve(
                 ticks += 1;
                 if ticks.is_multiple_of(SWEEP_EVERY) {
                     shared.sweep();
+                }
+                if ticks.is_multiple_of(KEEP_ALIVE_EVERY) && !keeping.swap(true, Ordering::AcqRel) {
+                    let shared = shared.clone();
+                    let keeping = keeping.clone();
+                    tokio::task::spawn_blocking(move || {
+                        shared.keep_store_alive();
+                        keeping.store(false, Ordering::Release);
+                    });
                 }
                 continue;
             }
@@ -1033,9 +1085,7 @@ async fn serve(
             async move {
                 let peer = shared.peer(uid, pid).await;
                 let response = answer(shared, peer, request).await;
-                state
-                    .proven
-                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                state.proven.store(true, Ordering::SeqCst);
                 response
             }
         });

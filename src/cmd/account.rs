@@ -368,13 +368,30 @@ fn remove(args: RemoveArgs, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What `list` and `show` say about an account's key pair.
-fn key_status(store: Option<&dyn SecretStore>, name: &str) -> (Option<String>, &'static str) {
-    match store.map(|s| secret::read_account(s, name)) {
-        Some(Ok(Some(keys))) => (Some(keys.masked_id()), "stored"),
-        Some(Ok(None)) => (None, "missing"),
-        Some(Err(_)) => (None, "unreadable"),
-        None => (None, "store unavailable"),
+/// What `list` and `show` say about an account's key pair: the masked key id, whether it is
+/// stored, and its version and time where the store keeps them. A store that keeps particulars
+/// beside the secret (Vault's metadata) is asked for those only; the others are read.
+fn key_status(
+    store: Option<&dyn SecretStore>,
+    name: &str,
+) -> (Option<String>, &'static str, Option<secret::EntryInfo>) {
+    let Some(store) = store else {
+        return (None, "store unavailable", None);
+    };
+    let key = secret::account_key(name);
+    match store.describe(&key) {
+        Some(Ok(secret::Described::Entry(info))) => (
+            info.access_key_id.as_deref().map(secret::mask_key_id),
+            "stored",
+            Some(info),
+        ),
+        Some(Ok(secret::Described::Missing)) => (None, "missing", None),
+        Some(Err(_)) => (None, "unreadable", None),
+        None => match secret::read_account(store, name) {
+            Ok(Some(keys)) => (Some(keys.masked_id()), "stored", None),
+            Ok(None) => (None, "missing", None),
+            Err(_) => (None, "unreadable", None),
+        },
     }
 }
 
@@ -401,7 +418,7 @@ fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     let mut items = Vec::new();
     let mut rows = Vec::new();
     for (name, a) in &config.accounts {
-        let (id, status) = key_status(store.as_deref(), name);
+        let (id, status, info) = key_status(store.as_deref(), name);
         let users: Vec<String> = config
             .connectors_using(name)
             .into_iter()
@@ -412,6 +429,8 @@ fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
             "kind": a.kind.as_str(),
             "access_key_id": id,
             "key_pair": status,
+            "key_version": info.as_ref().and_then(|i| i.version),
+            "key_written": info.as_ref().and_then(|i| i.created).map(|t| t.to_string()),
             "mfa_serial": a.mfa_serial,
             "description": a.description,
             "connectors": users,
@@ -451,18 +470,22 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     let config = ctx.load(Depth::Shallow)?;
     let a = config.account(name)?.clone();
     let store = open_store_for_listing(ctx, &config);
-    let (id, status) = key_status(store.as_deref(), name);
+    let (id, status, info) = key_status(store.as_deref(), name);
     let users: Vec<String> = config
         .connectors_using(name)
         .into_iter()
         .map(str::to_string)
         .collect();
+    let version = info.as_ref().and_then(|i| i.version);
+    let written = info.as_ref().and_then(|i| i.created);
     let text = if json {
         output::json(&json!({
             "name": name,
             "kind": a.kind.as_str(),
             "access_key_id": id,
             "key_pair": status,
+            "key_version": version,
+            "key_written": written.map(|t| t.to_string()),
             "store": store.as_ref().map(|s| s.backend().as_str()),
             "mfa_serial": a.mfa_serial,
             // The command may hold a TOTP seed: only whether there is one is shown.
@@ -471,7 +494,7 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
             "connectors": users,
         }))
     } else {
-        output::fields(vec![
+        let mut fields = vec![
             ("name", name.to_string()),
             ("kind", a.kind.to_string()),
             ("access key", id.unwrap_or_else(|| format!("({status})"))),
@@ -489,7 +512,14 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
             ),
             ("description", a.description.unwrap_or_else(|| "-".into())),
             ("connectors", output::joined(&users)),
-        ]) + "\n"
+        ];
+        if let Some(v) = version {
+            let when = written
+                .map(|t| format!(" (written {})", t.round(jiff::Unit::Second).unwrap_or(t)))
+                .unwrap_or_default();
+            fields.insert(3, ("key version", format!("{v}{when}")));
+        }
+        output::fields(fields) + "\n"
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(())

@@ -98,7 +98,49 @@ pub struct Settings {
     pub broker_socket: Option<PathBuf>,
     /// The group that may use the broker's socket (mode 0660); unset, everyone may (0666).
     pub broker_socket_group: Option<String>,
+    /// `[settings.vault]`: the servers and login of the `vault` secret store.
+    pub vault: Option<VaultSettings>,
 }
+
+/// `[settings.vault]`: where the `vault` secret store's servers are and how to log in.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VaultSettings {
+    /// Server URLs, tried in order; else `VAULT_ADDR`, else `BAO_ADDR`.
+    pub addresses: Vec<String>,
+    /// The KV version 2 mount (default `secret`).
+    pub mount: Option<String>,
+    /// The path below the mount (default `fedaws`).
+    pub prefix: Option<String>,
+    /// The namespace; else `VAULT_NAMESPACE`, else `BAO_NAMESPACE`.
+    pub namespace: Option<String>,
+    /// CA certificates (PEM) to trust instead of the system's; else `VAULT_CACERT`/`BAO_CACERT`.
+    pub ca_cert: Option<PathBuf>,
+    /// `token` (default) or `approle`.
+    pub auth: Option<String>,
+    /// Where the token is when `VAULT_TOKEN`/`BAO_TOKEN` are unset (default `~/.vault-token`).
+    pub token_file: Option<PathBuf>,
+    /// The AppRole role id.
+    pub role_id: Option<String>,
+    /// The file holding the AppRole secret id (`$CREDENTIALS_DIRECTORY/...` allowed).
+    pub secret_id_file: Option<PathBuf>,
+    /// Where AppRole is mounted (default `approle`).
+    pub approle_mount: Option<String>,
+}
+
+/// The keys allowed in `[settings.vault]`.
+pub const VAULT_KEYS: &[&str] = &[
+    "addresses",
+    "mount",
+    "prefix",
+    "namespace",
+    "ca_cert",
+    "auth",
+    "token_file",
+    "role_id",
+    "secret_id_file",
+    "approle_mount",
+];
 
 impl Settings {
     /// How long before they expire cached credentials are refreshed: `refresh_margin`, else
@@ -131,6 +173,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "broker",
     "broker_socket",
     "broker_socket_group",
+    "vault",
 ];
 
 /// `[accounts.NAME]`. `Debug` does not show the `mfa_process` text (it may hold a TOTP seed).
@@ -602,5 +645,40 @@ mod tests {
             .to_string();
         assert!(e.contains("line 2"), "{e}");
         assert!(!e.contains("JBSWY3DPEHPK3PXP"), "{e}");
+    }
+
+    fn problems_of(text: &str) -> Vec<String> {
+        Config::parse(Path::new("c.toml"), text)
+            .unwrap()
+            .problems(Depth::Shallow)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn vault_settings_name_the_field_the_value_and_what_is_allowed() {
+        let good = "[settings]\nkeyring = \"vault\"\n[settings.vault]\naddresses = [\"https://vault.example:8200\"]\nmount = \"kv/team\"\nauth = \"approle\"\nrole_id = \"r-1\"\nsecret_id_file = \"$CREDENTIALS_DIRECTORY/vault-secret-id\"\n";
+        assert!(problems_of(good).is_empty(), "{:?}", problems_of(good));
+        for (text, wanted) in [
+            ("addresses = [\"vault:8200\"]", "vault.addresses"),
+            ("mount = \"/secret/\"", "vault.mount"),
+            ("prefix = \"a/../b\"", "vault.prefix"),
+            ("auth = \"ldap\"", "allowed: token, approle"),
+            ("auth = \"approle\"", "vault.role_id"),
+            ("role_id = \"r\"", "is for auth = \"approle\""),
+        ] {
+            let all = problems_of(&format!("[settings.vault]\n{text}\n")).join("\n");
+            assert!(all.contains(wanted), "{text}: {all}");
+        }
+        let all = problems_of("[settings]\ncache = \"vault\"\n").join("\n");
+        assert!(all.contains("never written to Vault"), "{all}");
+        let e = Config::parse(Path::new("c.toml"), "[settings.vault]\nadress = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown key `adress` in [settings.vault]") && e.contains("addresses"),
+            "{e}"
+        );
     }
 }

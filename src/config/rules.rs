@@ -9,7 +9,8 @@ use std::fmt;
 use toml_edit::{Document, Item, Table};
 
 use super::{
-    ACCOUNT_KEYS, CONNECTOR_KEYS, Config, Connector, Depth, SETTINGS_KEYS, TOP_KEYS, did_you_mean,
+    ACCOUNT_KEYS, CONNECTOR_KEYS, Config, Connector, Depth, SETTINGS_KEYS, TOP_KEYS, VAULT_KEYS,
+    did_you_mean,
 };
 use crate::principal::{MAX_SESSION_TAGS, SESSION_NAME_FITS_ALL, SESSION_NAME_FITS_SOME};
 use crate::secret::Backend;
@@ -139,6 +140,9 @@ pub fn check_keys(doc: &Document<String>) -> Result<(), String> {
     unknown_in(root, "the top level", TOP_KEYS, text, &mut found);
     if let Some(t) = root.get("settings").and_then(Item::as_table) {
         unknown_in(t, "[settings]", SETTINGS_KEYS, text, &mut found);
+        if let Some(v) = t.get("vault").and_then(Item::as_table) {
+            unknown_in(v, "[settings.vault]", VAULT_KEYS, text, &mut found);
+        }
     }
     for (section, keys, label) in [
         ("accounts", ACCOUNT_KEYS, "account"),
@@ -296,6 +300,109 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
     }
     if let Some(t) = &s.session_name {
         push(check_template("session_name", t));
+    }
+    if s.cache.as_deref() == Some("vault") {
+        push(Err(field_error(
+            "cache",
+            "vault",
+            "issued credentials are never written to Vault; use keyutils, file, none, or leave it unset",
+        )));
+    }
+    if let Some(v) = &s.vault {
+        check_vault(v, &mut push);
+    }
+}
+
+/// `[settings.vault]`: URLs, KV paths, and a login that names what it needs.
+fn check_vault(v: &crate::config::VaultSettings, push: &mut impl FnMut(Result<(), FieldError>)) {
+    for a in &v.addresses {
+        push(check_url("vault.addresses", a));
+    }
+    for (field, value) in [
+        ("vault.mount", &v.mount),
+        ("vault.prefix", &v.prefix),
+        ("vault.approle_mount", &v.approle_mount),
+    ] {
+        if let Some(p) = value {
+            push(check_kv_path(field, p));
+        }
+    }
+    if let Some(ns) = &v.namespace {
+        push(check_kv_path("vault.namespace", ns));
+    }
+    match v.auth.as_deref() {
+        None | Some("token") => {
+            for (field, set) in [
+                ("vault.role_id", v.role_id.is_some()),
+                ("vault.secret_id_file", v.secret_id_file.is_some()),
+            ] {
+                if set {
+                    push(Err(field_error(
+                        field,
+                        "(set)",
+                        "is for auth = \"approle\"; set vault.auth = \"approle\" or remove it",
+                    )));
+                }
+            }
+        }
+        Some("approle") => {
+            if let Some(id) = &v.role_id {
+                if id.trim().is_empty() || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    push(Err(field_error(
+                        "vault.role_id",
+                        id,
+                        "is not a role id (empty, or has spaces or control characters)",
+                    )));
+                }
+            } else {
+                push(Err(field_error(
+                    "vault.role_id",
+                    "(unset)",
+                    "is required with auth = \"approle\" (`bao read auth/approle/role/NAME/role-id`)",
+                )));
+            }
+            if v.secret_id_file.is_none() {
+                push(Err(field_error(
+                    "vault.secret_id_file",
+                    "(unset)",
+                    "is required with auth = \"approle\": the file holding the secret id, such as $CREDENTIALS_DIRECTORY/vault-secret-id",
+                )));
+            }
+            if v.token_file.is_some() {
+                push(Err(field_error(
+                    "vault.token_file",
+                    "(set)",
+                    "is for auth = \"token\"; AppRole logs in for its own token",
+                )));
+            }
+        }
+        Some(other) => push(Err(field_error(
+            "vault.auth",
+            other,
+            "is not a login method; allowed: token, approle",
+        ))),
+    }
+}
+
+/// A Vault path: segments of letters, digits, `-`, `_` and `.`, joined by `/`.
+fn check_kv_path(field: &str, path: &str) -> Result<(), FieldError> {
+    let ok = !path.is_empty()
+        && path.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(field_error(
+            field,
+            path,
+            "is not a Vault path: segments of letters, digits, -, _ and . joined by /, with no leading or trailing /",
+        ))
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! One trait, [`SecretStore`], with a backend per OS facility: the D-Bus Secret Service
 //! (gnome-keyring, KWallet) and the kernel keyring on Linux, the Keychain on macOS, the Credential
-//! Manager on Windows, and an in-memory store for unit tests. Entries are addressed by a service
+//! Manager on Windows, an encrypted file for daemons, Vault or OpenBao for fleets, and an
+//! in-memory store for unit tests. Entries are addressed by a service
 //! name (`fedaws`) and a key such as `account:deployer`.
 
 use std::fmt;
@@ -16,9 +17,11 @@ mod keyutils;
 mod memory;
 #[cfg(any(target_os = "macos", target_os = "windows", target_os = "linux"))]
 mod native;
+mod vault;
 
 pub use file::{CREDENTIAL_NAME, FileSpec, KeySource};
 pub use memory::MemoryStore;
+pub use vault::{VaultAuth, VaultSpec};
 
 /// The service name account entries are filed under.
 pub const SERVICE: &str = "fedaws";
@@ -64,6 +67,37 @@ pub trait SecretStore {
     fn expires_entries(&self) -> bool {
         false
     }
+    /// What the store knows of an entry without reading its secret (its version and when it
+    /// was written); `None` from stores that keep nothing besides the secret, whose entries are
+    /// read instead.
+    fn describe(&self, key: &str) -> Option<Result<Described, StoreError>> {
+        let _ = key;
+        None
+    }
+    /// Keep the store's login alive (a broker calls this now and then): renew what expires.
+    fn keep_alive(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// What [`SecretStore::describe`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Described {
+    /// No entry (or its latest version was deleted).
+    Missing,
+    /// An entry.
+    Entry(EntryInfo),
+}
+
+/// An entry's particulars, none of them secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryInfo {
+    /// The access key id kept beside the secret.
+    pub access_key_id: Option<String>,
+    /// The entry's version, where the store keeps versions.
+    pub version: Option<u64>,
+    /// When this version was written.
+    pub created: Option<jiff::Timestamp>,
 }
 
 /// The secret store backends fedaws knows.
@@ -79,6 +113,8 @@ pub enum Backend {
     Windows,
     /// An encrypted file with a key kept elsewhere: for daemons.
     File,
+    /// HashiCorp Vault or OpenBao (KV version 2): for fleets.
+    Vault,
     /// Process memory: for tests only, never offered on the command line.
     Memory,
 }
@@ -95,6 +131,7 @@ impl Backend {
         #[cfg(target_os = "windows")]
         Backend::Windows,
         Backend::File,
+        Backend::Vault,
     ];
 
     /// The platform default.
@@ -116,6 +153,7 @@ impl Backend {
             Backend::Keychain => "keychain",
             Backend::Windows => "windows",
             Backend::File => "file",
+            Backend::Vault => "vault",
             Backend::Memory => "memory",
         }
     }
@@ -127,7 +165,14 @@ impl Backend {
             .copied()
             .find(|b| b.as_str() == s)
             .ok_or_else(|| {
-                let all = ["secret-service", "keyutils", "keychain", "windows", "file"];
+                let all = [
+                    "secret-service",
+                    "keyutils",
+                    "keychain",
+                    "windows",
+                    "file",
+                    "vault",
+                ];
                 let reason = if all.contains(&s) {
                     " (not available on this platform)"
                 } else {
@@ -151,16 +196,26 @@ impl fmt::Display for Backend {
     }
 }
 
-/// Open the chosen backend for a service ([`SERVICE`] or [`CACHE_SERVICE`]); `files` says where
-/// the `file` backend's store and key are. Nothing here prompts; an unreachable store is an
+/// Where the stores that are not the OS's keep their secrets.
+#[derive(Debug, Clone)]
+pub struct Places {
+    /// The `file` backend's store and key.
+    pub file: FileSpec,
+    /// The `vault` backend's servers and login.
+    pub vault: VaultSpec,
+}
+
+/// Open the chosen backend for a service ([`SERVICE`] or [`CACHE_SERVICE`]); `places` says where
+/// the `file` and `vault` backends keep theirs. Nothing here prompts; an unreachable store is an
 /// error, not a hang.
 pub fn open(
     backend: Backend,
     service: &'static str,
-    files: &FileSpec,
+    places: &Places,
 ) -> Result<Box<dyn SecretStore>, StoreError> {
     match backend {
-        Backend::File => Ok(Box::new(file::FileStore::open(files, service)?)),
+        Backend::File => Ok(Box::new(file::FileStore::open(&places.file, service)?)),
+        Backend::Vault => Ok(Box::new(vault::VaultStore::open(&places.vault, service)?)),
         #[cfg(target_os = "linux")]
         Backend::Keyutils => Ok(Box::new(keyutils::KeyutilsStore::open(service)?)),
         #[cfg(any(target_os = "macos", target_os = "windows", target_os = "linux"))]
@@ -223,6 +278,16 @@ pub enum StoreError {
         key: String,
         /// What the backend said, stripped of any payload.
         reason: String,
+    },
+    /// The store refused: a permission, a login.
+    #[error("{message}\n  hint: {hint}")]
+    Refused {
+        /// Which backend.
+        backend: Backend,
+        /// What was refused, by whom, and why.
+        message: String,
+        /// What to do about it.
+        hint: String,
     },
     /// The entry exists but is not what fedaws writes.
     #[error("the secret stored for `{key}` is not in fedaws's format ({reason}); store it again")]

