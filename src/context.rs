@@ -319,10 +319,17 @@ fn vault_spec(settings: Option<&VaultSettings>, base: &Path) -> secret::VaultSpe
         }
         base.join(p)
     };
-    let addresses = if v.addresses.is_empty() {
-        env(["VAULT_ADDR", "BAO_ADDR"]).into_iter().collect()
+    let (addresses, addresses_from) = if v.addresses.is_empty() {
+        let from = ["VAULT_ADDR", "BAO_ADDR"]
+            .into_iter()
+            .find(|n| std::env::var(n).is_ok_and(|s| !s.trim().is_empty()))
+            .unwrap_or("VAULT_ADDR");
+        (
+            env(["VAULT_ADDR", "BAO_ADDR"]).into_iter().collect(),
+            from.to_string(),
+        )
     } else {
-        v.addresses.clone()
+        (v.addresses.clone(), "settings.vault.addresses".to_string())
     };
     let auth = match (v.auth.as_deref(), &v.role_id, &v.secret_id_file) {
         (Some("approle"), Some(role_id), Some(file)) => secret::VaultAuth::AppRole {
@@ -337,6 +344,7 @@ fn vault_spec(settings: Option<&VaultSettings>, base: &Path) -> secret::VaultSpe
     };
     secret::VaultSpec {
         addresses,
+        addresses_from,
         mount: v.mount.clone().unwrap_or_else(|| "secret".into()),
         prefix: v.prefix.clone().unwrap_or_else(|| "fedaws".into()),
         namespace: v

@@ -38,6 +38,8 @@ pub enum Role {
     /// The `file` store's key as systemd passes it: unreadable by others (its group bit may be
     /// the mask of the ACL through which systemd lets the service read it).
     SystemdKey,
+    /// The CA certificates trusted for Vault's TLS.
+    CaCert,
 }
 
 impl Role {
@@ -52,8 +54,9 @@ impl Role {
                 "whoever can change it decides which commands the AWS CLI and SDKs run, and fedaws would write where it points"
             }
             Role::SecretFile => "whoever can change it can replace the accounts' keys",
-            Role::SecretKey | Role::SystemdKey => {
-                "whoever can read it can decrypt the accounts' keys"
+            Role::SecretKey | Role::SystemdKey => "whoever can read it can read the accounts' keys",
+            Role::CaCert => {
+                "whoever can change it decides which servers fedaws trusts with its Vault token and the accounts' keys"
             }
             Role::BrokerSocket => {
                 "whoever made it would be told your requests and could hand you credentials of their choosing"
@@ -104,6 +107,7 @@ impl fmt::Display for Untrusted {
             Role::SecretFile => "secret store",
             Role::SecretKey | Role::SystemdKey => "secret store key",
             Role::BrokerSocket => "broker socket",
+            Role::CaCert => "CA certificate file",
         };
         let at = if self.culprit == self.path {
             format!("{what} {}", self.path.display())

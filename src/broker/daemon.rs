@@ -897,8 +897,10 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         audit: Mutex::new(audit),
         keep_alive: Mutex::new(None),
     });
-    // Open the account store once now, so a broker that cannot reach it says so at start.
+    // Open the account store once now, so a broker that cannot reach it says so at start (and
+    // a Vault login is made, or its failure logged).
     shared.account_store(&shared.config())?;
+    shared.keep_store_alive();
     let cap = crate::conns::connection_cap(MAX_CONNECTIONS);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -72,6 +72,7 @@ fn dialog(args: &mut InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
         .map(|b| match b {
             Backend::SecretService => "secret-service  gnome-keyring or KWallet over D-Bus (persists; needs a desktop session or a D-Bus session)".to_string(),
             Backend::Keyutils => "keyutils        the kernel keyring (no daemon; lost at reboot)".to_string(),
+            Backend::Vault => "vault           HashiCorp Vault or OpenBao (set [settings.vault], or VAULT_ADDR)".to_string(),
             other => other.to_string(),
         })
         .collect();
@@ -125,7 +126,7 @@ fn starter(region: Option<&str>, store: Option<&str>, admins: &[String]) -> Stri
     let store_line = match store {
         Some(s) => format!("keyring = {}", quoted(s)),
         None => format!(
-            "# keyring = \"{}\"    # secret-service | keyutils | keychain | windows | file",
+            "# keyring = \"{}\"    # secret-service | keyutils | keychain | windows | file | vault",
             Backend::platform_default()
         ),
     };

@@ -316,7 +316,7 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
 /// `[settings.vault]`: URLs, KV paths, and a login that names what it needs.
 fn check_vault(v: &crate::config::VaultSettings, push: &mut impl FnMut(Result<(), FieldError>)) {
     for a in &v.addresses {
-        push(check_url("vault.addresses", a));
+        push(crate::secret::check_address(a).map_err(|why| field_error("vault.addresses", a, why)));
     }
     for (field, value) in [
         ("vault.mount", &v.mount),
@@ -335,6 +335,7 @@ fn check_vault(v: &crate::config::VaultSettings, push: &mut impl FnMut(Result<()
             for (field, set) in [
                 ("vault.role_id", v.role_id.is_some()),
                 ("vault.secret_id_file", v.secret_id_file.is_some()),
+                ("vault.approle_mount", v.approle_mount.is_some()),
             ] {
                 if set {
                     push(Err(field_error(
@@ -386,16 +387,7 @@ fn check_vault(v: &crate::config::VaultSettings, push: &mut impl FnMut(Result<()
 
 /// A Vault path: segments of letters, digits, `-`, `_` and `.`, joined by `/`.
 fn check_kv_path(field: &str, path: &str) -> Result<(), FieldError> {
-    let ok = !path.is_empty()
-        && path.split('/').all(|seg| {
-            !seg.is_empty()
-                && seg != "."
-                && seg != ".."
-                && seg
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-        });
-    if ok {
+    if crate::secret::is_vault_path(path) {
         Ok(())
     } else {
         Err(field_error(

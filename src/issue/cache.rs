@@ -509,7 +509,10 @@ pub fn get_or_issue(
         }
         None => None,
     };
-    let creds = issue(services)?;
+    let creds = match issue(services) {
+        Ok(creds) => creds,
+        Err(e) => return still_cached(services, store, key, record, refresh, e),
+    };
     if let Some(store) = store {
         services.debug(
             2,
@@ -527,6 +530,44 @@ pub fn get_or_issue(
         }
     }
     Ok((creds, false))
+}
+
+/// How long cached credentials must still live to be served when new ones cannot be issued.
+const STILL_USABLE: Duration = Duration::from_secs(60);
+
+/// When credentials in their refresh margin could not be refreshed because the account store
+/// or STS could not be reached, the cached ones while they still live (at least
+/// [`STILL_USABLE`]), with a warning; else the error. Not after `--refresh`, nor for any other
+/// failure (a refusal, an MFA code to ask for), which the caller must see.
+fn still_cached(
+    services: &mut dyn Services,
+    store: Option<&dyn SecretStore>,
+    key: &str,
+    record: &Record<'_>,
+    refresh: bool,
+    error: anyhow::Error,
+) -> anyhow::Result<(Issued, bool)> {
+    let unreachable = error.chain().any(|e| {
+        e.is::<StoreError>()
+            || matches!(
+                e.downcast_ref::<crate::sts::StsError>(),
+                Some(crate::sts::StsError::Network { .. })
+            )
+    });
+    let Some(store) = store.filter(|_| unreachable && !refresh) else {
+        return Err(error);
+    };
+    let check = Check::Fingerprint(&record.fingerprint);
+    match read(store, key, check, services.now(), Some(STILL_USABLE)) {
+        Ok(Ok(hit)) => {
+            services.warn(&format!(
+                "could not refresh the credentials, serving the cached ones (they expire at {}): {error:#}",
+                hit.issued.expiration
+            ));
+            Ok((hit.issued, true))
+        }
+        _ => Err(error),
+    }
 }
 
 /// Another process held a slot's lock longer than the caller would wait.

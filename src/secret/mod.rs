@@ -21,7 +21,7 @@ mod vault;
 
 pub use file::{CREDENTIAL_NAME, FileSpec, KeySource};
 pub use memory::MemoryStore;
-pub use vault::{VaultAuth, VaultSpec};
+pub use vault::{VaultAuth, VaultSpec, check_address, is_vault_path};
 
 /// The service name account entries are filed under.
 pub const SERVICE: &str = "fedaws";

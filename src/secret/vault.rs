@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full};
@@ -33,12 +33,18 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of its life a renewable token may have left before a broker renews it.
 const RENEW_AT: f64 = 0.5;
+/// The largest answer read from a server (a KV secret is well below it).
+const MAX_ANSWER: usize = 1 << 20;
+/// Where a token learns about itself.
+const LOOKUP_SELF: &str = "/v1/auth/token/lookup-self";
 
 /// Where the accounts are and how to log in, from `[settings.vault]` and the environment.
 #[derive(Debug, Clone, Default)]
 pub struct VaultSpec {
     /// Server URLs, tried in order.
     pub addresses: Vec<String>,
+    /// Where they were given (`settings.vault.addresses`, `VAULT_ADDR`…), for messages.
+    pub addresses_from: String,
     /// The KV v2 mount.
     pub mount: String,
     /// The path under the mount that fedaws's secrets live below.
@@ -85,6 +91,9 @@ struct Token {
 /// store handles share one login.
 static TOKENS: LazyLock<Mutex<HashMap<String, Token>>> = LazyLock::new(Default::default);
 
+/// One gate per session, so that one thread at a time gets a new token.
+static LOGINS: LazyLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = LazyLock::new(Default::default);
+
 /// The answer of one server.
 struct Answer {
     address: String,
@@ -121,6 +130,24 @@ impl VaultStore {
                 backend: Backend::Vault,
                 reason: "no server address".into(),
                 hint: "set settings.vault.addresses, or VAULT_ADDR (or BAO_ADDR)".into(),
+            });
+        }
+        for address in &spec.addresses {
+            check_address(address).map_err(|why| StoreError::Unavailable {
+                backend: Backend::Vault,
+                reason: format!("{} = {address:?} {why}", spec.addresses_from),
+                hint: "give the servers' https:// URLs".into(),
+            })?;
+        }
+        if let Some(ns) = &spec.namespace
+            && !is_vault_path(ns)
+        {
+            return Err(StoreError::Unavailable {
+                backend: Backend::Vault,
+                reason: format!(
+                    "the namespace {ns:?} (settings.vault.namespace, VAULT_NAMESPACE or BAO_NAMESPACE) is not a Vault path"
+                ),
+                hint: "segments of letters, digits, -, _ and . joined by /".into(),
             });
         }
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -164,8 +191,9 @@ impl VaultStore {
         format!("/v1/{}/metadata/{path}", self.spec.mount)
     }
 
-    /// Send a request with the token, logging in again once when an AppRole token was refused.
-    /// 403 after that is the token's policy.
+    /// Send a request with the token. A refused token (403) that is no longer valid is
+    /// replaced once: an AppRole login, or the token file read again (a Vault Agent may have
+    /// written a new one); a valid token refused is the policy's doing.
     fn authorized(
         &self,
         method: &str,
@@ -178,16 +206,23 @@ impl VaultStore {
         if answer.status != 403 {
             return Ok(answer);
         }
-        if matches!(self.spec.auth, VaultAuth::AppRole { .. }) {
-            self.forget_token();
-            let token = self.token()?;
-            let again = self.send(method, url, body, Some(&token))?;
-            if again.status != 403 {
-                return Ok(again);
+        let approle = matches!(self.spec.auth, VaultAuth::AppRole { .. });
+        if approle {
+            let looked = self.send("GET", LOOKUP_SELF, None, Some(&token))?;
+            if looked.status == 200 {
+                return Err(self.denied(&answer, action, url));
             }
+        }
+        self.forget_token(&token);
+        let fresh = self.token()?;
+        if fresh.expose_secret() == token.expose_secret() {
+            return Err(self.denied(&answer, action, url));
+        }
+        let again = self.send(method, url, body, Some(&fresh))?;
+        if again.status == 403 {
             return Err(self.denied(&again, action, url));
         }
-        Err(self.denied(&answer, action, url))
+        Ok(again)
     }
 
     fn denied(&self, answer: &Answer, action: &str, url: &str) -> StoreError {
@@ -216,18 +251,21 @@ impl VaultStore {
     }
 
     /// The token of this process's session with these servers: the one in hand, else a new
-    /// one from the environment, a file or a login.
+    /// one from the environment, a file or a login. One thread at a time gets a new one; the
+    /// others then use it.
     fn token(&self) -> Result<SecretString, StoreError> {
-        {
-            let tokens = TOKENS.lock().expect("vault tokens");
-            if let Some(t) = tokens.get(&self.session) {
-                let expired = t
-                    .expires
-                    .is_some_and(|at| at <= Instant::now() + Duration::from_secs(2));
-                if !(expired && matches!(self.spec.auth, VaultAuth::AppRole { .. })) {
-                    return Ok(t.value.clone());
-                }
-            }
+        if let Some(t) = self.usable_token() {
+            return Ok(t);
+        }
+        let gate = LOGINS
+            .lock()
+            .expect("vault logins")
+            .entry(self.session.clone())
+            .or_default()
+            .clone();
+        let _one_at_a_time = gate.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(t) = self.usable_token() {
+            return Ok(t);
         }
         let token = match &self.spec.auth {
             VaultAuth::AppRole {
@@ -250,8 +288,36 @@ impl VaultStore {
         Ok(value)
     }
 
-    fn forget_token(&self) {
-        TOKENS.lock().expect("vault tokens").remove(&self.session);
+    /// The token in hand, unless it is an AppRole token about to expire (a new login is due).
+    fn usable_token(&self) -> Option<SecretString> {
+        let tokens = TOKENS.lock().expect("vault tokens");
+        let t = tokens.get(&self.session)?;
+        let expiring = t
+            .expires
+            .is_some_and(|at| at <= Instant::now() + Duration::from_secs(2));
+        (!(expiring && matches!(self.spec.auth, VaultAuth::AppRole { .. })))
+            .then(|| t.value.clone())
+    }
+
+    /// Drop the token in hand if it is still `refused` (another thread may have replaced it).
+    fn forget_token(&self, refused: &SecretString) {
+        let mut tokens = TOKENS.lock().expect("vault tokens");
+        if tokens
+            .get(&self.session)
+            .is_some_and(|t| t.value.expose_secret() == refused.expose_secret())
+        {
+            tokens.remove(&self.session);
+        }
+    }
+
+    /// Change what is known of the token in hand, if it is still `value`.
+    fn update_token(&self, value: &SecretString, change: impl FnOnce(&mut Token)) {
+        let mut tokens = TOKENS.lock().expect("vault tokens");
+        if let Some(t) = tokens.get_mut(&self.session)
+            && t.value.expose_secret() == value.expose_secret()
+        {
+            change(t);
+        }
     }
 
     /// `VAULT_TOKEN`, `BAO_TOKEN`, else the token file.
@@ -296,7 +362,7 @@ impl VaultStore {
             return Err(StoreError::Refused {
                 backend: Backend::Vault,
                 message: format!(
-                    "vault at {} refused the AppRole login of role id {role_id} (HTTP {}: {})",
+                    "vault at {} refused the AppRole login (HTTP {}: {})",
                     answer.address,
                     answer.status,
                     errors_of(&answer.body).unwrap_or_else(|| "no reason given".into())
@@ -327,8 +393,9 @@ impl VaultStore {
     }
 
     /// Send one request to the first server that can take it. Servers that cannot be reached,
-    /// are sealed, or are standbys that cannot serve are passed over; when every one was, the
-    /// error lists what each did.
+    /// are sealed, or are standbys (or proxies) that cannot serve are passed over; a write is
+    /// sent to the next server only when the last one was not reached at all, since one that
+    /// timed out may have done it. When no server could answer, the error lists what each did.
     fn send(
         &self,
         method: &str,
@@ -336,19 +403,33 @@ impl VaultStore {
         body: Option<Value>,
         token: Option<&SecretString>,
     ) -> Result<Answer, StoreError> {
+        let idempotent = method != "POST";
         let mut tried = Vec::new();
-        let mut sealed = Vec::new();
+        let mut sealed = false;
         for address in &self.spec.addresses {
             let request = self.request(address, method, url, body.as_ref(), token)?;
-            let result = self.runtime.block_on(exchange(&self.client, request));
-            match result {
-                Err(reason) => tried.push(format!("{address}: {reason}")),
+            match self.runtime.block_on(exchange(&self.client, request)) {
+                Err(Failure::NotReached(reason)) => tried.push(format!("{address}: {reason}")),
+                Err(Failure::Lost(reason)) if idempotent => {
+                    tried.push(format!("{address}: {reason}"));
+                }
+                Err(Failure::Lost(reason)) => {
+                    return Err(StoreError::Unavailable {
+                        backend: Backend::Vault,
+                        reason: format!(
+                            "vault at {address} did not finish answering a write ({reason}); it may or may not have been done"
+                        ),
+                        hint: "run the command again, and check the result (`fedaws account show`, `bao kv metadata get`)".into(),
+                    });
+                }
                 Ok((status, body)) => {
                     let errors = errors_of(&body).unwrap_or_default();
                     if status == 503 && errors.to_ascii_lowercase().contains("sealed") {
-                        sealed.push(address.clone());
+                        sealed = true;
                         tried.push(format!("vault at {address} is sealed"));
-                    } else if status == 503 || status == 429 || (300..400).contains(&status) {
+                    } else if matches!(status, 429 | 502 | 503 | 504)
+                        || (300..400).contains(&status)
+                    {
                         let why = if errors.is_empty() {
                             format!("HTTP {status}: a standby, or no active node")
                         } else {
@@ -374,10 +455,10 @@ impl VaultStore {
                 tried.join("; ")
             )
         };
-        let hint = if sealed.is_empty() {
-            "check settings.vault.addresses (or VAULT_ADDR), that the servers run and that this host can reach them"
-        } else {
+        let hint = if sealed {
             "unseal it (`bao operator unseal` or `vault operator unseal`), or add the addresses of the other servers of its cluster to settings.vault.addresses"
+        } else {
+            "check settings.vault.addresses (or VAULT_ADDR), that the servers run and that this host can reach them"
         };
         Err(StoreError::Unavailable {
             backend: Backend::Vault,
@@ -467,6 +548,9 @@ impl SecretStore for VaultStore {
         }
     }
 
+    /// A new version of the secret, then the key id and that version in its metadata. The
+    /// second write is a convenience for lists: when it fails, the key is stored all the same,
+    /// and lists, seeing the versions differ, do not show a key id they cannot vouch for.
     fn set(&self, key: &str, value: &SecretString) -> Result<(), StoreError> {
         let path = self.account_path(key)?;
         let data: serde_json::Map<String, Value> = serde_json::from_str(value.expose_secret())
@@ -484,16 +568,16 @@ impl SecretStore for VaultStore {
         if !(200..300).contains(&answer.status) {
             return Err(self.failed("write", key, &answer));
         }
-        // The key id, not a secret, beside the secret: lists read metadata only.
-        let answer = self.authorized(
+        let version = answer.body["data"]["version"].as_u64().unwrap_or(0);
+        let _ = self.authorized(
             "POST",
             &self.metadata_url(&path),
-            Some(json!({ "custom_metadata": { "access_key_id": key_id } })),
+            Some(json!({ "custom_metadata": {
+                "access_key_id": key_id,
+                "version": version.to_string(),
+            }})),
             "write",
-        )?;
-        if !(200..300).contains(&answer.status) {
-            return Err(self.failed("write the metadata of", key, &answer));
-        }
+        );
         Ok(())
     }
 
@@ -532,74 +616,57 @@ impl SecretStore for VaultStore {
             Some(meta) => {
                 let version = meta["current_version"].as_u64().unwrap_or(0);
                 let current = &meta["versions"][version.to_string()];
-                let gone = current["destroyed"].as_bool().unwrap_or(false)
-                    || current["deletion_time"]
-                        .as_str()
-                        .is_some_and(|t| !t.is_empty());
-                if version == 0 || gone {
-                    Described::Missing
-                } else {
-                    Described::Entry(EntryInfo {
-                        access_key_id: meta["custom_metadata"]["access_key_id"]
-                            .as_str()
-                            .map(str::to_string),
-                        version: Some(version),
-                        created: current["created_time"]
-                            .as_str()
-                            .and_then(|t| t.parse().ok()),
-                    })
+                // A deletion time may lie in the future (`delete_version_after`).
+                let deleted = current["deletion_time"]
+                    .as_str()
+                    .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                    .is_some_and(|at| at <= jiff::Timestamp::now());
+                let destroyed = current["destroyed"].as_bool().unwrap_or(false);
+                if version == 0 || deleted || destroyed {
+                    return Described::Missing;
                 }
+                let custom = &meta["custom_metadata"];
+                // The key id beside the secret is this version's only if it says so.
+                let key_id = (custom["version"].as_str() == Some(version.to_string().as_str()))
+                    .then(|| custom["access_key_id"].as_str().map(str::to_string))
+                    .flatten();
+                Described::Entry(EntryInfo {
+                    access_key_id: key_id,
+                    version: Some(version),
+                    created: current["created_time"]
+                        .as_str()
+                        .and_then(|t| t.parse().ok()),
+                })
             }
         }))
     }
 
-    /// Renew a renewable token once half its life is gone; with AppRole, log in again when it
-    /// cannot be renewed and is about to expire. The first call learns a given token's life.
+    /// Keep the token alive (a broker calls this every few seconds): the first call learns the
+    /// token's life; once half of it is gone a renewable token is renewed; one that cannot be
+    /// renewed any more is replaced by a new AppRole login, or by the token file's token when
+    /// that has changed (a Vault Agent's sink). An error says what will fail, and when.
     fn keep_alive(&self) -> Result<(), StoreError> {
         let token = self.token()?;
-        let (known, due) = {
+        let known = {
             let tokens = TOKENS.lock().expect("vault tokens");
-            match tokens.get(&self.session) {
-                None => (false, false),
-                Some(t) => (
-                    t.ttl.is_some() || t.expires.is_some(),
-                    match (t.ttl, t.expires) {
-                        (Some(ttl), Some(at)) => {
-                            at.saturating_duration_since(Instant::now()) < ttl.mul_f64(RENEW_AT)
-                        }
-                        _ => false,
-                    },
-                ),
-            }
+            tokens
+                .get(&self.session)
+                .map(|t| (t.ttl, t.expires, t.renewable))
         };
-        if !known {
-            let answer = self.send("GET", "/v1/auth/token/lookup-self", None, Some(&token))?;
-            if answer.status == 200 {
-                let data = &answer.body["data"];
-                let ttl = data["ttl"].as_u64().unwrap_or(0);
-                let creation = data["creation_ttl"].as_u64().unwrap_or(ttl);
-                let mut tokens = TOKENS.lock().expect("vault tokens");
-                if let Some(t) = tokens.get_mut(&self.session) {
-                    t.renewable = data["renewable"].as_bool().unwrap_or(false);
-                    if ttl > 0 {
-                        t.ttl = Some(Duration::from_secs(creation.max(ttl)));
-                        t.expires = Some(Instant::now() + Duration::from_secs(ttl));
-                    } else {
-                        // A token that never expires: nothing to renew.
-                        t.ttl = Some(Duration::ZERO);
-                    }
-                }
-            }
+        let Some((ttl, expires, renewable)) = known else {
+            return Ok(());
+        };
+        let Some(ttl) = ttl else {
+            return self.look_up(&token);
+        };
+        let Some(expires) = expires else {
+            // A token that never expires.
+            return Ok(());
+        };
+        let left = expires.saturating_duration_since(Instant::now());
+        if left >= ttl.mul_f64(RENEW_AT) {
             return Ok(());
         }
-        if !due {
-            return Ok(());
-        }
-        let renewable = TOKENS
-            .lock()
-            .expect("vault tokens")
-            .get(&self.session)
-            .is_some_and(|t| t.renewable);
         if renewable {
             let answer = self.send(
                 "POST",
@@ -607,44 +674,100 @@ impl SecretStore for VaultStore {
                 Some(json!({})),
                 Some(&token),
             )?;
-            let ttl = answer.body["auth"]["lease_duration"].as_u64().unwrap_or(0);
-            if answer.status == 200 && ttl > 0 {
-                let mut tokens = TOKENS.lock().expect("vault tokens");
-                if let Some(t) = tokens.get_mut(&self.session) {
-                    t.expires = Some(Instant::now() + Duration::from_secs(ttl));
-                    // A renewal short of what was asked means the token's maximum is near.
-                    t.renewable = answer.body["auth"]["renewable"].as_bool().unwrap_or(false)
-                        && t.ttl
-                            .is_none_or(|full| Duration::from_secs(ttl) >= full / 2);
-                }
+            let granted = answer.body["auth"]["lease_duration"].as_u64().unwrap_or(0);
+            if answer.status == 200 && granted > 0 {
+                let still = answer.body["auth"]["renewable"].as_bool().unwrap_or(false);
+                self.update_token(&token, |t| {
+                    t.expires = Some(Instant::now() + Duration::from_secs(granted));
+                    // Granted less than half of what it had: its maximum is near.
+                    t.renewable = still && Duration::from_secs(granted) >= ttl.mul_f64(RENEW_AT);
+                });
                 return Ok(());
             }
         }
-        if matches!(self.spec.auth, VaultAuth::AppRole { .. }) {
-            self.forget_token();
-            self.token()?;
+        self.forget_token(&token);
+        let fresh = self.token()?;
+        if fresh.expose_secret() != token.expose_secret() {
+            return Ok(());
         }
+        Err(StoreError::Refused {
+            backend: Backend::Vault,
+            message: format!(
+                "the Vault token cannot be renewed and expires within {} s",
+                left.as_secs()
+            ),
+            hint: "give fedaws a renewable token or a new one (settings.vault.token_file, which is read again), or use auth = \"approle\"".into(),
+        })
+    }
+}
+
+impl VaultStore {
+    /// Learn the token's life (`lookup-self`); a token the server does not know any more is
+    /// replaced where it can be (AppRole, the token file), else an error.
+    fn look_up(&self, token: &SecretString) -> Result<(), StoreError> {
+        let answer = self.send("GET", LOOKUP_SELF, None, Some(token))?;
+        if answer.status != 200 {
+            self.forget_token(token);
+            let fresh = self.token()?;
+            if fresh.expose_secret() != token.expose_secret() {
+                return Ok(());
+            }
+            return Err(StoreError::Refused {
+                backend: Backend::Vault,
+                message: format!(
+                    "vault at {} does not accept fedaws's token (HTTP {}: {})",
+                    answer.address,
+                    answer.status,
+                    errors_of(&answer.body).unwrap_or_else(|| "no reason given".into())
+                ),
+                hint: "the token has expired or was revoked: give fedaws a new one, or use auth = \"approle\"".into(),
+            });
+        }
+        let data = &answer.body["data"];
+        let left = data["ttl"].as_u64().unwrap_or(0);
+        let full = data["creation_ttl"].as_u64().unwrap_or(left).max(left);
+        self.update_token(token, |t| {
+            t.renewable = data["renewable"].as_bool().unwrap_or(false);
+            t.ttl = Some(Duration::from_secs(full));
+            t.expires = (left > 0).then(|| Instant::now() + Duration::from_secs(left));
+        });
         Ok(())
     }
 }
 
-/// One request to one server: the status and the JSON body (`Null` when there is none), or why
-/// there was no answer.
+/// Why a server gave no answer.
+enum Failure {
+    /// The request never reached it (no connection): safe to send elsewhere.
+    NotReached(String),
+    /// It was sent, but no whole answer came back in time.
+    Lost(String),
+}
+
+/// One request to one server, within [`REQUEST_TIMEOUT`] in all: the status and the JSON body
+/// (`Null` when there is none; at most [`MAX_ANSWER`] bytes), or why there was no answer.
 async fn exchange(
     client: &Client,
     request: hyper::Request<Full<bytes::Bytes>>,
-) -> Result<(u16, Value), String> {
-    let response = tokio::time::timeout(REQUEST_TIMEOUT, client.request(request))
+) -> Result<(u16, Value), Failure> {
+    let whole = async {
+        let response = client.request(request).await.map_err(|e| {
+            if e.is_connect() {
+                Failure::NotReached(innermost(&e))
+            } else {
+                Failure::Lost(innermost(&e))
+            }
+        })?;
+        let status = response.status().as_u16();
+        let body = http_body_util::Limited::new(response.into_body(), MAX_ANSWER)
+            .collect()
+            .await
+            .map_err(|e| Failure::Lost(format!("the answer could not be read: {e}")))?
+            .to_bytes();
+        Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+    };
+    tokio::time::timeout(REQUEST_TIMEOUT, whole)
         .await
-        .map_err(|_| format!("no answer within {} s", REQUEST_TIMEOUT.as_secs()))?
-        .map_err(|e| innermost(&e))?;
-    let status = response.status().as_u16();
-    let body = tokio::time::timeout(REQUEST_TIMEOUT, response.into_body().collect())
-        .await
-        .map_err(|_| format!("no answer within {} s", REQUEST_TIMEOUT.as_secs()))?
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+        .map_err(|_| Failure::Lost(format!("no answer within {} s", REQUEST_TIMEOUT.as_secs())))?
 }
 
 fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
@@ -666,12 +789,15 @@ fn client(spec: &VaultSpec) -> Result<Client, StoreError> {
             use rustls::pki_types::{CertificateDer, pem::PemObject};
             let cannot = |why: String| StoreError::Unavailable {
                 backend: Backend::Vault,
-                reason: format!("settings.vault.ca_cert {}: {why}", path.display()),
+                reason: format!(
+                    "the CA certificates {} (settings.vault.ca_cert, VAULT_CACERT or BAO_CACERT): {why}",
+                    path.display()
+                ),
                 hint:
                     "give a PEM file of the CA certificates that signed the servers' certificates"
                         .into(),
             };
-            let pem = std::fs::read(path).map_err(|e| cannot(e.to_string()))?;
+            let pem = trust::read_bytes(path, Role::CaCert).map_err(|e| cannot(e.to_string()))?;
             let mut roots = rustls::RootCertStore::empty();
             for cert in CertificateDer::pem_slice_iter(&pem) {
                 let cert = cert.map_err(|e| cannot(format!("not PEM certificates ({e})")))?;
@@ -682,7 +808,7 @@ fn client(spec: &VaultSpec) -> Result<Client, StoreError> {
             if roots.is_empty() {
                 return Err(cannot("holds no certificate".into()));
             }
-            let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+            let config = rustls::ClientConfig::builder_with_provider(Arc::new(
                 rustls::crypto::aws_lc_rs::default_provider(),
             ))
             .with_safe_default_protocol_versions()
@@ -701,6 +827,45 @@ fn client(spec: &VaultSpec) -> Result<Client, StoreError> {
             .pool_idle_timeout(Duration::from_secs(30))
             .build(connector),
     )
+}
+
+/// Whether `url` may carry a token and the accounts' keys: an `https://` URL with a host, or
+/// `http://` to a loopback address only (a dev server, a local agent or proxy).
+pub fn check_address(url: &str) -> Result<(), String> {
+    let (plain, rest) = match (url.strip_prefix("http://"), url.strip_prefix("https://")) {
+        (Some(rest), _) => (true, rest),
+        (_, Some(rest)) => (false, rest),
+        _ => return Err("is not an http:// or https:// URL".into()),
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    if host.is_empty() || url.contains(char::is_whitespace) || authority.contains('@') {
+        return Err("is not a server URL with a host, like https://vault.example.com:8200".into());
+    }
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if plain && !loopback {
+        return Err("would send the Vault token and the accounts' keys unencrypted: use https://, or http:// only to a loopback address (127.0.0.1, ::1, localhost)".into());
+    }
+    Ok(())
+}
+
+/// A Vault path: segments of letters, digits, `-`, `_` and `.`, joined by `/`.
+pub fn is_vault_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        })
 }
 
 /// The first of Vault's `errors`, clipped, with control characters shown escaped.
@@ -789,9 +954,33 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_only_to_loopback() {
+        for good in [
+            "https://vault.example.com:8200",
+            "https://10.0.0.5",
+            "http://127.0.0.1:8200",
+            "http://[::1]:8200/",
+            "http://localhost:8200",
+        ] {
+            assert!(check_address(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "http://vault.example.com:8200",
+            "http://10.0.0.5:8200",
+            "http://127.0.0.1.evil.example:8200",
+            "vault:8200",
+            "https://",
+            "https://user@vault.example.com",
+        ] {
+            assert!(check_address(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn only_account_keys_have_a_path() {
         let spec = VaultSpec {
             addresses: vec!["http://127.0.0.1:1".into()],
+            addresses_from: "settings.vault.addresses".into(),
             mount: "secret".into(),
             prefix: "fedaws".into(),
             ..VaultSpec::default()

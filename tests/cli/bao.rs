@@ -88,12 +88,23 @@ pub struct Bao {
     pub unseal_key: Option<String>,
     /// HOME of the `bao` commands, and the servers' files.
     pub dir: tempfile::TempDir,
+    /// The CA certificate of a TLS dev server.
+    pub ca: Option<PathBuf>,
 }
 
 impl Bao {
     /// A dev server: in memory, unsealed, KV v2 at `secret/`, a random root token, and a file
-    /// audit device writing to [`Bao::audit_log`].
+    /// audit device (see [`Bao::answered`]).
     pub fn dev() -> Bao {
+        Bao::dev_with(false)
+    }
+
+    /// A dev server that speaks TLS only, with a certificate of its own CA ([`Bao::ca`]).
+    pub fn dev_tls() -> Bao {
+        Bao::dev_with(true)
+    }
+
+    fn dev_with(tls: bool) -> Bao {
         let dir = tempfile::Builder::new()
             .prefix("fedaws-bao-")
             .tempdir()
@@ -111,15 +122,24 @@ impl Bao {
         )
         .expect("the server's config");
         let out = std::fs::File::create(&log).expect("the server's log");
+        let certs = dir.path().join("tls");
+        let mut args = vec![
+            "server".to_string(),
+            "-dev".into(),
+            "-dev-no-store-token".into(),
+            format!("-dev-root-token-id={root_token}"),
+            format!("-dev-listen-address=127.0.0.1:{port}"),
+            format!("-config={}", config.display()),
+        ];
+        if tls {
+            std::fs::create_dir(&certs).expect("a directory for the certificates");
+            args.extend([
+                "-dev-tls".into(),
+                format!("-dev-tls-cert-dir={}", certs.display()),
+            ]);
+        }
         let child = Command::new(binary())
-            .args([
-                "server",
-                "-dev",
-                "-dev-no-store-token",
-                &format!("-dev-root-token-id={root_token}"),
-                &format!("-dev-listen-address=127.0.0.1:{port}"),
-                &format!("-config={}", config.display()),
-            ])
+            .args(&args)
             .env("HOME", dir.path())
             .stdin(Stdio::null())
             .stderr(out.try_clone().expect("the server's log"))
@@ -128,26 +148,36 @@ impl Bao {
             .unwrap_or_else(|e| panic!("cannot start {} ({e}): {NEEDS_BAO}", binary().display()));
         let bao = Bao {
             nodes: vec![Node {
-                addr: format!("http://127.0.0.1:{port}"),
+                addr: format!("{}://127.0.0.1:{port}", if tls { "https" } else { "http" }),
                 child: Some(child),
                 log,
             }],
             root_token,
             unseal_key: None,
+            ca: tls.then(|| certs.join("vault-ca.pem")),
             dir,
         };
         bao.wait_until(0, Duration::from_secs(20), |status| {
             status["sealed"] == false && status["initialized"] == true
         });
-        let unseal = bao
-            .nodes
-            .first()
-            .map(Node::log_text)
-            .unwrap_or_default()
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Unseal Key: ").map(str::to_string));
+        // The dev server prints its unseal key after it starts serving.
+        let started = Instant::now();
+        let unseal = loop {
+            let log = bao.nodes[0].log_text();
+            if let Some(key) = log
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Unseal Key: ").map(str::to_string))
+            {
+                break key;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the dev server printed no unseal key:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
         Bao {
-            unseal_key: unseal,
+            unseal_key: Some(unseal),
             ..bao
         }
     }
@@ -206,6 +236,7 @@ impl Bao {
             root_token: String::new(),
             unseal_key: None,
             dir,
+            ca: None,
         };
         for i in 0..3 {
             bao.wait_until(i, Duration::from_secs(20), |s| {
@@ -308,6 +339,7 @@ impl Bao {
             .env("HOME", self.dir.path())
             .env("BAO_ADDR", &self.nodes[i].addr)
             .env("BAO_TOKEN", token)
+            .envs(self.ca.iter().map(|ca| ("BAO_CACERT", ca)))
             .timeout(Duration::from_secs(30))
             .write_stdin(stdin.to_string());
         cmd.output().expect("run bao")

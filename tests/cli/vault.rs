@@ -161,6 +161,21 @@ fn account_keys_live_in_kv_v2_and_every_principal_type_is_issued_from_them() {
     let versions = bao.json(&["kv", "metadata", "get", "-format=json", &path]);
     assert_eq!(versions["data"]["current_version"], 2, "{versions}");
 
+    // Versions that delete themselves later (`delete_version_after`) are stored until then.
+    bao.ok(&["kv", "metadata", "put", "-delete-version-after=1h", &path]);
+    let third = KeyPair::new();
+    ok(
+        &env,
+        &["account", "edit", &name, "--rotate", "--secret-stdin"],
+        &vars,
+        &third.stdin(),
+    );
+    let shown: Value =
+        serde_json::from_str(&ok(&env, &["account", "show", &name, "--json"], &vars, "")).unwrap();
+    assert_eq!(shown["key_pair"], "stored", "{shown}");
+    assert_eq!(shown["key_version"], 3, "{shown}");
+    assert_eq!(shown["access_key_id"], third.masked_id(), "{shown}");
+
     // Nothing of either secret in any file of the test's HOME, config or state.
     env.assert_no_file_contains(&keys.secret_access_key, "the first secret access key");
     env.assert_no_file_contains(&new.secret_access_key, "the second secret access key");
@@ -430,7 +445,8 @@ impl Fleet {
     }
 
     /// A host named `name` whose config has `vault` as `[settings.vault]`, account `acct` and
-    /// connector `c` (an IAM user session) for administrators (root); `files` are written
+    /// connector `c` (an IAM user session) for administrators (root), and a refresh margin of
+    /// an hour (credentials of an hour are always due for a refresh); `files` are written
     /// beside the config, readable by the service user only.
     fn host(&self, name: &str, vault: &str, files: &[(&str, &str)]) -> Host {
         let root = self.dir.path().join(name);
@@ -444,7 +460,7 @@ impl Fleet {
         std::fs::write(
             host.config(),
             format!(
-                "[settings]\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nkeyring = \"vault\"\nadmins = [\"root\"]\n\n[settings.vault]\n{vault}\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"iam-user\"\n",
+                "[settings]\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nkeyring = \"vault\"\nadmins = [\"root\"]\nrefresh_margin = \"1h\"\n\n[settings.vault]\n{vault}\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"iam-user\"\n",
                 self.sts.url()
             ),
         )
@@ -579,6 +595,37 @@ fn a_broker_renews_its_token_logs_in_again_and_serves_cached_credentials_while_v
         "{}",
         stderr(&cold)
     );
+    // Credentials due for a refresh (an hour's, with a margin of an hour) cannot be refreshed
+    // while sealed: the cached ones are served while they live, and the broker says why.
+    bao.on(
+        0,
+        &[
+            "operator",
+            "unseal",
+            &bao.unseal_key.clone().expect("a key"),
+        ],
+    );
+    let hour = ["creds", "c", "--duration", "1h", "--format", "json"];
+    let before = fleet.ask(&host, &hour, "");
+    key_id(&before, "an hour's credentials");
+    let calls = fleet.sts.count();
+    let again = fleet.ask(&host, &hour, "");
+    key_id(&again, "an hour's credentials again");
+    assert!(fleet.sts.count() > calls, "they were not due for a refresh");
+    bao.ok(&["operator", "seal"]);
+    let calls = fleet.sts.count();
+    let served = fleet.ask(&host, &hour, "");
+    assert_eq!(
+        stdout(&served),
+        stdout(&again),
+        "not the cached credentials"
+    );
+    assert_eq!(fleet.sts.count(), calls);
+    assert!(
+        broker.log_text().contains("serving the cached ones"),
+        "{}",
+        broker.log_text()
+    );
     // Unsealed, the same broker issues again.
     bao.on(
         0,
@@ -618,6 +665,14 @@ fn a_cluster_that_loses_its_active_node_serves_again_within_15_s() {
         let out = fleet.ask(&host, &["creds", "c", "--format", "json", "--no-cache"], "");
         if out.status.success() {
             assert_eq!(signed_with(&fleet.sts), keys.access_key_id);
+            // How long it took, for the README's figure (`--nocapture` shows it).
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!(
+                    "credentials again {} ms after the active node stopped",
+                    stopped.elapsed().as_millis()
+                );
+            }
             break;
         }
         assert_exit(&out, 7, "while the cluster elects a new active node");
@@ -752,4 +807,125 @@ fn the_secret_id_file_may_be_a_systemd_credential() {
     );
     key_id(&out, "AppRole through systemd's credential");
     assert_eq!(signed_with(&sts), keys.access_key_id);
+}
+
+#[test]
+fn a_tls_server_is_trusted_through_its_ca_and_plain_http_only_on_loopback() {
+    let bao = Bao::dev_tls();
+    let ca = bao.ca.clone().expect("the dev server's CA");
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&local_config(
+        &sts,
+        &[bao.addr()],
+        &format!("ca_cert = \"{}\"\n", ca.display()),
+    ));
+    let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
+    let name = unique("tls");
+    let keys = KeyPair::new();
+    ok(
+        &env,
+        &["account", "add", &name, "--secret-stdin"],
+        &vars,
+        &keys.stdin(),
+    );
+    let with_connector = |config: &str| {
+        format!("{config}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n")
+    };
+    let text = with_connector(&env.config());
+    env.write_config(&text);
+    ok(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_eq!(signed_with(&sts), keys.access_key_id);
+
+    // A CA file others could change is refused.
+    chmod(&ca, 0o666);
+    let out = run(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_exit(&out, 7, "a CA file anyone can write");
+    assert!(
+        stderr(&out).contains("CA certificate file"),
+        "{}",
+        stderr(&out)
+    );
+    chmod(&ca, 0o644);
+
+    // Without the CA, the server's certificate is not trusted; VAULT_CACERT names it too.
+    let without = text.replacen(&format!("ca_cert = \"{}\"\n", ca.display()), "", 1);
+    env.write_config(&without);
+    let out = run(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_exit(&out, 7, "an untrusted certificate");
+    assert!(stderr(&out).contains("certificate"), "{}", stderr(&out));
+    let ca_text = ca.display().to_string();
+    ok(
+        &env,
+        &["creds", "c", "--no-cache"],
+        &[("VAULT_TOKEN", &bao.root_token), ("VAULT_CACERT", &ca_text)],
+        "",
+    );
+
+    // Plain http:// to another host would carry the token and the keys in clear.
+    let cleartext = without.replacen(bao.addr(), "http://vault.example.com:8200", 1);
+    env.write_config(&cleartext);
+    let out = run(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_exit(&out, 3, "plain http to another host in the config");
+    assert!(
+        stderr(&out).contains("vault.addresses") && stderr(&out).contains("unencrypted"),
+        "{}",
+        stderr(&out)
+    );
+    let from_env = local_config(&sts, &[], "").replacen("addresses = []\n", "", 1);
+    env.write_config(&with_connector(&format!("{from_env}\n[accounts.{name}]\n")));
+    let out = run(
+        &env,
+        &["creds", "c", "--no-cache"],
+        &[
+            ("VAULT_TOKEN", &bao.root_token),
+            ("VAULT_ADDR", "http://vault.example.com:8200"),
+        ],
+        "",
+    );
+    assert_exit(&out, 7, "plain http to another host in VAULT_ADDR");
+    assert!(
+        stderr(&out).contains("VAULT_ADDR") && stderr(&out).contains("unencrypted"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_broker_reads_its_token_file_again_when_its_token_is_refused() {
+    let bao = Bao::dev();
+    bao.example_policy("fedaws-broker");
+    let first = bao.token(&["fedaws-broker"], "1h");
+    let fleet = Fleet::new("vfile");
+    let host = fleet.host(
+        "h",
+        &format!("{}token_file = \"vault-token\"\n", addresses(&bao)),
+        &[("vault-token", &first)],
+    );
+    let keys = KeyPair::new();
+    bao.ok(&[
+        "kv",
+        "put",
+        "secret/fedaws/accounts/acct",
+        &format!("access_key_id={}", keys.access_key_id),
+        &format!("secret_access_key={}", keys.secret_access_key),
+    ]);
+    let mut broker = fleet.start(&host, &[]);
+    assert_eq!(fleet.cold(&host, "first token"), keys.access_key_id);
+
+    // A new token in the file (as a Vault Agent's sink writes it), the old one revoked.
+    let second = bao.token(&["fedaws-broker"], "1h");
+    std::fs::write(host.root.join("etc/vault-token"), &second).expect("replace the token");
+    bao.ok(&["token", "revoke", &first]);
+    assert_eq!(fleet.cold(&host, "second token"), keys.access_key_id);
+
+    // Revoked with nothing new: the broker says so in its log, and a cold issuance is exit 7.
+    bao.ok(&["token", "revoke", &second]);
+    broker.wait_for_log("does not accept fedaws's token", Duration::from_secs(15));
+    let out = fleet.ask(&host, &["creds", "c", "--no-cache"], "");
+    assert_exit(&out, 7, "a revoked token");
+    let log = broker.log_text();
+    assert!(
+        !log.contains(&first) && !log.contains(&second),
+        "the broker logged a token"
+    );
 }
