@@ -275,10 +275,6 @@ pub struct PeerContext {
     pub replies: Option<Vec<crate::broker::dialog::Reply>>,
 }
 
-/// Where the `file` store and its key are: `settings.file_store` (else `store.enc` in
-/// `state_dir`) and `settings.file_store_key`, else systemd's credential
-/// `$CREDENTIALS_DIRECTORY/fedaws-store-key`, else `fedaws-store.key` made beside the config.
-/// Relative paths are the config's directory's.
 /// Where the `file` store and its key are, and the `vault` store's servers and login, from the
 /// config's settings and the environment; relative paths are the config directory's.
 pub fn places(location: &Location, config: Option<&Config>, state_dir: &Path) -> secret::Places {
@@ -292,7 +288,7 @@ pub fn places(location: &Location, config: Option<&Config>, state_dir: &Path) ->
         |c| c.base_dir().to_path_buf(),
     );
     secret::Places {
-        file: file_spec(location, config, state_dir),
+        file: file_spec(config, &base, state_dir),
         vault: vault_spec(config.and_then(|c| c.settings.vault.as_ref()), &base),
     }
 }
@@ -360,17 +356,11 @@ fn vault_spec(settings: Option<&VaultSettings>, base: &Path) -> secret::VaultSpe
     }
 }
 
-/// Where the `file` store and its key are.
-fn file_spec(location: &Location, config: Option<&Config>, state_dir: &Path) -> secret::FileSpec {
-    let base = config.map_or_else(
-        || {
-            location
-                .path
-                .parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-        },
-        |c| c.base_dir().to_path_buf(),
-    );
+/// Where the `file` store and its key are: `settings.file_store` (else `store.enc` in
+/// `state_dir`) and `settings.file_store_key`, else systemd's credential
+/// `$CREDENTIALS_DIRECTORY/fedaws-store-key`, else `fedaws-store.key` made beside the config.
+/// Relative paths are `base`'s.
+fn file_spec(config: Option<&Config>, base: &Path, state_dir: &Path) -> secret::FileSpec {
     let settings = config.map(|c| &c.settings);
     let store = settings
         .and_then(|s| s.file_store.as_ref())

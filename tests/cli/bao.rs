@@ -347,24 +347,11 @@ impl Bao {
 
     /// `bao ARGS…` against node `i`; it must succeed. Its stdout.
     pub fn on(&self, i: usize, args: &[&str]) -> String {
-        let out = self.run_on(i, args, "");
-        assert!(
-            out.status.success(),
-            "`bao {}` failed: {}",
-            args.join(" "),
-            stderr(&out)
-        );
-        stdout(&out)
+        self.on_stdin(i, args, "")
     }
 
-    /// `bao ARGS…` against the first live node that is active; it must succeed.
-    pub fn ok(&self, args: &[&str]) -> String {
-        self.ok_stdin(args, "")
-    }
-
-    /// Like [`Bao::ok`], with `stdin`.
-    pub fn ok_stdin(&self, args: &[&str], stdin: &str) -> String {
-        let i = self.active();
+    /// Like [`Bao::on`], with `stdin`.
+    fn on_stdin(&self, i: usize, args: &[&str], stdin: &str) -> String {
         let out = self.run_on(i, args, stdin);
         assert!(
             out.status.success(),
@@ -373,6 +360,16 @@ impl Bao {
             stderr(&out)
         );
         stdout(&out)
+    }
+
+    /// `bao ARGS…` against the active node; it must succeed.
+    pub fn ok(&self, args: &[&str]) -> String {
+        self.ok_stdin(args, "")
+    }
+
+    /// Like [`Bao::ok`], with `stdin`.
+    pub fn ok_stdin(&self, args: &[&str], stdin: &str) -> String {
+        self.on_stdin(self.active(), args, stdin)
     }
 
     /// `bao ARGS…` (which must include `-format=json`) against the active node, parsed.

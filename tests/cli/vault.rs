@@ -48,6 +48,20 @@ fn run(env: &TestEnv, args: &[&str], vars: &[(&str, &str)], stdin: &str) -> Outp
         .expect("run fedaws")
 }
 
+/// `fedaws account add` of a new account (named from `tag`) with a new key pair, with `token`:
+/// its name and keys.
+fn add_account(env: &TestEnv, token: &str, tag: &str) -> (String, KeyPair) {
+    let name = unique(tag);
+    let keys = KeyPair::new();
+    ok(
+        env,
+        &["account", "add", &name, "--secret-stdin"],
+        &[("VAULT_TOKEN", token)],
+        &keys.stdin(),
+    );
+    (name, keys)
+}
+
 /// Like [`run`]; it must succeed. Its stdout.
 fn ok(env: &TestEnv, args: &[&str], vars: &[(&str, &str)], stdin: &str) -> String {
     let out = run(env, args, vars, stdin);
@@ -91,14 +105,7 @@ fn account_keys_live_in_kv_v2_and_every_principal_type_is_issued_from_them() {
     let sts = TestServer::moto_recorder();
     let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
     let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
-    let name = unique("kv");
-    let keys = KeyPair::new();
-    ok(
-        &env,
-        &["account", "add", &name, "--secret-stdin"],
-        &vars,
-        &keys.stdin(),
-    );
+    let (name, keys) = add_account(&env, &bao.root_token, "kv");
 
     // Stored as one KV v2 secret of the two fields, the key id also in its metadata.
     let path = format!("secret/fedaws/accounts/{name}");
@@ -195,14 +202,7 @@ fn a_token_comes_from_the_environment_a_token_file_home_or_an_approle_login() {
     let reader = bao.token(&["fedaws-broker"], "1h");
     let sts = TestServer::moto_recorder();
     let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
-    let name = unique("tok");
-    let keys = KeyPair::new();
-    ok(
-        &env,
-        &["account", "add", &name, "--secret-stdin"],
-        &[("VAULT_TOKEN", admin.as_str())],
-        &keys.stdin(),
-    );
+    let (name, keys) = add_account(&env, &admin, "tok");
     let base = env.config();
     env.write_config(&format!(
         "{base}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n"
@@ -290,14 +290,7 @@ fn a_token_whose_policy_does_not_allow_is_told_which_path_and_nothing_changes() 
     let nobody = bao.token(&["default"], "1h");
     let sts = TestServer::moto_recorder();
     let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
-    let name = unique("deny");
-    let keys = KeyPair::new();
-    ok(
-        &env,
-        &["account", "add", &name, "--secret-stdin"],
-        &[("VAULT_TOKEN", bao.root_token.as_str())],
-        &keys.stdin(),
-    );
+    let (name, _) = add_account(&env, &bao.root_token, "deny");
     let text = format!(
         "{}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n",
         env.config()
@@ -351,13 +344,7 @@ fn a_sealed_vault_says_so_and_servers_gone_fail_after_every_address() {
     let dead = format!("http://127.0.0.1:{}", crate::sts_server::free_port());
     let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
     let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
-    let name = unique("seal");
-    ok(
-        &env,
-        &["account", "add", &name, "--secret-stdin"],
-        &vars,
-        &KeyPair::new().stdin(),
-    );
+    let (name, _) = add_account(&env, &bao.root_token, "seal");
     let text = format!(
         "{}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n",
         env.config()
@@ -508,6 +495,19 @@ impl Fleet {
     }
 }
 
+/// A new key pair for account `name`, put into Vault as fedaws keeps it (`bao kv put`).
+fn put_account(bao: &Bao, name: &str) -> KeyPair {
+    let keys = KeyPair::new();
+    bao.ok(&[
+        "kv",
+        "put",
+        &format!("secret/fedaws/accounts/{name}"),
+        &format!("access_key_id={}", keys.access_key_id),
+        &format!("secret_access_key={}", keys.secret_access_key),
+    ]);
+    keys
+}
+
 /// `addresses = [...]` of `bao`'s nodes.
 fn addresses(bao: &Bao) -> String {
     format!(
@@ -535,14 +535,7 @@ fn a_broker_renews_its_token_logs_in_again_and_serves_cached_credentials_while_v
         ),
         &[("secret-id", &secret_id)],
     );
-    let keys = KeyPair::new();
-    bao.ok(&[
-        "kv",
-        "put",
-        "secret/fedaws/accounts/acct",
-        &format!("access_key_id={}", keys.access_key_id),
-        &format!("secret_access_key={}", keys.secret_access_key),
-    ]);
+    let keys = put_account(&bao, "acct");
     let mut broker = fleet.start(&host, &[]);
     assert_eq!(fleet.cold(&host, "first"), keys.access_key_id);
     let logins = |b: &Bao| b.answered("auth/approle/login");
@@ -646,14 +639,7 @@ fn a_cluster_that_loses_its_active_node_serves_again_within_15_s() {
     let mut bao = Bao::cluster();
     let fleet = Fleet::new("vha");
     let host = fleet.host("h", &addresses(&bao), &[]);
-    let keys = KeyPair::new();
-    bao.ok(&[
-        "kv",
-        "put",
-        "secret/fedaws/accounts/acct",
-        &format!("access_key_id={}", keys.access_key_id),
-        &format!("secret_access_key={}", keys.secret_access_key),
-    ]);
+    let keys = put_account(&bao, "acct");
     let token = bao.root_token.clone();
     let mut broker = fleet.start(&host, &[("VAULT_TOKEN", token.as_str())]);
     assert_eq!(fleet.cold(&host, "before"), keys.access_key_id);
@@ -785,14 +771,7 @@ fn the_secret_id_file_may_be_a_systemd_credential() {
     std::fs::write(&file, &secret_id).unwrap();
     // systemd's ACL shows as a group read bit.
     chmod(&file, 0o440);
-    let keys = KeyPair::new();
-    bao.ok(&[
-        "kv",
-        "put",
-        "secret/fedaws/accounts/acct",
-        &format!("access_key_id={}", keys.access_key_id),
-        &format!("secret_access_key={}", keys.secret_access_key),
-    ]);
+    let keys = put_account(&bao, "acct");
     let text = format!(
         "{}\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"iam-user\"\n",
         env.config()
@@ -820,14 +799,7 @@ fn a_tls_server_is_trusted_through_its_ca_and_plain_http_only_on_loopback() {
         &format!("ca_cert = \"{}\"\n", ca.display()),
     ));
     let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
-    let name = unique("tls");
-    let keys = KeyPair::new();
-    ok(
-        &env,
-        &["account", "add", &name, "--secret-stdin"],
-        &vars,
-        &keys.stdin(),
-    );
+    let (name, keys) = add_account(&env, &bao.root_token, "tls");
     let with_connector = |config: &str| {
         format!("{config}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n")
     };
@@ -901,14 +873,7 @@ fn a_broker_reads_its_token_file_again_when_its_token_is_refused() {
         &format!("{}token_file = \"vault-token\"\n", addresses(&bao)),
         &[("vault-token", &first)],
     );
-    let keys = KeyPair::new();
-    bao.ok(&[
-        "kv",
-        "put",
-        "secret/fedaws/accounts/acct",
-        &format!("access_key_id={}", keys.access_key_id),
-        &format!("secret_access_key={}", keys.secret_access_key),
-    ]);
+    let keys = put_account(&bao, "acct");
     let mut broker = fleet.start(&host, &[]);
     assert_eq!(fleet.cold(&host, "first token"), keys.access_key_id);
 
