@@ -183,6 +183,12 @@ fn account_keys_live_in_kv_v2_and_every_principal_type_is_issued_from_them() {
     assert_eq!(shown["key_version"], 3, "{shown}");
     assert_eq!(shown["access_key_id"], third.masked_id(), "{shown}");
 
+    // Under the mount, fedaws wrote the accounts and nothing else (no issued credentials).
+    let top = bao.json(&["kv", "list", "-format=json", "secret/"]);
+    assert_eq!(top, serde_json::json!(["fedaws/"]), "{top}");
+    let ours = bao.json(&["kv", "list", "-format=json", "secret/fedaws/"]);
+    assert_eq!(ours, serde_json::json!(["accounts/"]), "{ours}");
+
     // Nothing of either secret in any file of the test's HOME, config or state.
     env.assert_no_file_contains(&keys.secret_access_key, "the first secret access key");
     env.assert_no_file_contains(&new.secret_access_key, "the second secret access key");
@@ -893,4 +899,36 @@ fn a_broker_reads_its_token_file_again_when_its_token_is_refused() {
         !log.contains(&first) && !log.contains(&second),
         "the broker logged a token"
     );
+}
+
+#[test]
+fn a_namespace_keeps_the_accounts_in_it() {
+    let bao = Bao::dev();
+    bao.ok(&["namespace", "create", "team"]);
+    bao.ok(&[
+        "secrets",
+        "enable",
+        "-namespace=team",
+        "-path=secret",
+        "kv-v2",
+    ]);
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], "namespace = \"team\"\n"));
+    let (name, keys) = add_account(&env, &bao.root_token, "ns");
+    let path = format!("secret/fedaws/accounts/{name}");
+    let stored = bao.json(&["kv", "get", "-namespace=team", "-format=json", &path]);
+    assert_eq!(stored["data"]["data"]["access_key_id"], keys.access_key_id);
+    let root = bao.run_on(0, &["kv", "get", &path], "");
+    assert!(
+        !root.status.success(),
+        "the account is in the root namespace"
+    );
+    let text = format!(
+        "{}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n",
+        env.config()
+    );
+    env.write_config(&text);
+    let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
+    ok(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_eq!(signed_with(&sts), keys.access_key_id);
 }
