@@ -84,6 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account and its key pair')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one account')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace the account''s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -171,12 +172,28 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'fedaws;account;rotate' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
+            [CompletionResult]::new('--keep-old', '--keep-old', [CompletionResultType]::ParameterName, 'Stop after deactivating the old key (delete it yourself later)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'When the IAM user already has another key that fedaws does not keep, delete it')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'fedaws;account;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account and store its key pair')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change an account''s settings or replace its key pair')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account and its key pair')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one account')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace the account''s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -193,6 +210,9 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;account;help;show' {
+            break
+        }
+        'fedaws;account;help;rotate' {
             break
         }
         'fedaws;account;help;help' {
@@ -844,6 +864,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account and its key pair')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one account')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace the account''s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one')
             break
         }
         'fedaws;help;account;add' {
@@ -859,6 +880,9 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;help;account;show' {
+            break
+        }
+        'fedaws;help;account;rotate' {
             break
         }
         'fedaws;help;connector' {

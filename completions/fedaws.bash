@@ -82,6 +82,9 @@ _fedaws() {
             fedaws__subcmd__account,remove)
                 cmd="fedaws__subcmd__account__subcmd__remove"
                 ;;
+            fedaws__subcmd__account,rotate)
+                cmd="fedaws__subcmd__account__subcmd__rotate"
+                ;;
             fedaws__subcmd__account,show)
                 cmd="fedaws__subcmd__account__subcmd__show"
                 ;;
@@ -99,6 +102,9 @@ _fedaws() {
                 ;;
             fedaws__subcmd__account__subcmd__help,remove)
                 cmd="fedaws__subcmd__account__subcmd__help__subcmd__remove"
+                ;;
+            fedaws__subcmd__account__subcmd__help,rotate)
+                cmd="fedaws__subcmd__account__subcmd__help__subcmd__rotate"
                 ;;
             fedaws__subcmd__account__subcmd__help,show)
                 cmd="fedaws__subcmd__account__subcmd__help__subcmd__show"
@@ -286,6 +292,9 @@ _fedaws() {
             fedaws__subcmd__help__subcmd__account,remove)
                 cmd="fedaws__subcmd__help__subcmd__account__subcmd__remove"
                 ;;
+            fedaws__subcmd__help__subcmd__account,rotate)
+                cmd="fedaws__subcmd__help__subcmd__account__subcmd__rotate"
+                ;;
             fedaws__subcmd__help__subcmd__account,show)
                 cmd="fedaws__subcmd__help__subcmd__account__subcmd__show"
                 ;;
@@ -391,7 +400,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__account)
-            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help add edit remove list show help"
+            opts="-v -q -h --config --keyring --broker --no-input --verbose --quiet --help add edit remove list show rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,7 +522,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__account__subcmd__help)
-            opts="add edit remove list show help"
+            opts="add edit remove list show rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -596,6 +605,20 @@ _fedaws() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fedaws__subcmd__account__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fedaws__subcmd__account__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -638,6 +661,32 @@ _fedaws() {
             ;;
         fedaws__subcmd__account__subcmd__remove)
             opts="-v -q -h --force --config --keyring --broker --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyring)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__account__subcmd__rotate)
+            opts="-v -q -h --keep-old --force --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1929,7 +1978,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help__subcmd__account)
-            opts="add edit remove list show"
+            opts="add edit remove list show rotate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1985,6 +2034,20 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__help__subcmd__account__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fedaws__subcmd__help__subcmd__account__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

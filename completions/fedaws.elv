@@ -79,6 +79,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand remove 'Remove an account and its key pair'
             cand list 'List accounts'
             cand show 'Show one account'
+            cand rotate 'Replace the account''s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fedaws;account;add'= {
@@ -160,12 +161,27 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'fedaws;account;rotate'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --keyring 'Secret store backend, overriding `settings.keyring`'
+            cand --broker 'Work through the broker listening on this socket'
+            cand --keep-old 'Stop after deactivating the old key (delete it yourself later)'
+            cand --force 'When the IAM user already has another key that fedaws does not keep, delete it'
+            cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
+            cand -v 'Say more on stderr (repeat for more)'
+            cand --verbose 'Say more on stderr (repeat for more)'
+            cand -q 'Say nothing on stderr but errors'
+            cand --quiet 'Say nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'fedaws;account;help'= {
             cand add 'Add an account and store its key pair'
             cand edit 'Change an account''s settings or replace its key pair'
             cand remove 'Remove an account and its key pair'
             cand list 'List accounts'
             cand show 'Show one account'
+            cand rotate 'Replace the account''s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fedaws;account;help;add'= {
@@ -177,6 +193,8 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;account;help;list'= {
         }
         &'fedaws;account;help;show'= {
+        }
+        &'fedaws;account;help;rotate'= {
         }
         &'fedaws;account;help;help'= {
         }
@@ -764,6 +782,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand remove 'Remove an account and its key pair'
             cand list 'List accounts'
             cand show 'Show one account'
+            cand rotate 'Replace the account''s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one'
         }
         &'fedaws;help;account;add'= {
         }
@@ -774,6 +793,8 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;help;account;list'= {
         }
         &'fedaws;help;account;show'= {
+        }
+        &'fedaws;help;account;rotate'= {
         }
         &'fedaws;help;connector'= {
             cand add 'Add a connector'

@@ -59,19 +59,20 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l no-input -d 'Neve
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l broker -d 'Work through the broker listening on this socket' -r -F
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -s q -l quiet -d 'Say nothing on stderr but errors'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "add" -d 'Add an account and store its key pair'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "remove" -d 'Remove an account and its key pair'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "list" -d 'List accounts'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "show" -d 'Show one account'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -l broker -d 'Work through the broker listening on this socket' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -f -a "add" -d 'Add an account and store its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -f -a "remove" -d 'Remove an account and its key pair'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -f -a "list" -d 'List accounts'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -f -a "show" -d 'Show one account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -f -a "rotate" -d 'Replace the account\'s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l kind -d 'iam-user (recommended) or root' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l mfa-serial -d 'ARN of the account\'s MFA device' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l mfa-process -d 'A command that prints a current MFA code' -r
@@ -126,11 +127,21 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l broker -d 'Work through the broker listening on this socket' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l keep-old -d 'Stop after deactivating the old key (delete it yourself later)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l force -d 'When the IAM user already has another key that fedaws does not keep, delete it'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Say more on stderr (repeat for more)'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Say nothing on stderr but errors'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an account and store its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change an account\'s settings or replace its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an account and its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace the account\'s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
@@ -507,6 +518,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subc
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "remove" -d 'Remove an account and its key pair'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List accounts'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account'
+complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "rotate" -d 'Replace the account\'s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from connector" -f -a "add" -d 'Add a connector'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from connector" -f -a "edit" -d 'Change a connector'
 complete -c fedaws -n "__fish_fedaws_using_subcommand help; and __fish_seen_subcommand_from connector" -f -a "remove" -d 'Remove a connector'

@@ -57,6 +57,9 @@ pub struct Event {
     /// (`account add prod`), never a flag's value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// How far an `account rotate` got (`done` when it finished).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
     /// Its principal type, once known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal: Option<String>,

@@ -153,6 +153,23 @@ pub enum AccountCommand {
     List(ListArgs),
     /// Show one account
     Show(ShowArgs),
+    /// Replace the account's access key through IAM: make a new one, wait until it works, store
+    /// it, deactivate and delete the old one
+    Rotate(AccountRotateArgs),
+}
+
+/// `fedaws account rotate`.
+#[derive(Debug, Args)]
+pub struct AccountRotateArgs {
+    /// Account name
+    #[arg(value_parser = account_name_arg)]
+    pub name: String,
+    /// Stop after deactivating the old key (delete it yourself later)
+    #[arg(long)]
+    pub keep_old: bool,
+    /// When the IAM user already has another key that fedaws does not keep, delete it
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `fedaws account add`.

@@ -178,6 +178,14 @@ pub fn exit_of(e: &(dyn std::error::Error + 'static)) -> Option<Exit> {
             crate::console::ConsoleError::Refused { .. } => Exit::Aws,
         });
     }
+    if let Some(e) = e.downcast_ref::<crate::rotate::IamError>() {
+        // AWS answered with an error code, or never answered.
+        return Some(if e.code.is_some() {
+            Exit::Aws
+        } else {
+            Exit::Network
+        });
+    }
     if e.is::<crate::prompt::Cancelled>() {
         return Some(Exit::Cancelled);
     }

@@ -26,6 +26,7 @@ pub mod output;
 pub mod policies;
 pub mod principal;
 pub mod prompt;
+pub mod rotate;
 pub mod secret;
 pub mod server;
 pub mod sts;

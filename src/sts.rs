@@ -178,7 +178,7 @@ impl Sts for AwsSts {
     }
 }
 
-fn client(keys: &AccountKeys, endpoint: &Endpoint) -> aws_sdk_sts::Client {
+pub(crate) fn client(keys: &AccountKeys, endpoint: &Endpoint) -> aws_sdk_sts::Client {
     let credentials = Credentials::new(
         keys.access_key_id.clone(),
         keys.secret_access_key.expose_secret().to_string(),
@@ -447,7 +447,7 @@ where
 }
 
 /// The deepest cause's text: the transport's own words ("Connection refused").
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur = e;
     while let Some(next) = cur.source() {
         cur = next;

@@ -843,12 +843,25 @@ fn audit_change(shared: &Shared, peer: &Peer, action: &str, error: Option<&anyho
         Some(e) if crate::error::exit_for(e) == Exit::Denied => crate::audit::Outcome::Denied,
         Some(_) => crate::audit::Outcome::Failed,
     };
+    // A key rotation names its account and how far it got.
+    let rotated = action.strip_prefix("account rotate ").map(|name| {
+        let step = error
+            .and_then(|e| {
+                e.chain()
+                    .find_map(|c| c.downcast_ref::<crate::rotate::Stopped>())
+            })
+            .map_or(crate::rotate::Step::Done, |s| s.reached);
+        (name.to_string(), step.as_str().to_string())
+    });
+    let (account, step) = rotated.unzip();
     let event = crate::audit::Event {
         time: crate::format::rfc3339(jiff::Timestamp::now()),
         user: peer.user.clone().unwrap_or_default(),
         uid: peer.uid,
         pid: peer.pid,
         action: Some(action.to_string()),
+        account,
+        step,
         outcome: Some(outcome),
         error_kind: error.map(|e| crate::error::exit_for(e).family().to_string()),
         error: error.map(|e| clipped(&format!("{e:#}"), ERROR_CHARS)),

@@ -31,6 +31,7 @@ pub fn run(command: AccountCommand, ctx: &mut Context) -> anyhow::Result<()> {
         AccountCommand::Remove(args) => remove(args, ctx),
         AccountCommand::List(args) => list(args.json, ctx),
         AccountCommand::Show(args) => show(&args.name, args.json, ctx),
+        AccountCommand::Rotate(args) => super::account_rotate::run(args, ctx),
     }
 }
 
@@ -368,29 +369,83 @@ fn remove(args: RemoveArgs, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What `list` and `show` say about an account's key pair: the masked key id, whether it is
-/// stored, and its version and time where the store keeps them. A store that keeps particulars
-/// beside the secret (Vault's metadata) is asked for those only; the others are read.
-fn key_status(
-    store: Option<&dyn SecretStore>,
-    name: &str,
-) -> (Option<String>, &'static str, Option<secret::EntryInfo>) {
+/// Add `extra`'s fields to the JSON object `item`.
+fn merge(item: &mut serde_json::Value, extra: serde_json::Value) {
+    if let (Some(item), serde_json::Value::Object(extra)) = (item.as_object_mut(), extra) {
+        item.extend(extra);
+    }
+}
+
+/// What `list` and `show` say about an account's key pair.
+#[derive(Default)]
+struct KeyStatus {
+    /// The masked key id.
+    id: Option<String>,
+    /// `stored`, `missing`, `unreadable`, `store unavailable`.
+    status: &'static str,
+    /// The entry's version and when it was written, where the store keeps versions.
+    version: Option<u64>,
+    written: Option<jiff::Timestamp>,
+    /// When IAM made the key (one `account rotate` made), or when it was stored.
+    created: Option<jiff::Timestamp>,
+}
+
+impl KeyStatus {
+    fn age_seconds(&self) -> Option<i64> {
+        self.created
+            .map(|c| (jiff::Timestamp::now() - c).get_seconds().max(0))
+    }
+
+    fn json_fields(&self) -> serde_json::Value {
+        json!({
+            "key_version": self.version,
+            "key_written": self.written.map(|t| t.to_string()),
+            "key_created": self.created.map(|t| t.to_string()),
+            "key_age_seconds": self.age_seconds(),
+        })
+    }
+
+    /// `12 days`, `5 hours`, `-`.
+    fn age_text(&self) -> String {
+        match self.age_seconds() {
+            None => "-".into(),
+            Some(s) if s >= 2 * 86_400 => format!("{} days", s / 86_400),
+            Some(s) if s >= 2 * 3_600 => format!("{} hours", s / 3_600),
+            Some(s) => format!("{} minutes", s / 60),
+        }
+    }
+}
+
+/// The key pair's status; a store that keeps particulars beside the secret (Vault's metadata)
+/// is asked for those only, the others are read.
+fn key_status(store: Option<&dyn SecretStore>, name: &str) -> KeyStatus {
+    let status = |status| KeyStatus {
+        status,
+        ..KeyStatus::default()
+    };
     let Some(store) = store else {
-        return (None, "store unavailable", None);
+        return status("store unavailable");
     };
     let key = secret::account_key(name);
     match store.describe(&key) {
-        Some(Ok(secret::Described::Entry(info))) => (
-            info.access_key_id.as_deref().map(secret::mask_key_id),
-            "stored",
-            Some(info),
-        ),
-        Some(Ok(secret::Described::Missing)) => (None, "missing", None),
-        Some(Err(_)) => (None, "unreadable", None),
-        None => match secret::read_account(store, name) {
-            Ok(Some(keys)) => (Some(keys.masked_id()), "stored", None),
-            Ok(None) => (None, "missing", None),
-            Err(_) => (None, "unreadable", None),
+        Some(Ok(secret::Described::Entry(info))) => KeyStatus {
+            id: info.access_key_id.as_deref().map(secret::mask_key_id),
+            status: "stored",
+            version: info.version,
+            written: info.created,
+            created: info.key_created,
+        },
+        Some(Ok(secret::Described::Missing)) => status("missing"),
+        Some(Err(_)) => status("unreadable"),
+        None => match secret::read_entry(store, name) {
+            Ok(Some(entry)) => KeyStatus {
+                id: Some(entry.keys.masked_id()),
+                status: "stored",
+                created: entry.created,
+                ..KeyStatus::default()
+            },
+            Ok(None) => status("missing"),
+            Err(_) => status("unreadable"),
         },
     }
 }
@@ -418,27 +473,29 @@ fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     let mut items = Vec::new();
     let mut rows = Vec::new();
     for (name, a) in &config.accounts {
-        let (id, status, info) = key_status(store.as_deref(), name);
+        let key = key_status(store.as_deref(), name);
+        let (id, status) = (key.id.clone(), key.status);
         let users: Vec<String> = config
             .connectors_using(name)
             .into_iter()
             .map(str::to_string)
             .collect();
-        items.push(json!({
+        let mut item = json!({
             "name": name,
             "kind": a.kind.as_str(),
             "access_key_id": id,
             "key_pair": status,
-            "key_version": info.as_ref().and_then(|i| i.version),
-            "key_written": info.as_ref().and_then(|i| i.created).map(|t| t.to_string()),
             "mfa_serial": a.mfa_serial,
             "description": a.description,
             "connectors": users,
-        }));
+        });
+        merge(&mut item, key.json_fields());
+        items.push(item);
         rows.push(vec![
             name.clone(),
             a.kind.to_string(),
             id.unwrap_or_else(|| format!("({status})")),
+            key.age_text(),
             if a.mfa_serial.is_some() { "yes" } else { "no" }.to_string(),
             output::joined(&users),
             a.description.clone().unwrap_or_default(),
@@ -455,6 +512,7 @@ fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
                 "NAME",
                 "KIND",
                 "ACCESS KEY",
+                "KEY AGE",
                 "MFA",
                 "CONNECTORS",
                 "DESCRIPTION",
@@ -470,34 +528,35 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     let config = ctx.load(Depth::Shallow)?;
     let a = config.account(name)?.clone();
     let store = open_store_for_listing(ctx, &config);
-    let (id, status, info) = key_status(store.as_deref(), name);
+    let key = key_status(store.as_deref(), name);
+    let (id, status) = (key.id.clone(), key.status);
     let users: Vec<String> = config
         .connectors_using(name)
         .into_iter()
         .map(str::to_string)
         .collect();
-    let version = info.as_ref().and_then(|i| i.version);
-    let written = info.as_ref().and_then(|i| i.created);
+    let (version, written) = (key.version, key.written);
     let text = if json {
-        output::json(&json!({
+        let mut item = json!({
             "name": name,
             "kind": a.kind.as_str(),
             "access_key_id": id,
             "key_pair": status,
-            "key_version": version,
-            "key_written": written.map(|t| t.to_string()),
             "store": store.as_ref().map(|s| s.backend().as_str()),
             "mfa_serial": a.mfa_serial,
             // The command may hold a TOTP seed: only whether there is one is shown.
             "mfa_process": a.mfa_process.as_ref().map(|_| HIDDEN),
             "description": a.description,
             "connectors": users,
-        }))
+        });
+        merge(&mut item, key.json_fields());
+        output::json(&item)
     } else {
         let mut fields = vec![
             ("name", name.to_string()),
             ("kind", a.kind.to_string()),
             ("access key", id.unwrap_or_else(|| format!("({status})"))),
+            ("key age", key.age_text()),
             (
                 "store",
                 store
@@ -517,7 +576,7 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
             let when = written
                 .map(|t| format!(" (written {})", t.round(jiff::Unit::Second).unwrap_or(t)))
                 .unwrap_or_default();
-            fields.insert(3, ("key version", format!("{v}{when}")));
+            fields.insert(4, ("key version", format!("{v}{when}")));
         }
         output::fields(fields) + "\n"
     };

@@ -14,6 +14,9 @@ use crate::output;
 use crate::secret;
 use crate::trust::{self, Role};
 
+/// Past how many days an access key is reported, unless `settings.max_key_age` says otherwise.
+const DEFAULT_MAX_KEY_AGE_DAYS: u32 = 90;
+
 /// One line of the report.
 struct Finding {
     severity: Severity,
@@ -138,9 +141,27 @@ pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
             }),
             Ok(store) => {
                 store_name = Some(store.backend().as_str());
+                let max_days = config
+                    .settings
+                    .max_key_age
+                    .unwrap_or(DEFAULT_MAX_KEY_AGE_DAYS);
                 for name in config.accounts.keys() {
-                    match secret::read_account(store.as_ref(), name) {
-                        Ok(Some(_)) => {}
+                    match secret::read_entry(store.as_ref(), name) {
+                        Ok(Some(entry)) => {
+                            let days = entry
+                                .created
+                                .map(|c| (jiff::Timestamp::now() - c).get_seconds() / 86_400);
+                            if let Some(days) = days.filter(|d| *d > i64::from(max_days)) {
+                                findings.push(Finding {
+                                    severity: Severity::Warning,
+                                    text: format!(
+                                        "account `{name}`: its access key {} is {days} days old, past settings.max_key_age ({max_days}d); rotate it with `fedaws account rotate {name}`",
+                                        entry.keys.masked_id()
+                                    ),
+                                    line: None,
+                                });
+                            }
+                        }
                         Ok(None) => findings.push(Finding {
                             severity: Severity::Error,
                             text: format!(

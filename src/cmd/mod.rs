@@ -2,6 +2,7 @@
 //! arguments into a checked request before any I/O, and writes results to `ctx.out` only.
 
 mod account;
+mod account_rotate;
 mod audit;
 mod aws_profile;
 mod broker;

@@ -100,6 +100,11 @@ pub struct Settings {
     pub broker_socket_group: Option<String>,
     /// `[settings.vault]`: the servers and login of the `vault` secret store.
     pub vault: Option<VaultSettings>,
+    /// IAM endpoint URL (`account rotate`), for testing or private endpoints.
+    pub iam_endpoint: Option<String>,
+    /// Keys older than this many days are reported by `fedaws check` (`90` or `"90d"`).
+    #[serde(deserialize_with = "de_opt_days")]
+    pub max_key_age: Option<u32>,
 }
 
 /// `[settings.vault]`: where the `vault` secret store's servers are and how to log in.
@@ -174,6 +179,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "broker_socket",
     "broker_socket_group",
     "vault",
+    "iam_endpoint",
+    "max_key_age",
 ];
 
 /// `[accounts.NAME]`. `Debug` does not show the `mfa_process` text (it may hold a TOTP seed).
@@ -295,6 +302,32 @@ fn de_kind<'de, D: Deserializer<'de>>(d: D) -> Result<AccountKind, D::Error> {
     let s = String::deserialize(d)?;
     AccountKind::parse(&s)
         .ok_or_else(|| de::Error::custom(format!("kind = {s:?}: allowed: iam-user, root")))
+}
+
+/// A number of days: `90`, or `"90d"`.
+fn de_opt_days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    struct V;
+    impl de::Visitor<'_> for V {
+        type Value = Option<u32>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number of days such as 90 or \"90d\"")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            u32::try_from(v)
+                .map(Some)
+                .map_err(|_| E::custom(format!("{v} is not a number of days")))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.visit_i64(i64::try_from(v).unwrap_or(-1))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            v.strip_suffix(['d', 'D'])
+                .and_then(|n| n.parse().ok())
+                .map(Some)
+                .ok_or_else(|| E::custom(format!("{v:?} is not a number of days such as \"90d\"")))
+        }
+    }
+    d.deserialize_any(V)
 }
 
 fn de_opt_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {

@@ -263,6 +263,18 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
     if let Some(url) = &s.federation_endpoint {
         push(check_url("federation_endpoint", url));
     }
+    if let Some(url) = &s.iam_endpoint {
+        push(check_url("iam_endpoint", url));
+    }
+    if let Some(days) = s.max_key_age
+        && !(1..=3650).contains(&days)
+    {
+        push(Err(field_error(
+            "max_key_age",
+            &format!("{days}d"),
+            "out of range, allowed 1d to 3650d",
+        )));
+    }
     if let Some(m) = s.refresh_margin {
         push(check_seconds("refresh_margin", m, 0, 3600));
     }

@@ -149,24 +149,10 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
         .region
         .clone()
         .or_else(|| c.region.clone())
-        .or_else(|| config.settings.region.clone())
-        .or_else(|| (caller.env)("AWS_REGION").filter(|s| !s.is_empty()))
-        .or_else(|| (caller.env)("AWS_DEFAULT_REGION").filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| FALLBACK_REGION.to_string());
+        .unwrap_or_else(|| settings_region(config, caller.env));
     validate::check_region("region", &region).map_err(request_error)?;
 
-    let endpoint = Endpoint {
-        region: region.clone(),
-        url: endpoint_url(config, caller.env),
-        connect_timeout: config
-            .settings
-            .connect_timeout
-            .map_or(DEFAULT_CONNECT_TIMEOUT, |s| Duration::from_secs(s.into())),
-        request_timeout: config
-            .settings
-            .request_timeout
-            .map_or(DEFAULT_REQUEST_TIMEOUT, |s| Duration::from_secs(s.into())),
-    };
+    let endpoint = endpoint_in(config, caller.env, region.clone());
 
     // The caller's name, for CloudTrail, where the connector asks for it (rules allow it on
     // assume-role only).
@@ -217,6 +203,38 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
         mfa_serial,
         account: account.clone(),
     })
+}
+
+/// The region of calls that name none: `settings.region`, else `AWS_REGION`, else
+/// `AWS_DEFAULT_REGION`, else `us-east-1`.
+pub fn settings_region(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> String {
+    config
+        .settings
+        .region
+        .clone()
+        .or_else(|| env("AWS_REGION").filter(|s| !s.is_empty()))
+        .or_else(|| env("AWS_DEFAULT_REGION").filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| FALLBACK_REGION.to_string())
+}
+
+/// STS in `region`, with the config's endpoint and timeouts.
+pub fn endpoint_in(
+    config: &Config,
+    env: &dyn Fn(&str) -> Option<String>,
+    region: String,
+) -> Endpoint {
+    Endpoint {
+        region,
+        url: endpoint_url(config, env),
+        connect_timeout: config
+            .settings
+            .connect_timeout
+            .map_or(DEFAULT_CONNECT_TIMEOUT, |s| Duration::from_secs(s.into())),
+        request_timeout: config
+            .settings
+            .request_timeout
+            .map_or(DEFAULT_REQUEST_TIMEOUT, |s| Duration::from_secs(s.into())),
+    }
 }
 
 /// `settings.sts_endpoint`, else `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, unless

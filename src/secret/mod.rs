@@ -98,6 +98,8 @@ pub struct EntryInfo {
     pub version: Option<u64>,
     /// When this version was written.
     pub created: Option<jiff::Timestamp>,
+    /// When the key was made (or stored), as kept beside it.
+    pub key_created: Option<jiff::Timestamp>,
 }
 
 /// The secret store backends fedaws knows.
@@ -317,10 +319,121 @@ impl fmt::Debug for AccountKeys {
     }
 }
 
+/// An account's entry as stored: the key pair, when the key was made (or, for a key fedaws did
+/// not make, stored), and a rotation under way.
 #[derive(Serialize, Deserialize)]
-struct StoredKeys<'a> {
-    access_key_id: &'a str,
-    secret_access_key: &'a str,
+struct StoredEntry {
+    access_key_id: String,
+    secret_access_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key_created: Option<jiff::Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rotation: Option<StoredRotation>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRotation {
+    started: jiff::Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    new_access_key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    new_secret_access_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    new_key_created: Option<jiff::Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retire: Option<String>,
+}
+
+/// An account's entry: its key pair, when the key was made, and a rotation under way (see
+/// `fedaws account rotate`). `Debug` shows no secret.
+#[derive(Clone, Debug)]
+pub struct AccountEntry {
+    /// The key pair in use.
+    pub keys: AccountKeys,
+    /// When IAM made the key (a key fedaws made), or when it was stored (one given to it).
+    pub created: Option<jiff::Timestamp>,
+    /// A rotation that has not finished.
+    pub rotation: Option<Rotation>,
+}
+
+/// Where a rotation is, written before each step so a rerun knows what was done.
+#[derive(Clone, Debug)]
+pub struct Rotation {
+    /// When it began: a key made after this that is not in the store is its own leftover.
+    pub started: jiff::Timestamp,
+    /// The key IAM made, not yet in use, and when IAM made it.
+    pub new: Option<(AccountKeys, jiff::Timestamp)>,
+    /// The old key, replaced in the store, still to deactivate and delete.
+    pub retire: Option<String>,
+}
+
+impl AccountEntry {
+    /// The single secret-store value holding it.
+    pub fn to_secret(&self) -> SecretString {
+        let rotation = self.rotation.as_ref().map(|r| StoredRotation {
+            started: r.started,
+            new_access_key_id: r.new.as_ref().map(|(k, _)| k.access_key_id.clone()),
+            new_secret_access_key: r
+                .new
+                .as_ref()
+                .map(|(k, _)| k.secret_access_key.expose_secret().to_string()),
+            new_key_created: r.new.as_ref().map(|(_, t)| *t),
+            retire: r.retire.clone(),
+        });
+        let stored = StoredEntry {
+            access_key_id: self.keys.access_key_id.clone(),
+            secret_access_key: self.keys.secret_access_key.expose_secret().to_string(),
+            key_created: self.created,
+            rotation,
+        };
+        SecretString::from(serde_json::to_string(&stored).expect("an entry serializes"))
+    }
+
+    /// Read back what [`AccountEntry::to_secret`] (or [`AccountKeys::to_secret`]) wrote.
+    pub fn from_secret(key: &str, value: &SecretString) -> Result<AccountEntry, StoreError> {
+        let corrupt = |reason: &str| StoreError::Corrupt {
+            key: key.to_string(),
+            reason: reason.to_string(),
+        };
+        let stored: StoredEntry = serde_json::from_str(value.expose_secret())
+            .map_err(|_| corrupt("not a JSON object with access_key_id and secret_access_key"))?;
+        let pair = |id: &str, secret: &str| {
+            AccountKeys::new(id, secret).map_err(|_| {
+                corrupt("the stored key pair does not look like an AWS access key pair")
+            })
+        };
+        let keys = pair(&stored.access_key_id, &stored.secret_access_key)?;
+        let rotation = match stored.rotation {
+            None => None,
+            Some(r) => Some(Rotation {
+                started: r.started,
+                new: match (r.new_access_key_id, r.new_secret_access_key) {
+                    (Some(id), Some(secret)) => {
+                        Some((pair(&id, &secret)?, r.new_key_created.unwrap_or(r.started)))
+                    }
+                    _ => None,
+                },
+                retire: r.retire,
+            }),
+        };
+        Ok(AccountEntry {
+            keys,
+            created: stored.key_created,
+            rotation,
+        })
+    }
+}
+
+/// Read an account's whole entry.
+pub fn read_entry(
+    store: &dyn SecretStore,
+    account: &str,
+) -> Result<Option<AccountEntry>, StoreError> {
+    let key = account_key(account);
+    store
+        .get(&key)?
+        .map(|v| AccountEntry::from_secret(&key, &v))
+        .transpose()
 }
 
 impl AccountKeys {
@@ -346,25 +459,20 @@ impl AccountKeys {
         })
     }
 
-    /// The single secret-store value holding both parts.
+    /// The single secret-store value holding both parts, stored now (a key given to fedaws:
+    /// its age counts from now).
     pub fn to_secret(&self) -> SecretString {
-        let stored = StoredKeys {
-            access_key_id: &self.access_key_id,
-            secret_access_key: self.secret_access_key.expose_secret(),
-        };
-        SecretString::from(serde_json::to_string(&stored).expect("two strings serialize"))
+        AccountEntry {
+            keys: self.clone(),
+            created: Some(jiff::Timestamp::now()),
+            rotation: None,
+        }
+        .to_secret()
     }
 
-    /// Read back what [`AccountKeys::to_secret`] wrote.
+    /// Read back the key pair of what [`AccountKeys::to_secret`] wrote.
     pub fn from_secret(key: &str, value: &SecretString) -> Result<AccountKeys, StoreError> {
-        let corrupt = |reason: &str| StoreError::Corrupt {
-            key: key.to_string(),
-            reason: reason.to_string(),
-        };
-        let stored: StoredKeys<'_> = serde_json::from_str(value.expose_secret())
-            .map_err(|_| corrupt("not a JSON object with access_key_id and secret_access_key"))?;
-        AccountKeys::new(stored.access_key_id, stored.secret_access_key)
-            .map_err(|_| corrupt("the stored key pair does not look like an AWS access key pair"))
+        AccountEntry::from_secret(key, value).map(|e| e.keys)
     }
 
     /// The id as lists show it.

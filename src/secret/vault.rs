@@ -559,6 +559,7 @@ impl SecretStore for VaultStore {
                 reason: "not a JSON object".into(),
             })?;
         let key_id = data.get("access_key_id").cloned();
+        let key_created = data.get("key_created").cloned();
         let answer = self.authorized(
             "POST",
             &self.data_url(&path),
@@ -574,6 +575,7 @@ impl SecretStore for VaultStore {
             &self.metadata_url(&path),
             Some(json!({ "custom_metadata": {
                 "access_key_id": key_id,
+                "key_created": key_created,
                 "version": version.to_string(),
             }})),
             "write",
@@ -626,12 +628,13 @@ impl SecretStore for VaultStore {
                     return Described::Missing;
                 }
                 let custom = &meta["custom_metadata"];
-                // The key id beside the secret is this version's only if it says so.
-                let key_id = (custom["version"].as_str() == Some(version.to_string().as_str()))
-                    .then(|| custom["access_key_id"].as_str().map(str::to_string))
-                    .flatten();
+                // What is kept beside the secret is this version's only if it says so.
+                let ours = custom["version"].as_str() == Some(version.to_string().as_str());
+                let beside =
+                    |field: &str| custom[field].as_str().filter(|_| ours).map(str::to_string);
                 Described::Entry(EntryInfo {
-                    access_key_id: key_id,
+                    access_key_id: beside("access_key_id"),
+                    key_created: beside("key_created").and_then(|t| t.parse().ok()),
                     version: Some(version),
                     created: current["created_time"]
                         .as_str()

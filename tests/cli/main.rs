@@ -35,6 +35,7 @@ mod creds;
 mod exec;
 mod file_store;
 mod hardening;
+mod rotate;
 mod server;
 mod shared_host;
 mod sts_faults;

@@ -78,6 +78,8 @@ fn json_output_parses_and_has_the_documented_fields() {
         "key_pair",
         "key_version",
         "key_written",
+        "key_created",
+        "key_age_seconds",
         "mfa_serial",
         "description",
         "connectors",
@@ -90,8 +92,9 @@ fn json_output_parses_and_has_the_documented_fields() {
     assert_eq!(list[0]["kind"], "iam-user");
     assert_eq!(list[0]["access_key_id"], keys.masked_id().as_str());
     assert_eq!(list[0]["key_pair"], "stored");
-    // Only a store that keeps versions (Vault) has them.
+    // Only a store that keeps versions (Vault) has them; every key has an age.
     assert!(list[0]["key_version"].is_null() && list[0]["key_written"].is_null());
+    assert!(list[0]["key_created"].is_string() && list[0]["key_age_seconds"].is_i64());
     assert_eq!(list[0]["description"], "for JSON");
     assert_eq!(list[0]["connectors"], serde_json::json!(["ro"]));
 

@@ -262,6 +262,28 @@ impl TestServer {
         TestServer::start(Box::new(move |request, _| forward(&upstream, request)))
     }
 
+    /// A forwarder to the shared moto that fails request `at` (0-based) with an error no client
+    /// retries: before passing it on, or (`after`) once moto has done it, as when the answer
+    /// is lost.
+    pub fn failing_at(at: usize, after: bool) -> TestServer {
+        let upstream = moto_url()
+            .strip_prefix("http://")
+            .expect("an http:// upstream")
+            .to_string();
+        TestServer::start(Box::new(move |request, index| {
+            if index != at {
+                return forward(&upstream, request);
+            }
+            if after {
+                let _ = forward(&upstream, request);
+            }
+            http_response(
+                400,
+                &sts_error("InjectedFault", "the test failed this call"),
+            )
+        }))
+    }
+
     /// A recorder in front of the shared moto.
     pub fn moto_recorder() -> TestServer {
         TestServer::recorder(moto_url())

@@ -453,8 +453,9 @@ impl Fleet {
         std::fs::write(
             host.config(),
             format!(
-                "[settings]\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nkeyring = \"vault\"\nadmins = [\"root\"]\nrefresh_margin = \"1h\"\n\n[settings.vault]\n{vault}\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"iam-user\"\n",
-                self.sts.url()
+                "[settings]\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\niam_endpoint = \"{}\"\nkeyring = \"vault\"\nadmins = [\"root\"]\nrefresh_margin = \"1h\"\n\n[settings.vault]\n{vault}\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"iam-user\"\n",
+                self.sts.url(),
+                crate::sts_server::moto_url()
             ),
         )
         .expect("write the config");
@@ -931,4 +932,118 @@ fn a_namespace_keeps_the_accounts_in_it() {
     let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
     ok(&env, &["creds", "c", "--no-cache"], &vars, "");
     assert_eq!(signed_with(&sts), keys.access_key_id);
+}
+
+#[test]
+fn a_rotation_through_a_broker_replaces_the_key_in_vault_for_administrators_only() {
+    let bao = Bao::dev();
+    bao.example_policy("fedaws-admin");
+    let (role, secret) = bao.approle("rotator", "fedaws-admin", "1h", "2h");
+    let fleet = Fleet::new("vrot");
+    let host = fleet.host(
+        "h",
+        &format!(
+            "{}auth = \"approle\"\nrole_id = \"{role}\"\nsecret_id_file = \"secret-id\"\n",
+            addresses(&bao)
+        ),
+        &[("secret-id", &secret)],
+    );
+    let user = crate::rotate::IamUser::create("vrot");
+    let _broker = fleet.start(&host, &[]);
+    let out = fleet.ask(
+        &host,
+        &["account", "edit", "acct", "--rotate", "--secret-stdin"],
+        &user.first.stdin(),
+    );
+    assert!(out.status.success(), "storing the key: {}", stderr(&out));
+
+    // Someone who is not an administrator may not.
+    let outsider = User::create("vrotout", &[]);
+    outsider.own_tree();
+    let socket = host.socket();
+    let out = outsider.run(&["--broker", &socket, "account", "rotate", "acct"]);
+    assert_exit(&out, 4, "a rotation by a non-administrator");
+    assert_eq!(user.keys().len(), 1, "IAM was touched");
+
+    let out = fleet.ask(&host, &["account", "rotate", "acct"], "");
+    assert!(out.status.success(), "rotate: {}", stderr(&out));
+    let keys = user.keys();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let new = keys[0].0.clone();
+    assert_ne!(new, user.first.access_key_id);
+    let stored = bao.json(&["kv", "get", "-format=json", "secret/fedaws/accounts/acct"]);
+    assert_eq!(stored["data"]["data"]["access_key_id"], new.as_str());
+    assert!(stored["data"]["data"]["rotation"].is_null(), "{stored}");
+    assert!(
+        stored["data"]["metadata"]["version"]
+            .as_u64()
+            .is_some_and(|v| v > 1),
+        "{stored}"
+    );
+    assert_eq!(fleet.cold(&host, "after the rotation"), new);
+    let shown: Value = serde_json::from_str(&stdout(&fleet.ask(
+        &host,
+        &["account", "show", "acct", "--json"],
+        "",
+    )))
+    .expect("account show --json");
+    assert!(shown["key_created"].is_string(), "{shown}");
+
+    let audit = std::fs::read_to_string(host.root.join("state/audit.jsonl")).unwrap_or_default();
+    let rotations: Vec<Value> = audit
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["action"] == "account rotate acct")
+        .collect();
+    assert_eq!(rotations.len(), 2, "{rotations:?}");
+    assert_eq!(rotations[0]["outcome"], "denied");
+    assert_eq!(rotations[1]["step"], "done");
+    assert_eq!(rotations[1]["account"], "acct");
+}
+
+#[test]
+fn check_warns_of_keys_older_than_max_key_age() {
+    let bao = Bao::dev();
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
+    let text = env
+        .config()
+        .replacen("[settings]\n", "[settings]\nmax_key_age = \"30d\"\n", 1);
+    env.write_config(&format!("{text}\n[accounts.old]\n"));
+    let keys = KeyPair::new();
+    bao.ok(&[
+        "kv",
+        "put",
+        "secret/fedaws/accounts/old",
+        &format!("access_key_id={}", keys.access_key_id),
+        &format!("secret_access_key={}", keys.secret_access_key),
+        "key_created=2026-01-01T00:00:00Z",
+    ]);
+    // What fedaws keeps beside it, as when it stored the key early in the year.
+    bao.ok(&[
+        "kv",
+        "metadata",
+        "put",
+        &format!("-custom-metadata=access_key_id={}", keys.access_key_id),
+        "-custom-metadata=key_created=2026-01-01T00:00:00Z",
+        "-custom-metadata=version=1",
+        "secret/fedaws/accounts/old",
+    ]);
+    let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
+    let report = ok(&env, &["check"], &vars, "");
+    assert!(
+        report.contains("warning: account `old`: its access key")
+            && report.contains("days old, past settings.max_key_age (30d)")
+            && report.contains("fedaws account rotate old"),
+        "{report}"
+    );
+    let shown: Value =
+        serde_json::from_str(&ok(&env, &["account", "show", "old", "--json"], &vars, "")).unwrap();
+    assert_eq!(shown["key_created"], "2026-01-01T00:00:00Z", "{shown}");
+    assert!(
+        shown["key_age_seconds"]
+            .as_i64()
+            .is_some_and(|s| s > 30 * 86_400),
+        "{shown}"
+    );
 }
