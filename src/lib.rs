@@ -12,6 +12,7 @@ pub mod aws_config;
 pub mod broker;
 pub mod cli;
 pub mod cmd;
+pub mod complete;
 pub mod config;
 pub mod conns;
 pub mod console;
@@ -43,6 +44,8 @@ use crate::error::Exit;
 /// Parse `std::env::args`, run the command, and map the outcome to an exit code.
 pub fn main_entry() -> ExitCode {
     hardening::protect_process();
+    // The shell asking for completions (COMPLETE=SHELL): answered, and nothing else done.
+    complete::answer_the_shell();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

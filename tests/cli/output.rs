@@ -194,3 +194,73 @@ fn completion_scripts_in_the_repository_are_current() {
         stale.join("\n")
     );
 }
+
+/// `COMPLETE=SHELL fedaws -- fedaws WORDS…`, the way the registered completion calls it back
+/// (bash: the index of the word being completed in `_CLAP_COMPLETE_INDEX`): the candidates
+/// other than flags.
+fn complete(env: &TestEnv, shell: &str, words: &[&str]) -> Vec<String> {
+    let out = env
+        .fedaws(&[])
+        .env("COMPLETE", shell)
+        .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+        .env("_CLAP_IFS", "\n")
+        .arg("--")
+        .args(words)
+        .output()
+        .expect("run fedaws");
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|c| !c.starts_with('-'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn dynamic_completion_offers_the_names_of_the_config() {
+    let env = TestEnv::with_config(
+        "[accounts.prod]\n[accounts.dev]\n\n[connectors.prod-ro]\naccount = \"prod\"\nprincipal = \"federated-user\"\n\n[connectors.dev-admin]\naccount = \"dev\"\nprincipal = \"iam-user\"\n\n[groups]\nops = [\"alice\"]\n",
+    );
+    // Registration scripts for every shell.
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = env.fedaws(&[]).env("COMPLETE", shell).output().unwrap();
+        assert!(
+            out.status.success() && !out.stdout.is_empty(),
+            "no {shell} registration"
+        );
+    }
+    let connectors = complete(&env, "bash", &["fedaws", "creds", ""]);
+    assert!(
+        connectors.contains(&"prod-ro".to_string())
+            && connectors.contains(&"dev-admin".to_string()),
+        "{connectors:?}"
+    );
+    assert_eq!(
+        complete(&env, "bash", &["fedaws", "exec", "pr"]),
+        vec!["prod-ro".to_string()]
+    );
+    assert_eq!(
+        complete(&env, "bash", &["fedaws", "account", "rotate", "d"]),
+        vec!["dev".to_string()]
+    );
+    assert_eq!(
+        complete(
+            &env,
+            "fish",
+            &["fedaws", "connector", "add", "x", "--group", ""]
+        ),
+        vec!["ops".to_string()]
+    );
+    // The AWS CLI profiles fedaws wrote.
+    let aws = env.home().join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[profile prod-ro]\ncredential_process = fedaws creds prod-ro --format json\n\n[profile other]\nregion = us-east-1\n",
+    )
+    .unwrap();
+    assert_eq!(
+        complete(&env, "bash", &["fedaws", "aws-profile", "remove", ""]),
+        vec!["prod-ro".to_string()]
+    );
+}
