@@ -23,6 +23,7 @@ pub mod fsutil;
 pub mod hardening;
 pub mod identity;
 pub mod issue;
+pub mod manual;
 pub mod output;
 pub mod policies;
 pub mod principal;
@@ -37,8 +38,6 @@ pub mod validate;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::error::Exit;
 
 /// Parse `std::env::args`, run the command, and map the outcome to an exit code.
@@ -46,7 +45,10 @@ pub fn main_entry() -> ExitCode {
     hardening::protect_process();
     // The shell asking for completions (COMPLETE=SHELL): answered, and nothing else done.
     complete::answer_the_shell();
-    let cli = match cli::Cli::try_parse() {
+    let parsed = manual::command()
+        .try_get_matches()
+        .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {

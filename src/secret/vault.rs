@@ -288,15 +288,12 @@ impl VaultStore {
         Ok(value)
     }
 
-    /// The token in hand, unless it is an AppRole token about to expire (a new login is due).
+    /// The token in hand, unless it is an AppRole token that has expired (a new login is due).
     fn usable_token(&self) -> Option<SecretString> {
         let tokens = TOKENS.lock().expect("vault tokens");
         let t = tokens.get(&self.session)?;
-        let expiring = t
-            .expires
-            .is_some_and(|at| at <= Instant::now() + Duration::from_secs(2));
-        (!(expiring && matches!(self.spec.auth, VaultAuth::AppRole { .. })))
-            .then(|| t.value.clone())
+        let expired = t.expires.is_some_and(|at| at <= Instant::now());
+        (!(expired && matches!(self.spec.auth, VaultAuth::AppRole { .. }))).then(|| t.value.clone())
     }
 
     /// Drop the token in hand if it is still `refused` (another thread may have replaced it).

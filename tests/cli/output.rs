@@ -264,3 +264,18 @@ fn dynamic_completion_offers_the_names_of_the_config() {
         vec!["prod-ro".to_string()]
     );
 }
+
+#[test]
+fn help_ends_with_examples() {
+    let env = TestEnv::new();
+    for args in [
+        &["help", "creds"][..],
+        &["account", "rotate", "--help"][..],
+        &["--help"][..],
+    ] {
+        let out = env.fedaws(args).output().expect("run fedaws");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args:?}");
+        assert!(text.contains("Examples:\n  fedaws "), "{args:?}: {text}");
+    }
+}
