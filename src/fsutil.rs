@@ -144,6 +144,7 @@ pub enum EnsureError {
 /// Options that open an existing or new file without following a symbolic link in its place,
 /// with mode 0600 for a new one.
 pub fn no_follow() -> OpenOptions {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     options
