@@ -118,9 +118,13 @@ impl Setup {
     }
 
     fn point_iam_at(&self, iam: &str) {
+        self.point_at(iam, self.sts.url());
+    }
+
+    fn point_at(&self, iam: &str, sts: &str) {
         self.env.write_config(&format!(
             "[settings]\nkeyring = \"keyutils\"\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\niam_endpoint = \"{iam}\"\nadmins = [\"{}\"]\n\n[accounts.{}]\n\n[connectors.c]\naccount = \"{}\"\nprincipal = \"iam-user\"\n",
-            self.sts.url(),
+            sts,
             crate::sts_fixture::os_user(),
             self.account,
             self.account
@@ -304,4 +308,35 @@ fn keep_old_leaves_the_old_key_inactive() {
             .any(|(id, active)| *id == user.first.access_key_id && !active),
         "{keys:?}"
     );
+}
+
+#[test]
+fn waiting_for_a_new_key_to_work_shows_a_spinner_on_a_terminal_only() {
+    let user = IamUser::create("spin");
+    let setup = Setup::new(&user, moto_url());
+
+    // STS does not know the new key for its first two calls: fedaws waits, quietly off a terminal.
+    let slow = TestServer::new_keys_unknown_at_first(2);
+    setup.point_at(moto_url(), slow.url());
+    let out = setup.rotate(&[]);
+    assert!(out.status.success(), "rotate: {}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("waiting for"),
+        "a spinner off a terminal: {}",
+        stderr(&out)
+    );
+    let calls = slow
+        .requests()
+        .iter()
+        .filter(|r| r.action() == "GetCallerIdentity")
+        .count();
+    assert_eq!(calls, 3, "fedaws did not ask again until the key worked");
+
+    // On a terminal, the wait shows.
+    let slow = TestServer::new_keys_unknown_at_first(1);
+    setup.point_at(moto_url(), slow.url());
+    let mut pty = crate::pty::Pty::spawn(&setup.env, &["account", "rotate", &setup.account]);
+    pty.expect("waiting for the new key to work");
+    pty.finish_with(0);
+    assert_eq!(user.keys().len(), 1, "{:?}", user.keys());
 }

@@ -284,6 +284,31 @@ impl TestServer {
         }))
     }
 
+    /// A forwarder to the shared moto whose first `n` `GetCallerIdentity` calls are refused as
+    /// AWS refuses a key it does not know yet (IAM's eventual consistency).
+    pub fn new_keys_unknown_at_first(n: usize) -> TestServer {
+        let upstream = moto_url()
+            .strip_prefix("http://")
+            .expect("an http:// upstream")
+            .to_string();
+        let refused = std::sync::atomic::AtomicUsize::new(0);
+        TestServer::start(Box::new(move |request, _| {
+            let body = String::from_utf8_lossy(&request.body);
+            if body.contains("Action=GetCallerIdentity")
+                && refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < n
+            {
+                return http_response(
+                    403,
+                    &sts_error(
+                        "InvalidClientTokenId",
+                        "The security token included in the request is invalid.",
+                    ),
+                );
+            }
+            forward(&upstream, request)
+        }))
+    }
+
     /// A recorder in front of the shared moto.
     pub fn moto_recorder() -> TestServer {
         TestServer::recorder(moto_url())
