@@ -11,12 +11,10 @@
 
 use std::time::{Duration, Instant};
 
-use aws_credential_types::Credentials;
 use aws_sdk_iam::config::{BehaviorVersion, Region};
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
-use secrecy::ExposeSecret;
 
 use crate::secret::{self, AccountEntry, AccountKeys, Rotation, SecretStore};
 use crate::sts::Endpoint;
@@ -339,13 +337,7 @@ impl AwsIam {
     }
 
     fn client(&self, keys: &AccountKeys) -> aws_sdk_iam::Client {
-        let credentials = Credentials::new(
-            keys.access_key_id.clone(),
-            keys.secret_access_key.expose_secret().to_string(),
-            None,
-            None,
-            "fedaws",
-        );
+        let credentials = crate::sts::static_credentials(keys);
         let mut builder = aws_sdk_iam::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(iam_region(&self.sts.region)))
@@ -475,6 +467,8 @@ impl Iam for AwsIam {
 mod tests {
     use std::cell::RefCell;
     use std::collections::BTreeMap;
+
+    use secrecy::ExposeSecret;
 
     use super::*;
     use crate::secret::MemoryStore;

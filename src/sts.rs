@@ -178,14 +178,19 @@ impl Sts for AwsSts {
     }
 }
 
-pub(crate) fn client(keys: &AccountKeys, endpoint: &Endpoint) -> aws_sdk_sts::Client {
-    let credentials = Credentials::new(
+/// An account's key pair as the SDKs' static credentials (no provider chain).
+pub(crate) fn static_credentials(keys: &AccountKeys) -> Credentials {
+    Credentials::new(
         keys.access_key_id.clone(),
         keys.secret_access_key.expose_secret().to_string(),
         None,
         None,
         "fedaws",
-    );
+    )
+}
+
+pub(crate) fn client(keys: &AccountKeys, endpoint: &Endpoint) -> aws_sdk_sts::Client {
+    let credentials = static_credentials(keys);
     let mut builder = aws_sdk_sts::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(endpoint.region.clone()))

@@ -15,6 +15,20 @@ use crate::rotate::{self, AwsIam, Options, Progress, Step, Stopped};
 pub fn run(args: AccountRotateArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let config = ctx.load(Depth::Shallow)?;
     let kind = config.account(&args.name)?.kind;
+    // One rotation of an account at a time on this host: two would each make a key, and each
+    // take the other's for someone else's.
+    let locks = ctx.state_dir.join("locks");
+    crate::fsutil::ensure_private_dir(&locks, crate::trust::Role::StateDir)?;
+    let _one_at_a_time = crate::fsutil::try_lock_file(&locks.join(format!("rotate.{}.lock", args.name)))?
+        .ok_or_else(|| {
+            crate::error::UserError::new(
+                crate::error::Exit::Failure,
+                format!(
+                    "another `fedaws account rotate {}` is under way on this host; wait for it to finish",
+                    args.name
+                ),
+            )
+        })?;
     let store = ctx.store(Some(&config))?;
     let env = |k: &str| std::env::var(k).ok();
     let iam = AwsIam {

@@ -494,11 +494,7 @@ pub fn read_account(
     store: &dyn SecretStore,
     account: &str,
 ) -> Result<Option<AccountKeys>, StoreError> {
-    let key = account_key(account);
-    store
-        .get(&key)?
-        .map(|v| AccountKeys::from_secret(&key, &v))
-        .transpose()
+    Ok(read_entry(store, account)?.map(|e| e.keys))
 }
 
 #[cfg(test)]
