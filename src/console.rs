@@ -262,7 +262,7 @@ pub fn fetch_token(
         let response = tokio::time::timeout(timeout, client.get(uri))
             .await
             .map_err(|_| network(format!("no answer within {} s", timeout.as_secs())))?
-            .map_err(|e| network(innermost(&e)))?;
+            .map_err(|e| network(crate::error::innermost(&e)))?;
         let status = response.status().as_u16();
         let body = tokio::time::timeout(timeout, response.into_body().collect())
             .await
@@ -290,14 +290,6 @@ pub fn fetch_token(
                 hint: ": the answer had no SigninToken".into(),
             })
     })
-}
-
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
 }
 
 #[cfg(test)]

@@ -214,6 +214,15 @@ pub fn report(err: &anyhow::Error, stderr: &mut dyn Write) {
     let _ = writeln!(stderr, "{}", crate::output::escape_controls(&text));
 }
 
+/// The deepest cause of an error: what a network library says actually went wrong.
+pub fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
 /// True when the error is a closed stdout pipe (`fedaws … | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {

@@ -45,12 +45,21 @@ pub fn main_entry() -> ExitCode {
     hardening::protect_process();
     // The shell asking for completions (COMPLETE=SHELL): answered, and nothing else done.
     complete::answer_the_shell();
-    let parsed = manual::command()
-        .try_get_matches()
-        .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m));
-    let cli = match parsed {
+    let cli = match <cli::Cli as clap::Parser>::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            // Help asked for: rendered again from the command line with its examples, which
+            // only help needs (every other run is spared building them).
+            let help = matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            let e = if help {
+                manual::command().try_get_matches().err().unwrap_or(e)
+            } else {
+                e
+            };
             let code = if e.use_stderr() {
                 Exit::Usage
             } else {

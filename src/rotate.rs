@@ -356,6 +356,7 @@ impl AwsIam {
     }
 }
 
+/// An SDK failure (of IAM or STS) as an [`IamError`]: AWS's code and message, else the cause.
 fn failed<E>(call: &'static str) -> impl Fn(aws_sdk_iam::error::SdkError<E>) -> IamError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -366,7 +367,7 @@ where
         message: match (e.code(), e.message()) {
             (Some(code), Some(message)) => format!("{code}: {message}"),
             (Some(code), None) => code.to_string(),
-            _ => crate::sts::innermost(&e),
+            _ => crate::error::innermost(&e),
         },
     }
 }
@@ -451,14 +452,7 @@ impl Iam for AwsIam {
             {
                 Ok(false)
             }
-            Err(e) => Err(IamError {
-                call: "GetCallerIdentity",
-                code: e.code().map(str::to_string),
-                message: match (e.code(), e.message()) {
-                    (Some(code), Some(message)) => format!("{code}: {message}"),
-                    _ => crate::sts::innermost(&e),
-                },
-            }),
+            Err(e) => Err(failed("GetCallerIdentity")(e)),
         }
     }
 }

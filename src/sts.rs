@@ -445,19 +445,10 @@ where
         SdkError::TimeoutError(_) => Failure::Timeout,
         SdkError::DispatchFailure(d) => Failure::Connect {
             timed_out: d.is_timeout(),
-            detail: innermost(&e),
+            detail: crate::error::innermost(&e),
         },
-        _ => Failure::Unreadable(innermost(&e)),
+        _ => Failure::Unreadable(crate::error::innermost(&e)),
     }
-}
-
-/// The deepest cause's text: the transport's own words ("Connection refused").
-pub(crate) fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
 }
 
 /// Turn a failure into the error users see, with the fix.

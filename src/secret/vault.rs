@@ -752,9 +752,9 @@ async fn exchange(
     let whole = async {
         let response = client.request(request).await.map_err(|e| {
             if e.is_connect() {
-                Failure::NotReached(innermost(&e))
+                Failure::NotReached(crate::error::innermost(&e))
             } else {
-                Failure::Lost(innermost(&e))
+                Failure::Lost(crate::error::innermost(&e))
             }
         })?;
         let status = response.status().as_u16();
@@ -768,14 +768,6 @@ async fn exchange(
     tokio::time::timeout(REQUEST_TIMEOUT, whole)
         .await
         .map_err(|_| Failure::Lost(format!("no answer within {} s", REQUEST_TIMEOUT.as_secs())))?
-}
-
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
 }
 
 /// An HTTP(S) client trusting `ca_cert` when given, else the system's roots.

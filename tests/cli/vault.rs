@@ -474,6 +474,16 @@ impl Fleet {
         host
     }
 
+    /// A host whose broker logs in to every node of `bao` with AppRole `role_id`, its secret id
+    /// in a file beside the config.
+    fn approle_host(&self, name: &str, bao: &Bao, role_id: &str, secret_id: &str) -> Host {
+        let vault = format!(
+            "{}auth = \"approle\"\nrole_id = \"{role_id}\"\nsecret_id_file = \"secret-id\"\n",
+            addresses(bao)
+        );
+        self.host(name, &vault, &[("secret-id", secret_id)])
+    }
+
     /// Start the host's broker, with `vars` in its environment.
     fn start(&self, host: &Host, vars: &[(&str, &str)]) -> Running {
         start_broker(
@@ -534,14 +544,7 @@ fn a_broker_renews_its_token_logs_in_again_and_serves_cached_credentials_while_v
     // Renewable tokens of 12 s, for up to 10 minutes.
     let (role_id, secret_id) = bao.approle("broker", "fedaws-broker", "12s", "10m");
     let fleet = Fleet::new("vren");
-    let host = fleet.host(
-        "h",
-        &format!(
-            "{}auth = \"approle\"\nrole_id = \"{role_id}\"\nsecret_id_file = \"secret-id\"\n",
-            addresses(&bao)
-        ),
-        &[("secret-id", &secret_id)],
-    );
+    let host = fleet.approle_host("h", &bao, &role_id, &secret_id);
     let keys = put_account(&bao, "acct");
     let mut broker = fleet.start(&host, &[]);
     assert_eq!(fleet.cold(&host, "first"), keys.access_key_id);
@@ -695,18 +698,8 @@ fn two_brokers_share_one_vault_and_a_rotation_through_one_reaches_the_other() {
     let (admin_role, admin_secret) = bao.approle("admin-host", "fedaws-admin", "1h", "2h");
     let (role, secret) = bao.approle("host", "fedaws-broker", "1h", "2h");
     let fleet = Fleet::new("vtwo");
-    let approle = |role_id: &str| {
-        format!(
-            "{}auth = \"approle\"\nrole_id = \"{role_id}\"\nsecret_id_file = \"secret-id\"\n",
-            addresses(&bao)
-        )
-    };
-    let one = fleet.host(
-        "one",
-        &approle(&admin_role),
-        &[("secret-id", &admin_secret)],
-    );
-    let two = fleet.host("two", &approle(&role), &[("secret-id", &secret)]);
+    let one = fleet.approle_host("one", &bao, &admin_role, &admin_secret);
+    let two = fleet.approle_host("two", &bao, &role, &secret);
     let _b1 = fleet.start(&one, &[]);
     let _b2 = fleet.start(&two, &[]);
 
@@ -940,14 +933,7 @@ fn a_rotation_through_a_broker_replaces_the_key_in_vault_for_administrators_only
     bao.example_policy("fedaws-admin");
     let (role, secret) = bao.approle("rotator", "fedaws-admin", "1h", "2h");
     let fleet = Fleet::new("vrot");
-    let host = fleet.host(
-        "h",
-        &format!(
-            "{}auth = \"approle\"\nrole_id = \"{role}\"\nsecret_id_file = \"secret-id\"\n",
-            addresses(&bao)
-        ),
-        &[("secret-id", &secret)],
-    );
+    let host = fleet.approle_host("h", &bao, &role, &secret);
     let user = crate::rotate::IamUser::create("vrot");
     let _broker = fleet.start(&host, &[]);
     let out = fleet.ask(
