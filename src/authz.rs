@@ -144,6 +144,8 @@ impl fmt::Display for Grant {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct Denied {
+    /// The connector refused, when the refusal is of one.
+    pub connector: Option<String>,
     /// What was refused, and what would allow it.
     pub message: String,
 }
@@ -187,6 +189,7 @@ pub fn decide(
             Some(_) => None,
             None => {
                 return Err(Denied {
+                    connector: Some(name.to_string()),
                     message: format!(
                         "{} may not use connector `{name}` as a system caller (--system): settings.system_users lists the users who may act as one, and administrators always may; an administrator can add you with `system_users = [\"{}\"]` in [settings]",
                         id.user, id.user
@@ -198,6 +201,7 @@ pub fn decide(
             Ok(Grant::SystemScope { os_group })
         } else {
             Err(Denied {
+                connector: Some(name.to_string()),
                 message: format!(
                     "connector `{name}` has no system scope, so --system callers may not use it; an administrator can allow it with `fedaws connector edit {name} --system-scope`"
                 ),
@@ -236,6 +240,7 @@ pub fn decide(
         None => String::new(),
     };
     Err(Denied {
+        connector: Some(name.to_string()),
         message: format!(
             "{} may not use connector `{name}`: {granted}; your groups are {}{fix}",
             id.user,

@@ -106,43 +106,104 @@ pub const PAGE_QUIET: Duration = Duration::from_secs(5);
 /// How long the sign-in page is kept at most when nothing reads it.
 pub const PAGE_MAX: Duration = Duration::from_secs(120);
 
-/// What became of a sign-in page handed to the browser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Opened {
-    /// Something read it, and it was removed after [`PAGE_QUIET`].
-    Read,
-    /// Nothing read it within [`PAGE_MAX`] (or reads cannot be watched here); it was removed.
-    Unread,
-}
+/// How long the sign-in page is kept where reads cannot be watched (not Linux).
+pub const PAGE_UNWATCHED: Duration = Duration::from_secs(30);
+
+/// The environment variable that makes a `fedaws` process the keeper of one sign-in page (see
+/// [`keep_page_if_asked`]); it names the page.
+const KEEPER: &str = "FEDAWS_CONSOLE_PAGE";
 
 /// Open `url` in the default browser without putting it in any argv (where every user can read
 /// it in `ps`) or environment: it goes into a page that redirects to it, a 0600 file in the
-/// private directory `dir` (created 0700), and the browser is given the file's path. The page is
-/// removed once the browser has read it, and in any case after [`PAGE_MAX`].
-pub fn open_in_browser(url: &SecretString, dir: &Path) -> std::io::Result<Opened> {
+/// private directory `dir` (created 0700), and the browser is given the file's path. Returns as
+/// soon as the browser's opener has started: a keeper process of its own, detached, removes the
+/// page once the browser has read it (and left it for [`PAGE_QUIET`]), and in any case after
+/// [`PAGE_MAX`].
+pub fn open_in_browser(url: &SecretString, dir: &Path) -> std::io::Result<()> {
     let mut name = [0u8; 16];
     getrandom::fill(&mut name).map_err(|e| std::io::Error::other(e.to_string()))?;
     let name: String = name.iter().map(|b| format!("{b:02x}")).collect();
     let path = dir.join(format!("console-{name}.html"));
     let page = zeroize::Zeroizing::new(redirect_page(url.expose_secret()));
-    let written = crate::fsutil::no_follow()
+    let opened = crate::fsutil::no_follow()
         .write(true)
         .create_new(true)
         .open(&path)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, page.as_bytes()));
-    let outcome = written.and_then(|()| {
+        .and_then(|mut f| std::io::Write::write_all(&mut f, page.as_bytes()))
+        .and_then(|()| start_keeper(&path))
+        .and_then(|mut keeper| {
+            open::that_detached(&path).inspect_err(|_| {
+                let _ = keeper.kill();
+                let _ = keeper.wait();
+            })
+        });
+    if opened.is_err() {
+        let _ = std::fs::remove_file(&path);
+    }
+    opened
+}
+
+/// Start this program again as the keeper of the page at `path`, in a process group of its own
+/// (a Ctrl-C at the prompt is not for it), and wait until it watches the page, so that no read
+/// by the browser is missed.
+fn start_keeper(path: &Path) -> std::io::Result<std::process::Child> {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(std::env::current_exe()?);
+    command
+        .env(KEEPER, path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    #[cfg(windows)]
+    {
+        // DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP: no console, and no Ctrl-C from it.
+        std::os::windows::process::CommandExt::creation_flags(&mut command, 0x0000_0208);
+    }
+    let mut keeper = command.spawn()?;
+    let mut line = String::new();
+    let ready = keeper
+        .stdout
+        .take()
+        .map(|out| std::io::BufReader::new(out).read_line(&mut line));
+    if !matches!(ready, Some(Ok(_))) || line.trim() != "watching" {
+        let _ = keeper.kill();
+        let _ = keeper.wait();
+        return Err(std::io::Error::other(
+            "the process that removes the sign-in page did not start",
+        ));
+    }
+    Ok(keeper)
+}
+
+/// When this process was started as the keeper of a sign-in page ([`KEEPER`]): watch it, remove
+/// it once the browser has read it (or at the latest after [`PAGE_MAX`]), and exit. Called
+/// before anything else; it does nothing in any other process.
+pub fn keep_page_if_asked() {
+    let Some(path) = std::env::var_os(KEEPER).map(std::path::PathBuf::from) else {
+        return;
+    };
+    // Only a page of the kind fedaws writes, never whatever the variable names.
+    let ours = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("console-") && n.ends_with(".html"));
+    if ours {
         let watch = ReadWatch::new(&path);
-        open::that_detached(&path)?;
-        Ok(match watch {
+        let mut out = std::io::stdout();
+        let _ = std::io::Write::write_all(&mut out, b"watching\n");
+        let _ = std::io::Write::flush(&mut out);
+        match watch {
             Some(watch) => watch.wait(PAGE_QUIET, PAGE_MAX),
-            None => {
-                std::thread::sleep(PAGE_QUIET);
-                Opened::Unread
-            }
-        })
-    });
-    let _ = std::fs::remove_file(&path);
-    outcome
+            None => std::thread::sleep(PAGE_UNWATCHED),
+        }
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    std::process::exit(0);
 }
 
 /// A page that sends the browser on to `url` at once, with a link for browsers without
@@ -176,7 +237,7 @@ impl ReadWatch {
     }
 
     /// Wait until the file has been read and then left alone for `quiet`, or `max` in all.
-    fn wait(self, quiet: Duration, max: Duration) -> Opened {
+    fn wait(self, quiet: Duration, max: Duration) {
         use rustix::fs::inotify::Reader;
         let started = std::time::Instant::now();
         let mut last_read: Option<std::time::Instant> = None;
@@ -187,8 +248,8 @@ impl ReadWatch {
                 last_read = Some(std::time::Instant::now());
             }
             match last_read {
-                Some(t) if t.elapsed() >= quiet => return Opened::Read,
-                _ if started.elapsed() >= max => return Opened::Unread,
+                Some(t) if t.elapsed() >= quiet => return,
+                _ if started.elapsed() >= max => return,
                 _ => std::thread::sleep(Duration::from_millis(50)),
             }
         }
@@ -204,9 +265,7 @@ impl ReadWatch {
         None
     }
 
-    fn wait(self, _quiet: Duration, _max: Duration) -> Opened {
-        Opened::Unread
-    }
+    fn wait(self, _quiet: Duration, _max: Duration) {}
 }
 
 /// Why no sign-in token was obtained.

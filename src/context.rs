@@ -50,6 +50,9 @@ pub struct Context {
     pub state_dir: PathBuf,
     /// The cache, when it is not a store of its own (a broker's memory).
     pub cache_in_memory: Option<secret::MemoryStore>,
+    /// The config as already loaded (a broker's last good one), which [`Context::load`] gives
+    /// instead of reading the file again.
+    pub loaded: Option<std::sync::Arc<Config>>,
     /// Makes another context like this one, for work on other threads (the credential server's
     /// refreshes, each with its own streams and stores).
     pub renew: std::sync::Arc<dyn Fn() -> Context + Send + Sync>,
@@ -65,6 +68,7 @@ impl Context {
             peer: None,
             state_dir: config::state_dir(),
             cache_in_memory: None,
+            loaded: None,
             location,
             location_explicit: global.config.is_some(),
             keyring_flag: global.keyring.clone(),
@@ -116,7 +120,7 @@ impl Context {
             keyring_flag: peer.keyring,
             interactive: peer.replies.is_some(),
             quiet: false,
-            verbose: 0,
+            verbose: peer.verbose,
             out,
             err,
             prompter,
@@ -128,6 +132,7 @@ impl Context {
             peer: Some(peer.identity),
             state_dir: peer.state_dir,
             cache_in_memory: Some(peer.cache),
+            loaded: peer.config,
             renew,
         }
     }
@@ -152,9 +157,13 @@ impl Context {
         })
     }
 
-    /// Load and check the config.
+    /// Load and check the config: the one already loaded, if there is one (a broker serves its
+    /// last good config, whatever the file holds now), else the file.
     pub fn load(&self, depth: Depth) -> anyhow::Result<Config> {
-        Ok(Config::load(&self.location, depth)?)
+        match &self.loaded {
+            Some(config) if depth == Depth::Shallow => Ok(Config::clone(config)),
+            _ => Ok(Config::load(&self.location, depth)?),
+        }
     }
 
     /// The secret store backend: `--keyring`, else `settings.keyring`, else the platform default.
@@ -273,6 +282,11 @@ pub struct PeerContext {
     pub terminal: bool,
     /// The replies to the dialog so far, when the caller can answer one at a terminal.
     pub replies: Option<Vec<crate::broker::dialog::Reply>>,
+    /// The broker's config as it serves it (its last good one); `None` for a command that
+    /// changes the file, which reads the file itself.
+    pub config: Option<std::sync::Arc<Config>>,
+    /// `-v` count of the command line.
+    pub verbose: u8,
 }
 
 /// Where the `file` store and its key are, and the `vault` store's servers and login, from the

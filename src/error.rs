@@ -262,6 +262,8 @@ mod tests {
                 vec![
                     UserError::usage("x").into(),
                     crate::config::NotFound {
+                        what: "connector".into(),
+                        name: "x".into(),
                         message: "x".into(),
                     }
                     .into(),
@@ -308,6 +310,7 @@ mod tests {
                 Exit::Denied,
                 vec![
                     crate::authz::Denied {
+                        connector: None,
                         message: "x".into(),
                     }
                     .into(),

@@ -43,6 +43,9 @@ use crate::error::Exit;
 /// Parse `std::env::args`, run the command, and map the outcome to an exit code.
 pub fn main_entry() -> ExitCode {
     hardening::protect_process();
+    // A keeper of a console sign-in page (see `console::open_in_browser`): it keeps the page,
+    // and nothing else.
+    console::keep_page_if_asked();
     // The shell asking for completions (COMPLETE=SHELL): answered, and nothing else done.
     complete::answer_the_shell();
     let cli = match <cli::Cli as clap::Parser>::try_parse() {

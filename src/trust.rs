@@ -150,18 +150,31 @@ impl fmt::Display for Untrusted {
                 self.mode & 0o7777,
                 self.role.stake()
             ),
-            Flaw::Writable => write!(
-                f,
-                "refusing the {at}: owner {}, mode {:04o}, writable by {}, and {}\n  hint: run `chmod go-w {culprit}`",
-                self.owner,
-                self.mode & 0o7777,
-                match (self.mode & 0o020 != 0, self.mode & 0o002 != 0) {
-                    (true, true) => "group and others",
-                    (true, false) => "its group",
-                    _ => "others",
-                },
-                self.role.stake()
-            ),
+            Flaw::Writable => {
+                // A sticky directory (/tmp) is shared by design: its mode is not to be changed.
+                let shared = self.culprit != self.path && self.mode & 0o1000 != 0;
+                let hint = match (shared, self.role) {
+                    (true, Role::BrokerSocket) => format!(
+                        "{culprit} is shared by every user, so anyone could have put a socket there: give the broker a directory of its own that only it or root can write, such as /run/fedaws (the default, /run/fedaws/broker.sock; settings.broker_socket or --socket)"
+                    ),
+                    (true, _) => format!(
+                        "{culprit} is shared by every user (leave its mode alone): move the {what} to a directory only you or root can write"
+                    ),
+                    (false, _) => format!("run `chmod go-w {culprit}`"),
+                };
+                write!(
+                    f,
+                    "refusing the {at}: owner {}, mode {:04o}, writable by {}, and {}\n  hint: {hint}",
+                    self.owner,
+                    self.mode & 0o7777,
+                    match (self.mode & 0o020 != 0, self.mode & 0o002 != 0) {
+                        (true, true) => "group and others",
+                        (true, false) => "its group",
+                        _ => "others",
+                    },
+                    self.role.stake()
+                )
+            }
         }
     }
 }
@@ -505,6 +518,21 @@ mod unix {
             chmod(dir.path(), 0o770);
             let e = check(&f, Role::Config, me()).unwrap_err();
             assert_eq!(e.culprit, dir.path().canonicalize().unwrap());
+        }
+
+        #[test]
+        fn a_shared_sticky_directory_is_never_to_be_chmod_ed() {
+            // A broker's socket in a directory like /tmp, which anyone could have made.
+            let (dir, _f) = tree();
+            chmod(dir.path(), 0o1777);
+            let socket = dir.path().join("broker.sock");
+            let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+            let e = check(&socket, Role::BrokerSocket, me()).unwrap_err();
+            assert_eq!(e.flaw, Flaw::Writable);
+            let text = e.to_string();
+            assert!(!text.contains("chmod"), "{text}");
+            assert!(text.contains("shared by every user"), "{text}");
+            assert!(text.contains("/run/fedaws"), "{text}");
         }
 
         #[test]

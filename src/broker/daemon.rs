@@ -32,7 +32,10 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::Semaphore;
 
+use super::access::{self, Access};
+use super::log;
 use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody, RunAnswer, RunBody};
+use super::record::{Change, Trail, Unwritable};
 use crate::config::{Config, Depth, Location};
 use crate::conns::{ConnState, Deadlines, Registry};
 use crate::error::{Exit, UserError};
@@ -114,7 +117,10 @@ struct Shared {
     /// Users recently looked up.
     known: Mutex<HashMap<u32, Known>>,
     /// The audit log, kept open and locked while the broker runs.
-    audit: Mutex<crate::audit::Writer>,
+    audit: Trail,
+    /// One `audit` read at a time, waited for off the worker threads: one user reading the
+    /// log in a loop takes one thread, never the ones that answer other users.
+    audit_reads: Arc<Semaphore>,
     /// The last failure of [`Shared::keep_store_alive`], logged once; `None` while it works.
     keep_alive: Mutex<Option<String>>,
 }
@@ -125,16 +131,6 @@ struct Known {
     peer: Peer,
     /// A new lookup is under way.
     refreshing: bool,
-}
-
-/// A line in the broker's log (stderr: the journal, under systemd), control characters escaped.
-fn log(message: impl std::fmt::Display) {
-    let text = message.to_string();
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "fedaws broker: {}",
-        crate::output::escape_controls(&text)
-    );
 }
 
 impl Shared {
@@ -236,16 +232,9 @@ impl Shared {
     }
 
     /// Put `event` in the audit log before the request is answered (one `write`, to the page
-    /// cache; a failure is logged, and the request keeps its answer).
-    fn record(&self, event: &crate::audit::Event) {
-        let written = self
-            .audit
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .append(event);
-        if let Err(e) = written {
-            log(format_args!("could not write the audit log: {e}"));
-        }
+    /// cache); a request whose line cannot be written is refused.
+    fn record(&self, event: crate::audit::Event) -> Result<(), Unwritable> {
+        self.audit.write(event)
     }
 
     /// Drop cached credentials that have expired, and those beyond [`CACHED_PER_CALLER`] of one
@@ -436,8 +425,8 @@ impl Services for Work {
         // Made and checked when the broker started; it is the broker's own.
         Ok(())
     }
-    fn record(&mut self, event: crate::audit::Event) {
-        self.shared.record(&event);
+    fn record(&mut self, event: crate::audit::Event) -> anyhow::Result<()> {
+        Ok(self.shared.record(event)?)
     }
 }
 
@@ -536,9 +525,6 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
         sts: crate::sts::AwsSts,
         peer: peer.describe(),
     };
-    let admin = peer
-        .identity()
-        .is_ok_and(|id| id.admin(&work.config).is_some());
     // A cache hit is answered here and now: a few stats, a lookup in memory, one write to the
     // audit log.
     let time = crate::format::rfc3339(jiff::Timestamp::now());
@@ -546,9 +532,34 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
         let answer = zeroize::Zeroizing::new(
             serde_json::to_vec(&CredsAnswer::of(&hit.creds, &hit.region, true)).unwrap_or_default(),
         );
-        shared.record(&crate::issue::event_of(time, &request, &caller, &Ok(hit)));
+        if let Err(e) = shared.record(crate::issue::event_of(time, &request, &caller, &Ok(hit))) {
+            return refusal(&ErrorBody::of(&e.into()));
+        }
         return json(StatusCode::OK, answer.to_vec());
     }
+    // Someone who may not use the connector learns no more than that, whether it exists or
+    // not (and the audit line says the same, since they may read it).
+    let identity = match peer.identity() {
+        Ok(id) => id,
+        Err(e) => return refusal(&ErrorBody::of(&e.into())),
+    };
+    if access::is_outsider(&work.config, &identity, &request.connector) {
+        let refused = access::outsider(&work.config, &identity, &request.connector);
+        let failure = crate::issue::Failure {
+            error: refused.clone().into(),
+            known: crate::issue::Known::default(),
+        };
+        if let Err(e) = shared.record(crate::issue::event_of(
+            time,
+            &request,
+            &caller,
+            &Err(failure),
+        )) {
+            return refusal(&ErrorBody::of(&e.into()));
+        }
+        return refusal(&ErrorBody::of(&refused.into()));
+    }
+    let config = work.config.clone();
     // The rest may wait (on STS, another caller's call, an MFA process): one user's requests
     // take turns among themselves, and nobody else waits for them.
     let Ok(_turn) = shared.turns_of(peer.uid).acquire_owned().await else {
@@ -564,7 +575,7 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
             let body = zeroize::Zeroizing::new(serde_json::to_vec(&answer).unwrap_or_default());
             json(StatusCode::OK, body.to_vec())
         }
-        Ok(Err(e)) => refusal(&ErrorBody::of(&names_hidden(e, admin))),
+        Ok(Err(e)) => refusal(&ErrorBody::of(&access::for_peer(e, &config, &identity))),
         Err(e) => refusal(&ErrorBody::new(
             Exit::Failure,
             format!("the request failed: {e}"),
@@ -577,7 +588,22 @@ async fn run_command(shared: Arc<Shared>, peer: Peer, body: RunBody) -> Response
     let Ok(_turn) = shared.turns_of(peer.uid).acquire_owned().await else {
         return refusal(&ErrorBody::new(Exit::Failure, "the broker is stopping"));
     };
-    let done = tokio::task::spawn_blocking(move || execute(&shared, &peer, body)).await;
+    let cli = parse(&body.args);
+    // Reads of the audit log take turns here, before a blocking thread is taken for them.
+    let _reading = match &cli {
+        Ok(cli) if matches!(cli.command, crate::cli::Command::Audit(_)) => {
+            match shared.audit_reads.clone().acquire_owned().await {
+                Ok(permit) => Some(permit),
+                Err(_) => return refusal(&ErrorBody::new(Exit::Failure, "the broker is stopping")),
+            }
+        }
+        _ => None,
+    };
+    let done = tokio::task::spawn_blocking(move || match cli {
+        Ok(cli) => execute(&shared, &peer, cli, body),
+        Err(answer) => *answer,
+    })
+    .await;
     match done {
         Ok(answer) => json(
             StatusCode::OK,
@@ -590,73 +616,24 @@ async fn run_command(shared: Arc<Shared>, peer: Peer, body: RunBody) -> Response
     }
 }
 
-/// Who may run a command through the broker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
-    /// Anyone: it shows (or clears) the caller's own things.
-    Anyone,
-    /// Administrators: it reads the config or the accounts.
-    Admin,
-    /// Administrators: it changes the config or the accounts (audited, then reloaded).
-    AdminChange,
-    /// Nobody: it runs on the caller's side.
-    Client,
-}
-
-fn access(command: &crate::cli::Command) -> Access {
-    use crate::cli::{AccountCommand, Command, ConnectorCommand, GroupCommand};
-    match command {
-        Command::Whoami(_) | Command::Cache(_) | Command::Audit(_) => Access::Anyone,
-        Command::Connector(ConnectorCommand::List(_) | ConnectorCommand::Show(_)) => Access::Anyone,
-        Command::Account(AccountCommand::List(_) | AccountCommand::Show(_))
-        | Command::Group(GroupCommand::List(_))
-        | Command::Check(_) => Access::Admin,
-        Command::Account(_) | Command::Connector(_) | Command::Group(_) => Access::AdminChange,
-        _ => Access::Client,
-    }
-}
-
-/// Why a command may not run in the broker as given, if it may not: it names something the
-/// broker would run or read as its own user (an account's `mfa_process`, a connector's
-/// `policy_file`), which would give an administrator the service user's reach, the keys of
-/// every account included. Those are set in the config file by whoever owns it.
-fn not_for_peers(command: &crate::cli::Command) -> Option<&'static str> {
-    use crate::cli::{AccountCommand, Command, ConnectorCommand};
-    const MFA_PROCESS: &str = "--mfa-process is not taken through a broker (the broker would run it as its own user, which can read every account's keys): set mfa_process in the broker's config file";
-    const POLICY_FILE: &str = "--policy-file is not taken through a broker (the broker would read the file as its own user): give the policy with --policy, or set policy_file in the broker's config file";
-    const KEY_SOURCE: &str = "--from-env and --from-aws-profile are read where fedaws runs: through a broker, the client reads them and sends the key pair with --secret-stdin";
-    let elsewhere = |k: &crate::cli::KeySource| k.from_env || k.from_aws_profile.is_some();
-    match command {
-        Command::Account(AccountCommand::Add(a)) if elsewhere(&a.source) => Some(KEY_SOURCE),
-        Command::Account(AccountCommand::Edit(a)) if elsewhere(&a.source) => Some(KEY_SOURCE),
-        Command::Account(AccountCommand::Add(a)) if a.mfa_process.is_some() => Some(MFA_PROCESS),
-        Command::Account(AccountCommand::Edit(a)) if a.mfa_process.is_some() => Some(MFA_PROCESS),
-        Command::Connector(ConnectorCommand::Add(c)) if c.fields.policy_file.is_some() => {
-            Some(POLICY_FILE)
-        }
-        Command::Connector(ConnectorCommand::Edit(c)) if c.fields.policy_file.is_some() => {
-            Some(POLICY_FILE)
-        }
-        _ => None,
-    }
-}
-
-/// `error`, for a caller who is not an administrator: a name that is not in the config is
-/// reported without the names that are ("did you mean", "existing: …"), which are the
-/// administrators' to know.
-fn names_hidden(error: anyhow::Error, admin: bool) -> anyhow::Error {
-    let Some(missing) = error
-        .chain()
-        .find_map(|e| e.downcast_ref::<crate::config::NotFound>())
-        .filter(|_| !admin)
-    else {
-        return error;
-    };
-    let what = missing.message.split(';').next().unwrap_or_default();
-    UserError::usage(format!(
-        "{what}; `fedaws connector list` shows the connectors you may use"
-    ))
-    .into()
+/// The command line of a request, or clap's own answer to it (a usage error, `--help`), written
+/// as clap writes it locally.
+fn parse(args: &[String]) -> Result<crate::cli::Cli, Box<RunAnswer>> {
+    let args = std::iter::once("fedaws".to_string()).chain(args.iter().cloned());
+    <crate::cli::Cli as clap::Parser>::try_parse_from(args).map_err(|e| {
+        let text = e.render().to_string();
+        let (stdout, stderr, exit) = if e.use_stderr() {
+            (String::new(), text, Exit::Usage)
+        } else {
+            (text, String::new(), Exit::Ok)
+        };
+        Box::new(RunAnswer {
+            exit: exit as u8,
+            stdout,
+            stderr,
+            ask: None,
+        })
+    })
 }
 
 /// A writer the broker reads back once the command is done.
@@ -682,56 +659,53 @@ impl Captured {
     }
 }
 
-/// Run the command of `body` for `peer`: what it printed and its exit code, as `main` would
-/// have it. Administrative changes are audited with who made them, and reloaded at once.
-fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
+/// Run `cli` for `peer`: what it printed and its exit code, as `main` would have it. Every
+/// command reads the config the broker serves (its last good one), but a change, which edits
+/// the file; changes are audited with who made them and what they named, and reloaded at once.
+fn execute(shared: &Arc<Shared>, peer: &Peer, cli: crate::cli::Cli, body: RunBody) -> RunAnswer {
     let (out, err) = (Captured::default(), Captured::default());
+    let answer = |exit: Exit| RunAnswer {
+        exit: exit as u8,
+        stdout: out.text(),
+        stderr: err.text(),
+        ask: None,
+    };
+    let identity = match peer.identity() {
+        Ok(id) => id,
+        Err(e) => {
+            let e = e.into();
+            crate::error::report(&e, &mut err.clone());
+            return answer(crate::error::exit_for(&e));
+        }
+    };
     let stdin = zeroize::Zeroizing::new(body.stdin.unwrap_or_default());
     let replay = super::dialog::Replay::new(body.replies.clone().unwrap_or_default());
-    let action = action_of(&body.args);
-    let args = std::iter::once("fedaws".to_string()).chain(body.args);
-    let mut change = false;
-    let mut admin = false;
-    // clap's own answer (a usage error, --help), written as clap writes it locally.
-    let mut parsed = None;
+    let config = shared.config();
+    let admin = identity.admin(&config).is_some();
+    let kind = access::access(&cli.command);
+    let words = access::command_words(&cli.command);
+    let change = (kind == Access::AdminChange).then(|| Change::of(&cli.command));
     let result = (|| -> anyhow::Result<()> {
-        let cli = match <crate::cli::Cli as clap::Parser>::try_parse_from(args) {
-            Ok(cli) => cli,
-            Err(e) => {
-                let (mut to, exit) = if e.use_stderr() {
-                    (err.clone(), Exit::Usage)
-                } else {
-                    (out.clone(), Exit::Ok)
-                };
-                let _ = write!(to, "{}", e.render());
-                parsed = Some(exit);
-                return Ok(());
-            }
-        };
-        let identity = peer.identity()?;
-        let config = shared.config();
-        admin = identity.admin(&config).is_some();
-        match access(&cli.command) {
+        match kind {
             Access::Client => {
                 return Err(UserError::usage(format!(
-                    "`fedaws {action}` runs on your side of the broker, not in it"
+                    "`fedaws {words}` runs on your side of the broker, not in it"
                 ))
                 .into());
             }
             Access::Admin | Access::AdminChange if !admin => {
-                change = access(&cli.command) == Access::AdminChange;
                 return Err(crate::authz::Denied {
+                    connector: None,
                     message: format!(
-                        "{} may not run `fedaws {}` through the broker: only its administrators may (settings.admins, settings.admin_groups)",
+                        "{} may not run `fedaws {words}` through the broker: only its administrators may (settings.admins, settings.admin_groups)",
                         identity.user,
-                        action.split(' ').take(2).collect::<Vec<_>>().join(" ")
                     ),
                 }
                 .into());
             }
-            a => change = a == Access::AdminChange,
+            _ => {}
         }
-        if let Some(why) = not_for_peers(&cli.command) {
+        if let Some(why) = access::not_for_peers(&cli.command) {
             return Err(UserError::usage(why).into());
         }
         let keyring = shared.keyring.clone().or_else(|| {
@@ -745,12 +719,14 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
             crate::context::PeerContext {
                 location: shared.location.clone(),
                 keyring,
-                identity,
+                identity: identity.clone(),
                 state_dir: shared.state_dir.clone(),
                 cache: shared.cache.clone(),
                 stdin: stdin.clone(),
                 terminal: body.terminal,
                 replies: body.replies.clone(),
+                config: change.is_none().then(|| config.clone()),
+                verbose: cli.global.verbose,
             },
             Box::new(replay.clone()),
             Box::new(out.clone()),
@@ -769,105 +745,33 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, body: RunBody) -> RunAnswer {
             ask: Some(ask),
         };
     }
-    let result = result.map_err(|e| names_hidden(e, admin));
-    let exit = match &result {
-        Ok(()) => parsed.unwrap_or(Exit::Ok),
+    let result = result.map_err(|e| access::for_peer(e, &config, &identity));
+    let mut exit = match &result {
+        Ok(()) => Exit::Ok,
         Err(e) => {
             crate::error::report(e, &mut err.clone());
             crate::error::exit_for(e)
         }
     };
-    if change {
-        audit_change(shared, peer, &action, result.as_ref().err());
-        if exit == Exit::Ok {
+    if let Some(change) = change {
+        let who = (identity.user.as_str(), peer.uid, peer.pid);
+        if let Err(e) = shared.record(change.event(who, result.as_ref().err())) {
+            let _ = writeln!(
+                err.clone(),
+                "fedaws: {}",
+                if exit == Exit::Ok {
+                    format!("the change was made, but {e}")
+                } else {
+                    e.to_string()
+                }
+            );
+            exit = Exit::Failure;
+        }
+        if result.is_ok() {
             shared.reload("an administrator's change");
         }
     }
-    RunAnswer {
-        exit: exit as u8,
-        stdout: out.text(),
-        stderr: err.text(),
-        ask: None,
-    }
-}
-
-/// What a command line asks, for the audit log: the command and the names it was given, with
-/// the leading global options and every option after them left out (their values may be
-/// secrets, such as an `--mfa-process`).
-fn action_of(args: &[String]) -> String {
-    let mut words = args.iter().peekable();
-    while let Some(a) = words.peek() {
-        match a.as_str() {
-            "--config" | "--keyring" | "--broker" => {
-                words.next();
-                words.next();
-            }
-            a if a.starts_with('-') => {
-                words.next();
-            }
-            _ => break,
-        }
-    }
-    words
-        .take_while(|a| !a.starts_with('-'))
-        .take(ACTION_WORDS)
-        .map(|w| clipped(w, NAME_CHARS))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The most words of a command line an audit line keeps (`group add-member dev alice`).
-const ACTION_WORDS: usize = 4;
-
-/// The most characters of one name an audit line keeps (names fedaws accepts are shorter).
-const NAME_CHARS: usize = 64;
-
-/// The most characters of an error message an audit line keeps.
-const ERROR_CHARS: usize = 1000;
-
-/// `text`, cut to `most` characters (an ellipsis marking the cut), so that no request can make
-/// an audit line long: a user who could would wipe the log by rotating it.
-fn clipped(text: &str, most: usize) -> String {
-    if text.chars().count() <= most {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(most).collect();
-    cut.push('…');
-    cut
-}
-
-/// One audit line for an administrative change (or an attempt at one).
-fn audit_change(shared: &Shared, peer: &Peer, action: &str, error: Option<&anyhow::Error>) {
-    let outcome = match error {
-        None => crate::audit::Outcome::Changed,
-        Some(e) if crate::error::exit_for(e) == Exit::Denied => crate::audit::Outcome::Denied,
-        Some(_) => crate::audit::Outcome::Failed,
-    };
-    // A key rotation names its account and how far it got.
-    let rotated = action.strip_prefix("account rotate ").map(|name| {
-        let step = error
-            .and_then(|e| {
-                e.chain()
-                    .find_map(|c| c.downcast_ref::<crate::rotate::Stopped>())
-            })
-            .map_or(crate::rotate::Step::Done, |s| s.reached);
-        (name.to_string(), step.as_str().to_string())
-    });
-    let (account, step) = rotated.unzip();
-    let event = crate::audit::Event {
-        time: crate::format::rfc3339(jiff::Timestamp::now()),
-        user: peer.user.clone().unwrap_or_default(),
-        uid: peer.uid,
-        pid: peer.pid,
-        action: Some(action.to_string()),
-        account,
-        step,
-        outcome: Some(outcome),
-        error_kind: error.map(|e| crate::error::exit_for(e).family().to_string()),
-        error: error.map(|e| clipped(&format!("{e:#}"), ERROR_CHARS)),
-        ..crate::audit::Event::default()
-    };
-    shared.record(&event);
+    answer(exit)
 }
 
 /// Run the broker until SIGTERM or SIGINT.
@@ -896,7 +800,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         })
         .unwrap_or_else(|| PathBuf::from(super::DEFAULT_SOCKET));
     let group = config.settings.broker_socket_group.clone();
-    let audit = crate::audit::Writer::open(&state_dir, crate::audit::MAX_SIZE)?;
+    let audit = Trail::open(&state_dir)?;
     let shared = Arc::new(Shared {
         location: options.location,
         config: RwLock::new(Arc::new(config)),
@@ -907,7 +811,8 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         host: crate::identity::host_name(),
         users: Mutex::new(HashMap::new()),
         known: Mutex::new(HashMap::new()),
-        audit: Mutex::new(audit),
+        audit,
+        audit_reads: Arc::new(Semaphore::new(1)),
         keep_alive: Mutex::new(None),
     });
     // Open the account store once now, so a broker that cannot reach it says so at start (and
@@ -1057,6 +962,7 @@ async fn serve(
                     shared.reload("the config changed");
                 }
                 ticks += 1;
+                shared.audit.tick();
                 if ticks.is_multiple_of(SWEEP_EVERY) {
                     shared.sweep();
                 }
@@ -1110,30 +1016,4 @@ async fn serve(
     connections.drain(DRAIN).await;
     log("stopped");
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_action_names_the_command_and_its_names_only() {
-        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
-        assert_eq!(
-            action_of(&args("--broker /s account add prod --mfa-process seed")),
-            "account add prod"
-        );
-        assert_eq!(
-            action_of(&args("-v --config=/c connector add c2 --account a")),
-            "connector add c2"
-        );
-        assert_eq!(
-            action_of(&args("group add-member dev alice")),
-            "group add-member dev alice"
-        );
-        // No request makes a long audit line.
-        let long = format!("group add-member dev {} x y z", "a".repeat(60_000));
-        let action = action_of(&args(&long));
-        assert!(action.chars().count() < 100, "{action}");
-    }
 }

@@ -10,6 +10,16 @@ use crate::output;
 use crate::secret::mask_key_id;
 use crate::validate;
 
+/// The most events one `audit` through a broker returns.
+pub const BROKER_MAX_EVENTS: usize = 1000;
+
+/// How many events `audit` through a broker returns when `--tail` is not given.
+pub const BROKER_DEFAULT_EVENTS: usize = 100;
+
+/// The most bytes of the log one `audit` through a broker reads, newest first: what a user's
+/// reads cost the broker is bounded, however large its history.
+pub const BROKER_MAX_READ: u64 = 32 * 1024 * 1024;
+
 /// Print the events.
 pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
@@ -17,16 +27,38 @@ pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if dir.exists() {
         crate::trust::check(&dir, crate::trust::Role::StateDir)?;
     }
-    // Through a broker, a user reads their own events.
-    let own = match &ctx.peer {
-        Some(_) => super::own_only(ctx, &ctx.load(crate::config::Depth::Shallow)?)?,
-        None => None,
+    // Through a broker, a user reads their own events, and no read is unbounded.
+    let brokered = ctx.peer.is_some();
+    let own = match brokered {
+        true => super::own_only(ctx, &ctx.load(crate::config::Depth::Shallow)?)?,
+        false => None,
     };
-    let log = audit::read_where(&dir, |e| {
+    let limit = match (brokered, args.tail) {
+        (true, Some(n)) if n > BROKER_MAX_EVENTS => {
+            return Err(UserError::usage(format!(
+                "--tail {n}: through a broker, at most {BROKER_MAX_EVENTS} events at a time (use --since to go further back)"
+            ))
+            .into());
+        }
+        (true, None) => Some(BROKER_DEFAULT_EVENTS),
+        (_, tail) => tail,
+    };
+    let keep = |e: &audit::Event| {
         own.as_ref().is_none_or(|id| e.uid == id.uid)
             && args.connector.as_ref().is_none_or(|c| *c == e.connector)
-            && since.is_none_or(|s| e.time.parse::<jiff::Timestamp>().is_ok_and(|t| t >= s))
-    })?;
+    };
+    let log = audit::newest(
+        &dir,
+        &audit::Query {
+            holding: own
+                .as_ref()
+                .map(|id| format!("\"uid\":{},", id.uid).into_bytes()),
+            keep: Some(&keep),
+            since,
+            limit,
+            max_bytes: brokered.then_some(BROKER_MAX_READ),
+        },
+    )?;
     if log.skipped > 0 {
         ctx.warn(format!(
             "skipped {} line{} of the audit log that {} not audit events (damaged or not JSON)",
@@ -35,11 +67,17 @@ pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
             if log.skipped == 1 { "is" } else { "are" }
         ));
     }
-    let mut events = log.events;
-    if let Some(n) = args.tail {
-        let skip = events.len().saturating_sub(n);
-        events.drain(..skip);
+    if log.cut {
+        ctx.note(format!(
+            "only the newest {} MiB of the audit log were read; give --since to read a time range",
+            BROKER_MAX_READ / (1024 * 1024)
+        ));
+    } else if brokered && args.tail.is_none() && log.events.len() == BROKER_DEFAULT_EVENTS {
+        ctx.note(format!(
+            "the newest {BROKER_DEFAULT_EVENTS} events; --tail N shows up to {BROKER_MAX_EVENTS}, --since a time range"
+        ));
     }
+    let events = log.events;
     let text = if args.json {
         events
             .iter()
@@ -67,9 +105,11 @@ pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
                         e.user.clone()
                     },
                     e.action.clone().unwrap_or_else(|| e.connector.clone()),
-                    e.outcome
-                        .map(|o| format!("{o:?}").to_lowercase())
-                        .unwrap_or_default(),
+                    match (e.outcome, e.repeated) {
+                        (Some(o), Some(n)) => format!("{} (x{n})", format!("{o:?}").to_lowercase()),
+                        (Some(o), None) => format!("{o:?}").to_lowercase(),
+                        (None, _) => String::new(),
+                    },
                     e.access_key_id
                         .as_deref()
                         .map(mask_key_id)

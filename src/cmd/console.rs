@@ -87,17 +87,15 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
         let dir = page_dir();
         fsutil::ensure_private_dir(&dir, Role::StateDir)?;
         ctx.note(format!(
-            "opening the console sign-in page in the default browser; it is removed from {} once the browser has read it",
-            dir.display()
+            "opening the console sign-in page in the default browser; it is removed from {} once the browser has read it, or in {} minutes",
+            dir.display(),
+            console::PAGE_MAX.as_secs() / 60
         ));
-        let opened = console::open_in_browser(&url, &dir).map_err(|e| {
+        console::open_in_browser(&url, &dir).map_err(|e| {
             UserError::usage(format!(
                 "cannot open a browser ({e}); run without --open to print the URL"
             ))
         })?;
-        if opened == console::Opened::Unread {
-            ctx.warn("nothing read the sign-in page; it was removed. Run without --open to print the URL");
-        }
     } else {
         writeln!(ctx.out, "{}", url.expose_secret())?;
         ctx.note("the URL signs in to the console for 15 minutes: treat it as a secret");

@@ -1,4 +1,5 @@
-//! `fedaws whoami`: the caller's identity and groups, and which connectors it may use and why.
+//! `fedaws whoami`: the caller's identity and groups, and which connectors it may use and why;
+//! with `-v`, what each of them issues (principal type, longest lifetime, description).
 
 use std::io::Write;
 
@@ -49,6 +50,9 @@ pub fn run(args: WhoamiArgs, ctx: &mut Context) -> anyhow::Result<()> {
             "connectors": rows.iter().map(|(name, d)| json!({
                 "name": name,
                 "usable": d.is_ok(),
+                "principal": config.connectors[name].principal.to_string(),
+                "max_duration": config.connectors[name].max_duration,
+                "description": config.connectors[name].description,
                 "why": match d {
                     Ok(g) => g.to_string(),
                     Err(_) => why_not(name),
@@ -81,22 +85,39 @@ pub fn run(args: WhoamiArgs, ctx: &mut Context) -> anyhow::Result<()> {
             ),
         ]);
         s.push('\n');
+        let detail = ctx.verbose > 0;
         if !rows.is_empty() {
             let table = rows
                 .iter()
                 .map(|(name, d)| {
-                    vec![
+                    let mut row = vec![
                         name.clone(),
                         if d.is_ok() { "yes" } else { "no" }.to_string(),
                         match d {
                             Ok(g) => g.to_string(),
                             Err(_) => why_not(name),
                         },
-                    ]
+                    ];
+                    if detail {
+                        let c = &config.connectors[name];
+                        row.extend([
+                            c.principal.to_string(),
+                            c.max_duration
+                                .map_or("-".to_string(), crate::validate::format_duration),
+                            c.description.clone().unwrap_or_else(|| "-".into()),
+                        ]);
+                    }
+                    row
                 })
                 .collect();
-            s.push_str(&output::table(&["CONNECTOR", "USABLE", "WHY"], table));
+            let mut head = vec!["CONNECTOR", "USABLE", "WHY"];
+            if detail {
+                head.extend(["PRINCIPAL", "MAX DURATION", "DESCRIPTION"]);
+            }
+            s.push_str(&output::table(&head, table));
             s.push('\n');
+        } else if ctx.peer.is_some() && admin.is_none() {
+            s.push_str("no connector is granted to you; an administrator can add you to a group one is granted to\n");
         }
         s
     };

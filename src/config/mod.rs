@@ -26,7 +26,7 @@ pub const CONFIG_ENV: &str = "FEDAWS_CONFIG";
 pub const SYSTEM_CONFIG: &str = "/etc/fedaws/config.toml";
 
 /// The whole config file.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Settings that apply to every connector.
@@ -50,7 +50,7 @@ pub struct Config {
 pub const TOP_KEYS: &[&str] = &["settings", "accounts", "connectors", "groups"];
 
 /// `[settings]`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Default AWS region for STS calls.
@@ -619,6 +619,10 @@ pub fn parse_message(error: &dyn fmt::Display) -> String {
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct NotFound {
+    /// What kind of thing was looked for (`connector`, `account`, `group`).
+    pub what: String,
+    /// The name looked for.
+    pub name: String,
     /// The whole message.
     pub message: String,
 }
@@ -639,7 +643,11 @@ pub fn not_found<'a>(
         let names: Vec<&str> = existing.iter().map(|s| s.as_str()).collect();
         message.push_str(&format!("; existing: {}", names.join(", ")));
     }
-    NotFound { message }
+    NotFound {
+        what: what.to_string(),
+        name: name.to_string(),
+        message,
+    }
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.

@@ -265,11 +265,14 @@ pub trait Services {
         crate::fsutil::ensure_private_dir(&state, crate::trust::Role::StateDir)?;
         Ok(())
     }
-    /// Write one line to the audit log (a failure is a warning: the request has its answer).
-    fn record(&mut self, event: audit::Event) {
+    /// Write one line to the audit log. Locally a failure is a warning (the log is the
+    /// caller's own, and the request has its answer); a broker refuses a request it cannot
+    /// record, with the error this returns.
+    fn record(&mut self, event: audit::Event) -> anyhow::Result<()> {
         if let Err(e) = audit::append(&self.state_dir(), &event, audit::MAX_SIZE) {
             self.warn(&format!("could not write the audit log: {e}"));
         }
+        Ok(())
     }
 }
 
@@ -340,8 +343,10 @@ pub fn obtain_audited(
     services.prepare_state()?;
     let time = rfc3339(services.now());
     let result = obtain(services, request, caller);
-    services.record(event_of(time, request, caller, &result));
-    result.map_err(|f| f.error)
+    let recorded = services.record(event_of(time, request, caller, &result));
+    let obtained = result.map_err(|f| f.error)?;
+    recorded?;
+    Ok(obtained)
 }
 
 /// The fast path alone: credentials for `request` when the cache has good ones for `caller`

@@ -25,35 +25,36 @@ use crate::sts_server::TestServer;
 use crate::users::{OsGroup, User, must, require_root};
 
 /// A PATH without root's private directories, for commands run as created users.
-const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// How long a broker may take to start listening.
 const START: Duration = Duration::from_secs(20);
 
 /// A shared host: a broker's service user and its files, its callers, and the STS it uses.
-struct Host {
+pub struct Host {
     /// The STS, counting what reaches it.
-    sts: TestServer,
+    pub sts: TestServer,
     /// The broker's service user.
-    svc: User,
+    pub svc: User,
     /// Members of the OS group the connector is granted to.
-    members: Vec<User>,
+    pub members: Vec<User>,
     /// A user in no granted group.
-    outsider: User,
+    pub outsider: User,
     /// The broker's administrator (`settings.admins`).
-    admin: User,
-    group: OsGroup,
+    pub admin: User,
+    /// The OS group the connector is granted to.
+    pub group: OsGroup,
     /// The account's key pair.
-    keys: KeyPair,
+    pub keys: KeyPair,
     /// Everything of the host's (mode 0755, root's).
-    dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
 }
 
 impl Host {
     /// A host whose broker serves connector `c` (federated user) to one OS group with two
     /// members, its account's key pair stored in the broker's `file` store.
     /// `tag` tells this test's users and group from those of tests running beside it.
-    fn new(tag: &str) -> Host {
+    pub fn new(tag: &str) -> Host {
         require_root();
         let group = OsGroup::create(&format!("{tag}g"));
         let svc = User::create(&format!("{tag}svc"), &[]);
@@ -103,19 +104,19 @@ impl Host {
         host
     }
 
-    fn config_path(&self) -> PathBuf {
+    pub fn config_path(&self) -> PathBuf {
         self.dir.path().join("etc/config.toml")
     }
 
-    fn socket(&self) -> PathBuf {
+    pub fn socket(&self) -> PathBuf {
         self.dir.path().join("run/broker.sock")
     }
 
-    fn socket_arg(&self) -> String {
+    pub fn socket_arg(&self) -> String {
         self.socket().display().to_string()
     }
 
-    fn config_text(&self) -> String {
+    pub fn config_text(&self) -> String {
         format!(
             "[settings]\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nkeyring = \"file\"\nfile_store = \"store.enc\"\nadmins = [\"{}\"]\n\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"federated-user\"\ngroups = [\"{}\"]\n",
             self.sts.url(),
@@ -125,7 +126,7 @@ impl Host {
     }
 
     /// `fedaws --config CONFIG ARGS…` as the service user, with `stdin`.
-    fn as_svc(&self, args: &[&str], stdin: &str) -> Output {
+    pub fn as_svc(&self, args: &[&str], stdin: &str) -> Output {
         let config = self.config_path().display().to_string();
         let mut all = vec!["--config", config.as_str()];
         all.extend_from_slice(args);
@@ -133,14 +134,14 @@ impl Host {
     }
 
     /// Start the broker as the service user; it is listening when this returns.
-    fn start(&self) -> Running {
+    pub fn start(&self) -> Running {
         let socket = self.socket_arg();
         self.start_as(&[], &["--socket", &socket], &[])
     }
 
     /// Start `PREFIX… fedaws --config CONFIG broker run ARGS…` as the service user, with `vars`
     /// added to its environment; it is listening when this returns.
-    fn start_as(&self, prefix: &[&str], args: &[&str], vars: &[(&str, &str)]) -> Running {
+    pub fn start_as(&self, prefix: &[&str], args: &[&str], vars: &[(&str, &str)]) -> Running {
         start_broker(
             &self.svc,
             &self.config_path(),
@@ -152,12 +153,12 @@ impl Host {
     }
 
     /// `fedaws --broker SOCKET ARGS…` as `user`.
-    fn ask(&self, user: &User, args: &[&str]) -> Output {
+    pub fn ask(&self, user: &User, args: &[&str]) -> Output {
         self.ask_stdin(user, args, "")
     }
 
     /// `fedaws --broker SOCKET ARGS…` as `user`, with `stdin`.
-    fn ask_stdin(&self, user: &User, args: &[&str], stdin: &str) -> Output {
+    pub fn ask_stdin(&self, user: &User, args: &[&str], stdin: &str) -> Output {
         let socket = self.socket_arg();
         let mut all = vec!["--broker", socket.as_str()];
         all.extend_from_slice(args);
@@ -173,7 +174,7 @@ impl Host {
     }
 
     /// The broker's audit log, one JSON object per line.
-    fn audit(&self) -> Vec<Value> {
+    pub fn audit(&self) -> Vec<Value> {
         let path = self.dir.path().join("state/audit.jsonl");
         std::fs::read_to_string(&path)
             .unwrap_or_default()
@@ -183,7 +184,7 @@ impl Host {
     }
 
     /// STS requests naming `user` as the federated user.
-    fn calls_for(&self, user: &User) -> usize {
+    pub fn calls_for(&self, user: &User) -> usize {
         self.sts
             .requests()
             .iter()
@@ -255,11 +256,11 @@ impl Running {
         self.child.try_wait().expect("check the broker").is_some()
     }
 
-    fn pid(&self) -> u32 {
+    pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    fn signal(&self, signal: &str) {
+    pub fn signal(&self, signal: &str) {
         must("kill", &[&format!("-{signal}"), &self.pid().to_string()]);
     }
 
@@ -739,6 +740,36 @@ fn sighup_reloads_and_a_broken_config_keeps_the_last_good_one_serving() {
     let out = host.ask(member, &["creds", "c", "--no-cache", "--format", "json"]);
     key_id(&out, "member with a broken config on disk");
 
+    // One that does not even parse: every endpoint goes on with the last good config, the
+    // commands run in the broker too, and its log keeps one line per message.
+    std::fs::write(host.config_path(), "[settings\nregion = \"us-east-1\"\n").expect("write");
+    broker.signal("HUP");
+    broker.wait_for_log("SIGHUP: ", Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(300));
+    broker.signal("HUP");
+    let out = host.ask(member, &["creds", "c", "--no-cache", "--format", "json"]);
+    key_id(&out, "member with an unparsable config on disk");
+    for args in [
+        &["whoami", "--json"][..],
+        &["connector", "list", "--json"],
+        &["audit", "--json", "--tail", "1"],
+    ] {
+        let out = host.ask(member, args);
+        assert!(
+            out.status.success(),
+            "`{}` with an unparsable config on disk: {}",
+            args.join(" "),
+            stderr(&out)
+        );
+    }
+    let listed = json_of(&host, member, &["connector", "list", "--json"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    let log = broker.log_text();
+    assert!(
+        log.lines().all(|l| l.starts_with("fedaws broker: ")),
+        "a message of the broker's log ran over its line:\n{log}"
+    );
+
     // A good edit is picked up without a signal, and a grant taken away holds at once.
     let revoked = host.config_text().replace(
         &format!("groups = [\"{}\"]", host.group.name),
@@ -876,7 +907,7 @@ fn one_user_flooding_the_socket_does_not_delay_another() {
 }
 
 /// `ARGS… --json` through the broker as `user`, parsed.
-fn json_of(host: &Host, user: &User, args: &[&str]) -> Value {
+pub fn json_of(host: &Host, user: &User, args: &[&str]) -> Value {
     let out = host.ask(user, args);
     assert!(
         out.status.success(),
@@ -917,9 +948,10 @@ fn users_see_their_own_through_the_broker_and_administrators_see_all() {
         "connector show of a connector the outsider may not use",
     );
     // The names in the config are the administrators' to know: not listed to others in a
-    // "no such connector" message, nor by whoami.
+    // "no such connector" message, nor by whoami; a name that does not exist is refused as one
+    // they may not use is (see broker_audit).
     let out = host.ask(&host.outsider, &["creds", "nosuch", "--format", "json"]);
-    assert_exit(&out, 2, "creds of a connector that does not exist");
+    assert_exit(&out, 4, "creds of a connector that does not exist");
     assert!(
         !stderr(&out).contains("existing") && !stderr(&out).contains("`c`"),
         "{}",
@@ -1086,16 +1118,17 @@ fn an_administrator_changes_the_config_through_the_broker_and_nobody_else_can() 
         })
         .collect();
     let (m, a) = (u64::from(member.uid), u64::from(host.admin.uid));
+    let add_c2 = format!("connector add c2 --account second --group {group} --principal");
     assert_eq!(
         changes,
         [
-            ("account add second", "denied", m),
+            ("account add second --secret-stdin", "denied", m),
             ("connector remove c", "denied", m),
-            ("account edit acct", "failed", a),
-            ("connector edit c", "failed", a),
-            ("account add imp", "failed", a),
-            ("account add second", "changed", a),
-            ("connector add c2", "changed", a),
+            ("account edit acct --mfa-process", "failed", a),
+            ("connector edit c --policy-file", "failed", a),
+            ("account add imp --from-env", "failed", a),
+            ("account add second --secret-stdin", "changed", a),
+            (add_c2.as_str(), "changed", a),
         ],
         "{audit:#?}"
     );

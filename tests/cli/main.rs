@@ -29,6 +29,7 @@ mod sts_server;
 mod authz;
 mod aws_profile;
 mod broker;
+mod broker_audit;
 mod cache;
 mod console;
 mod creds;
