@@ -234,12 +234,14 @@ impl Bao {
     }
 
     /// Three servers with integrated storage (Raft), initialised with one unseal key, joined,
-    /// unsealed, all voters, with KV v2 at `secret/` readable through every node.
+    /// unsealed, all voters, with KV v2 at `secret/` readable through every node. They speak
+    /// TLS, as a production cluster does, with a certificate of a CA of their own ([`Bao::ca`]).
     pub fn cluster() -> Bao {
         let dir = tempfile::Builder::new()
             .prefix("fedaws-raft-")
             .tempdir()
             .expect("a temporary directory");
+        let (ca, cert, key) = loopback_certificate(dir.path());
         let ports: Vec<(u16, u16)> = (0..3)
             .map(|_| {
                 let p = free_pair();
@@ -249,7 +251,10 @@ impl Bao {
         let joins: String = ports
             .iter()
             .map(|(api, _)| {
-                format!("  retry_join {{ leader_api_addr = \"http://127.0.0.1:{api}\" }}\n")
+                format!(
+                    "  retry_join {{\n    leader_api_addr = \"https://127.0.0.1:{api}\"\n    leader_ca_cert_file = \"{}\"\n  }}\n",
+                    ca.display()
+                )
             })
             .collect();
         let mut nodes = Vec::new();
@@ -260,8 +265,10 @@ impl Bao {
             std::fs::write(
                 &config,
                 format!(
-                    "storage \"raft\" {{\n  path = \"{}\"\n  node_id = \"n{i}\"\n{joins}}}\nlistener \"tcp\" {{\n  address = \"127.0.0.1:{api}\"\n  cluster_address = \"127.0.0.1:{cluster}\"\n  tls_disable = true\n}}\napi_addr = \"http://127.0.0.1:{api}\"\ncluster_addr = \"https://127.0.0.1:{cluster}\"\ndisable_mlock = true\n",
-                    data.display()
+                    "storage \"raft\" {{\n  path = \"{}\"\n  node_id = \"n{i}\"\n{joins}}}\nlistener \"tcp\" {{\n  address = \"127.0.0.1:{api}\"\n  cluster_address = \"127.0.0.1:{cluster}\"\n  tls_cert_file = \"{}\"\n  tls_key_file = \"{}\"\n}}\napi_addr = \"https://127.0.0.1:{api}\"\ncluster_addr = \"https://127.0.0.1:{cluster}\"\ndisable_mlock = true\n",
+                    data.display(),
+                    cert.display(),
+                    key.display()
                 ),
             )
             .expect("a node's config");
@@ -277,7 +284,7 @@ impl Bao {
                     panic!("cannot start {} ({e}): {NEEDS_BAO}", binary().display())
                 });
             nodes.push(Node {
-                addr: format!("http://127.0.0.1:{api}"),
+                addr: format!("https://127.0.0.1:{api}"),
                 child: Some(child),
                 log,
             });
@@ -287,7 +294,7 @@ impl Bao {
             root_token: String::new(),
             unseal_key: None,
             dir,
-            ca: None,
+            ca: Some(ca),
             socket: None,
         };
         for i in 0..3 {
@@ -370,6 +377,12 @@ impl Bao {
             }
         }
         bao
+    }
+
+    /// The CA certificate's PEM, for configs that name a copy of it.
+    pub fn ca_pem(&self) -> String {
+        let ca = self.ca.as_ref().expect("a server with a CA of its own");
+        std::fs::read_to_string(ca).expect("read the CA certificate")
     }
 
     /// The first node's address.
@@ -559,4 +572,97 @@ impl Bao {
             .filter(|v| v["type"] == "response" && v["request"]["path"] == path)
             .count()
     }
+}
+
+/// A CA and a certificate for 127.0.0.1 and localhost signed by it, made with `openssl` in
+/// `dir/tls`: the paths of the CA's certificate, the certificate and its key.
+fn loopback_certificate(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let tls = dir.join("tls");
+    std::fs::create_dir(&tls).expect("a directory for the certificates");
+    let at = |name: &str| tls.join(name).display().to_string();
+    std::fs::write(
+        tls.join("server.ext"),
+        "subjectAltName = IP:127.0.0.1, DNS:localhost\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth, clientAuth\n",
+    )
+    .expect("the certificate's extensions");
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let steps: [Vec<String>; 3] = [
+        ["req", "-x509"]
+            .iter()
+            .chain(&ec)
+            .map(|s| s.to_string())
+            .chain([
+                "-keyout".into(),
+                at("ca.key"),
+                "-out".into(),
+                at("ca.pem"),
+                "-days".into(),
+                "2".into(),
+                "-subj".into(),
+                "/CN=fedaws test CA".into(),
+                "-addext".into(),
+                "basicConstraints=critical,CA:TRUE".into(),
+                "-addext".into(),
+                "keyUsage=critical,keyCertSign,cRLSign".into(),
+            ])
+            .collect(),
+        ["req"]
+            .iter()
+            .chain(&ec)
+            .map(|s| s.to_string())
+            .chain([
+                "-keyout".into(),
+                at("server.key"),
+                "-out".into(),
+                at("server.csr"),
+                "-subj".into(),
+                "/CN=127.0.0.1".into(),
+            ])
+            .collect(),
+        [
+            "x509",
+            "-req",
+            "-in",
+            &at("server.csr"),
+            "-CA",
+            &at("ca.pem"),
+            "-CAkey",
+            &at("ca.key"),
+            "-CAcreateserial",
+            "-out",
+            &at("server.pem"),
+            "-days",
+            "2",
+            "-extfile",
+            &at("server.ext"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    ];
+    for args in steps {
+        let out = Command::new("openssl")
+            .args(&args)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run openssl ({e}): install it (apt install openssl)")
+            });
+        assert!(
+            out.status.success(),
+            "`openssl {}` failed: {}",
+            args.join(" "),
+            stderr(&out)
+        );
+    }
+    (
+        tls.join("ca.pem"),
+        tls.join("server.pem"),
+        tls.join("server.key"),
+    )
 }

@@ -664,7 +664,14 @@ fn a_broker_renews_its_token_logs_in_again_and_serves_cached_credentials_while_v
 fn a_cluster_that_loses_its_active_node_serves_again_within_15_s() {
     let mut bao = Bao::cluster();
     let fleet = Fleet::new("vha");
-    let host = fleet.host("h", &addresses(&bao), &[]);
+    // Over TLS, as a production cluster: a standby serves (or forwards) at once, with no health
+    // check first, so failing over waits for nothing but the connection refused.
+    let ca = bao.ca_pem();
+    let host = fleet.host(
+        "h",
+        &format!("{}ca_cert = \"vault-ca.pem\"\n", addresses(&bao)),
+        &[("vault-ca.pem", &ca)],
+    );
     let keys = put_account(&bao, "acct");
     let token = bao.root_token.clone();
     let mut broker = fleet.start(&host, &[("VAULT_TOKEN", token.as_str())]);
@@ -698,6 +705,7 @@ fn a_cluster_that_loses_its_active_node_serves_again_within_15_s() {
     assert!(!broker.ended(), "the broker was restarted");
     // A process of its own, given every address, too.
     let env = TestEnv::with_config(&std::fs::read_to_string(host.config()).unwrap());
+    std::fs::write(env.root().join("config/fedaws/vault-ca.pem"), &ca).unwrap();
     ok(
         &env,
         &["creds", "c", "--no-cache"],

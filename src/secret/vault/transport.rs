@@ -11,8 +11,8 @@
 //!   socket of their own in its place between the check and the connection;
 //! - `http://` to a loopback address, only with `settings.vault.insecure_http = true`: it proves
 //!   nothing, since any local user who binds the port first answers. The store asks such an
-//!   address for its health before it sends it anything that matters (see `send` in the parent
-//!   module).
+//!   address for its health, without a token, before it sends it anything else (see `send` in
+//!   the parent module).
 //!
 //! Without `insecure_http` the client cannot speak plain HTTP at all. The HTTP is hyper's, with
 //! the rustls fedaws already builds for the console and the credential server: the pooled client
