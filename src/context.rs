@@ -366,6 +366,7 @@ fn vault_spec(settings: Option<&VaultSettings>, base: &Path) -> secret::VaultSpe
             .as_deref()
             .map(path)
             .or_else(|| env(["VAULT_CACERT", "BAO_CACERT"]).map(PathBuf::from)),
+        insecure_http: v.insecure_http,
         auth,
     }
 }

@@ -8,8 +8,10 @@
 //! (`/tmp`) is fine, since nobody else can replace what the caller owns in it. The path is
 //! resolved one component at a time, as the kernel resolves it, so every directory it passes
 //! through is checked, also the directory each symbolic link lives in (anywhere in the path)
-//! before the link is followed. Since nobody else can then change how the path resolves, what
-//! is read after the check is what was checked.
+//! before the link is followed, and a link another user owns in a directory others may write
+//! (a sticky one, such as `/tmp`) is refused, since its owner could point it elsewhere at any
+//! time. Since nobody else can then change how the path resolves, what is read after the check
+//! is what was checked.
 //!
 //! Inside a user namespace (`unshare -U`, rootless containers) files of users outside it show up
 //! as the kernel's overflow uid (`nobody`); directories owned by it are treated like root's, since
@@ -40,10 +42,14 @@ pub enum Role {
     SystemdKey,
     /// The CA certificates trusted for Vault's TLS.
     CaCert,
+    /// A Vault or OpenBao server's Unix socket (`unix://` in `settings.vault.addresses`): the
+    /// caller's or root's, since whoever made it is told the token and the secret id.
+    VaultSocket,
 }
 
 impl Role {
-    fn stake(self) -> &'static str {
+    /// What whoever could change a path of this role could do, for messages.
+    pub fn stake(self) -> &'static str {
         match self {
             Role::Config => {
                 "whoever can change it decides which command runs for an MFA code and where your signed requests go"
@@ -60,6 +66,9 @@ impl Role {
             }
             Role::BrokerSocket => {
                 "whoever made it would be told your requests and could hand you credentials of their choosing"
+            }
+            Role::VaultSocket => {
+                "whoever made it would be given the Vault token, the AppRole secret id and the accounts' keys"
             }
         }
     }
@@ -108,6 +117,7 @@ impl fmt::Display for Untrusted {
             Role::SecretKey | Role::SystemdKey => "secret store key",
             Role::BrokerSocket => "broker socket",
             Role::CaCert => "CA certificate file",
+            Role::VaultSocket => "Vault socket",
         };
         let at = if self.culprit == self.path {
             format!("{what} {}", self.path.display())
@@ -128,7 +138,9 @@ impl fmt::Display for Untrusted {
             Flaw::Kind => write!(
                 f,
                 "refusing the {at}: {culprit} is not a {}\n  hint: remove it, or point fedaws at the right path",
-                if self.role == Role::BrokerSocket && self.culprit == self.path {
+                if matches!(self.role, Role::BrokerSocket | Role::VaultSocket)
+                    && self.culprit == self.path
+                {
                     "socket"
                 } else if self.culprit.is_dir() {
                     "regular file"
@@ -197,6 +209,20 @@ pub fn check(path: &Path, role: Role) -> Result<(), Untrusted> {
 #[cfg(unix)]
 pub fn check_socket(path: &Path, owner: u32) -> Result<(), Untrusted> {
     unix::check(path, Role::BrokerSocket, unix::Expect::Socket, owner)
+}
+
+/// Fail unless the socket at `path` is the caller's or root's, in directories only they can
+/// change. Unlike a broker's socket (trusted for who listens on it, whoever that is), one the
+/// caller or root owns may sit in a root-owned sticky directory such as `/tmp`: nobody else can
+/// remove or rename it there, so the socket connected to is the one checked.
+#[cfg(unix)]
+pub fn check_own_socket(path: &Path, role: Role) -> Result<(), Untrusted> {
+    unix::check(
+        path,
+        role,
+        unix::Expect::Socket,
+        crate::identity::current_uid(),
+    )
 }
 
 /// Like [`check`], for a file fedaws is about to write: when it does not exist yet, the nearest
@@ -328,6 +354,14 @@ mod unix {
             let here = resolved.join(&name);
             let meta = std::fs::symlink_metadata(&here).map_err(|e| io(&here, e))?;
             if meta.file_type().is_symlink() {
+                // The directory passed the check, so others may write it only if it is sticky:
+                // then a link they own there is theirs to replace between the check and the use.
+                if meta.uid() != me && meta.uid() != 0 {
+                    let dir = std::fs::metadata(&resolved).map_err(|e| io(&resolved, e))?;
+                    if dir.mode() & 0o022 != 0 {
+                        return Err(refuse(&here, Some(&meta), Flaw::Owner));
+                    }
+                }
                 links += 1;
                 if links > MAX_LINKS {
                     return Err(io(
@@ -580,6 +614,74 @@ mod unix {
             chmod(&open, 0o777);
             let e = check(&open.join("dirlink/g"), Role::Config, me()).unwrap_err();
             assert_eq!(e.culprit, open.canonicalize().unwrap(), "{e}");
+        }
+
+        #[test]
+        fn a_link_others_own_in_a_sticky_directory_is_refused() {
+            // /tmp is root's and sticky: others may make names there, but not replace ours.
+            let tmp = Path::new("/tmp");
+            let meta = std::fs::metadata(tmp).unwrap();
+            assert!(
+                meta.uid() == 0 && meta.mode() & 0o1777 == 0o1777,
+                "these tests need /tmp owned by root with mode 1777"
+            );
+            let link = tmp.join(format!("fedaws-trust-link-{}", std::process::id()));
+            let _ = std::fs::remove_file(&link);
+            // It leads to a file root owns, in directories root owns.
+            symlink("/etc/passwd", &link).unwrap();
+            struct Gone<'a>(&'a Path);
+            impl Drop for Gone<'_> {
+                fn drop(&mut self) {
+                    let _ = std::fs::remove_file(self.0);
+                }
+            }
+            let _gone = Gone(&link);
+            // As root, give the link to another uid; otherwise pretend to be another user.
+            let (owner, stranger) = if me() == 0 {
+                std::os::unix::fs::lchown(&link, Some(4242), None).unwrap();
+                (4242, 0)
+            } else {
+                (me(), me() + 4242)
+            };
+            check(&link, Role::PolicyFile, owner).unwrap();
+            let e = check(&link, Role::PolicyFile, stranger).unwrap_err();
+            assert_eq!(e.flaw, Flaw::Owner, "{e}");
+            assert_eq!(e.culprit, link, "{e}");
+        }
+
+        #[test]
+        fn a_vault_socket_must_be_the_callers_or_roots_and_may_sit_in_tmp() {
+            let path = Path::new("/tmp").join(format!("fedaws-trust-sock-{}", std::process::id()));
+            let _ = std::fs::remove_file(&path);
+            let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+            struct Gone<'a>(&'a Path);
+            impl Drop for Gone<'_> {
+                fn drop(&mut self) {
+                    let _ = std::fs::remove_file(self.0);
+                }
+            }
+            let _gone = Gone(&path);
+            let socket = |who: u32| super::check(&path, Role::VaultSocket, Expect::Socket, who);
+            socket(me()).unwrap();
+            // A broker's socket is trusted for who made it: not in a directory others write.
+            let e = super::check(&path, Role::BrokerSocket, Expect::Socket, me()).unwrap_err();
+            assert_eq!(e.flaw, Flaw::Writable, "{e}");
+            // Another user's socket, wherever it is.
+            let stranger = if me() == 0 {
+                std::os::unix::fs::chown(&path, Some(4242), None).unwrap();
+                0
+            } else {
+                me() + 4242
+            };
+            let e = socket(stranger).unwrap_err();
+            assert_eq!(e.flaw, Flaw::Owner, "{e}");
+            assert!(e.to_string().contains("Vault socket"), "{e}");
+            assert!(e.to_string().contains("the AppRole secret id"), "{e}");
+            // Not a socket at all.
+            let (_dir, f) = tree();
+            let e = super::check(&f, Role::VaultSocket, Expect::Socket, me()).unwrap_err();
+            assert_eq!(e.flaw, Flaw::Kind, "{e}");
+            assert!(e.to_string().contains("is not a socket"), "{e}");
         }
 
         #[test]

@@ -121,6 +121,9 @@ pub struct VaultSettings {
     pub namespace: Option<String>,
     /// CA certificates (PEM) to trust instead of the system's; else `VAULT_CACERT`/`BAO_CACERT`.
     pub ca_cert: Option<PathBuf>,
+    /// Allow plain `http://` to a loopback address (a dev server). Nothing proves who answers
+    /// there: any local user who binds the port first would be given the token and the keys.
+    pub insecure_http: bool,
     /// `token` (default) or `approle`.
     pub auth: Option<String>,
     /// Where the token is when `VAULT_TOKEN`/`BAO_TOKEN` are unset (default `~/.vault-token`).
@@ -140,6 +143,7 @@ pub const VAULT_KEYS: &[&str] = &[
     "prefix",
     "namespace",
     "ca_cert",
+    "insecure_http",
     "auth",
     "token_file",
     "role_id",
@@ -708,10 +712,32 @@ mod tests {
             ("auth = \"ldap\"", "allowed: token, approle"),
             ("auth = \"approle\"", "vault.role_id"),
             ("role_id = \"r\"", "is for auth = \"approle\""),
+            (
+                "addresses = [\"http://127.0.0.1:8200\"]",
+                "vault.addresses = \"http://127.0.0.1:8200\": is plain http://",
+            ),
+            (
+                "addresses = [\"http://127.0.0.1:8200\"]",
+                "set settings.vault.insecure_http = true",
+            ),
+            (
+                "addresses = [\"http://vault.example:8200\"]\ninsecure_http = true",
+                "unencrypted across the network",
+            ),
+            ("addresses = [\"unix://vault.sock\"]", "absolute path"),
         ] {
             let all = problems_of(&format!("[settings.vault]\n{text}\n")).join("\n");
             assert!(all.contains(wanted), "{text}: {all}");
         }
+        // A dev server on loopback: allowed, with a warning that says what it risks.
+        let dev = "[settings.vault]\naddresses = [\"http://127.0.0.1:8200\", \"unix:///run/openbao/bao.sock\"]\ninsecure_http = true\n";
+        let all = problems_of(dev);
+        assert!(
+            all.len() == 1
+                && all[0].starts_with("warning: settings: vault.insecure_http")
+                && all[0].contains("any local user who binds the port first"),
+            "{all:?}"
+        );
         let all = problems_of("[settings]\ncache = \"vault\"\n").join("\n");
         assert!(all.contains("never written to Vault"), "{all}");
         let e = Config::parse(Path::new("c.toml"), "[settings.vault]\nadress = \"x\"\n")

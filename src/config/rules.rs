@@ -320,15 +320,36 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
             "issued credentials are never written to Vault; use keyutils, file, none, or leave it unset",
         )));
     }
+    let mut warnings = Vec::new();
     if let Some(v) = &s.vault {
-        check_vault(v, &mut push);
+        check_vault(v, &mut push, &mut warnings);
     }
+    out.extend(warnings.into_iter().map(|e| Problem {
+        severity: Severity::Warning,
+        ..problem(&subject, e)
+    }));
 }
 
-/// `[settings.vault]`: URLs, KV paths, and a login that names what it needs.
-fn check_vault(v: &crate::config::VaultSettings, push: &mut impl FnMut(Result<(), FieldError>)) {
+/// `[settings.vault]`: addresses that prove who answers, KV paths, and a login that names what
+/// it needs; `insecure_http` is a warning, since it gives the token to whoever holds the port.
+fn check_vault(
+    v: &crate::config::VaultSettings,
+    push: &mut impl FnMut(Result<(), FieldError>),
+    warnings: &mut Vec<FieldError>,
+) {
     for a in &v.addresses {
-        push(crate::secret::check_address(a).map_err(|why| field_error("vault.addresses", a, why)));
+        push(
+            crate::secret::parse_address(a, v.insecure_http)
+                .map(drop)
+                .map_err(|e| field_error("vault.addresses", a, e.to_string())),
+        );
+    }
+    if v.insecure_http {
+        warnings.push(field_error(
+            "vault.insecure_http",
+            "true",
+            "sends the Vault token, the AppRole secret id and the accounts' keys in clear to whatever listens on a loopback http:// address: any local user who binds the port first (while the server is down or restarting) gets them, and can then read every account's keys; keep it to a dev server, and use https:// or the server's unix:// socket elsewhere",
+        ));
     }
     for (field, value) in [
         ("vault.mount", &v.mount),

@@ -21,7 +21,7 @@ mod vault;
 
 pub use file::{CREDENTIAL_NAME, FileSpec, KeySource};
 pub use memory::MemoryStore;
-pub use vault::{VaultAuth, VaultSpec, check_address, is_vault_path};
+pub use vault::{Address, AddressError, VaultAuth, VaultSpec, is_vault_path, parse_address};
 
 /// The service name account entries are filed under.
 pub const SERVICE: &str = "fedaws";

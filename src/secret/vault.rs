@@ -8,35 +8,45 @@
 //! version. Nothing else is written under the mount: issued credentials are cached locally.
 //!
 //! The client is the HTTP API through the hyper and rustls fedaws already builds for the console
-//! and the credential server: no new TLS stack, no second HTTP client. Servers are tried in the
-//! order of `addresses`; one that cannot be reached, is sealed or is a standby without an active
-//! node is passed over for the next. The token (from `VAULT_TOKEN`/`BAO_TOKEN`, a token file, or
-//! an AppRole login) is kept for the life of the process, renewed by a broker before it expires
-//! ([`SecretStore::keep_alive`]) and, with AppRole, replaced by a new login when it has expired or
-//! was refused. No token, secret id or secret ever reaches a message.
+//! and the credential server: no new TLS stack, no second HTTP client ([`transport`]).
+//!
+//! A token or a secret id goes only to a server that has proven who it is: over `https://` with
+//! a verified certificate, or over a Unix socket owned by the caller or root in directories
+//! nobody else can change. Plain `http://` (loopback only, with `insecure_http`) proves nothing,
+//! so such an address is first asked for its health, without a token, and is sent nothing more
+//! unless it answers as the active node. Servers are tried in the order of `addresses`, one at a
+//! time; one that cannot be reached, fails that check, is sealed, or answers as a standby (503,
+//! 429, a redirect) is passed over for the rest of the operation (a store handle lives for one
+//! command, or one request to a broker), and the error lists why each was.
+//!
+//! The token (from `VAULT_TOKEN`/`BAO_TOKEN`, a token file, or an AppRole login) is kept for the
+//! life of the process, renewed by a broker before it expires ([`SecretStore::keep_alive`]) and,
+//! with AppRole, replaced by a new login when it has expired or was refused. No token, secret id
+//! or secret ever reaches a message.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
 use super::{Backend, Described, EntryInfo, SecretStore, StoreError};
 use crate::trust::{self, Role};
 
-/// How long a connection to one server may take before the next is tried.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// How long one request to one server may take.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+mod transport;
+
+pub use transport::{Address, AddressError, parse_address};
+use transport::{Failure, Transport};
+
 /// How much of its life a renewable token may have left before a broker renews it.
 const RENEW_AT: f64 = 0.5;
-/// The largest answer read from a server (a KV secret is well below it).
-const MAX_ANSWER: usize = 1 << 20;
 /// Where a token learns about itself.
 const LOOKUP_SELF: &str = "/v1/auth/token/lookup-self";
+/// Where a server says, without a token, whether it is the active node (200).
+const HEALTH: &str = "/v1/sys/health";
 
 /// Where the accounts are and how to log in, from `[settings.vault]` and the environment.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +63,9 @@ pub struct VaultSpec {
     pub namespace: Option<String>,
     /// A PEM file of the CA certificates to trust instead of the system's.
     pub ca_cert: Option<PathBuf>,
+    /// Plain `http://` to a loopback address is allowed (a dev server): nothing proves who
+    /// answers there.
+    pub insecure_http: bool,
     /// How fedaws gets a token.
     pub auth: VaultAuth,
 }
@@ -101,18 +114,49 @@ struct Answer {
     body: Value,
 }
 
-/// Account keys in Vault or OpenBao.
-pub struct VaultStore {
-    spec: VaultSpec,
-    session: String,
-    runtime: tokio::runtime::Runtime,
-    client: Client,
+/// What an address has shown so far in this operation.
+#[derive(Clone)]
+enum Standing {
+    /// Nothing asked of it yet.
+    Untried,
+    /// Answered the health check as the active node (asked of unproven transports only).
+    Active,
+    /// Passed over for the rest of the operation.
+    PassedOver(Passed),
 }
 
-type Client = hyper_util::client::legacy::Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    Full<bytes::Bytes>,
->;
+/// Why an address was passed over, for the error when no address could answer.
+#[derive(Clone)]
+struct Passed {
+    /// What it did, naming it.
+    reason: String,
+    /// It is sealed (the hint then says how to unseal).
+    sealed: bool,
+    /// What to change, when it is the configuration's doing (a socket fedaws may not trust).
+    hint: Option<String>,
+}
+
+impl Passed {
+    fn because(reason: String) -> Passed {
+        Passed {
+            reason,
+            sealed: false,
+            hint: None,
+        }
+    }
+}
+
+/// Account keys in Vault or OpenBao. A handle serves one operation (a command, or a broker's
+/// request): what it learns of each address is forgotten with it.
+pub struct VaultStore {
+    spec: VaultSpec,
+    addresses: Vec<Address>,
+    /// What each of `addresses` has shown in this operation.
+    standing: Mutex<Vec<Standing>>,
+    session: String,
+    runtime: tokio::runtime::Runtime,
+    transport: Transport,
+}
 
 impl VaultStore {
     /// A store for the account keys; `service` must be the accounts' (issued credentials are
@@ -132,13 +176,17 @@ impl VaultStore {
                 hint: "set settings.vault.addresses, or VAULT_ADDR (or BAO_ADDR)".into(),
             });
         }
-        for address in &spec.addresses {
-            check_address(address).map_err(|why| StoreError::Unavailable {
-                backend: Backend::Vault,
-                reason: format!("{} = {address:?} {why}", spec.addresses_from),
-                hint: "give the servers' https:// URLs".into(),
-            })?;
-        }
+        let addresses = spec
+            .addresses
+            .iter()
+            .map(|text| {
+                parse_address(text, spec.insecure_http).map_err(|e| StoreError::Unavailable {
+                    backend: Backend::Vault,
+                    reason: format!("{} = {text:?} {}", spec.addresses_from, e.problem),
+                    hint: e.fix,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         if let Some(ns) = &spec.namespace
             && !is_vault_path(ns)
         {
@@ -154,7 +202,7 @@ impl VaultStore {
             .enable_all()
             .build()
             .map_err(|e| unavailable(format!("cannot start the async runtime: {e}")))?;
-        let client = client(spec)?;
+        let transport = Transport::new(spec.ca_cert.as_deref(), spec.insecure_http)?;
         let session = format!(
             "{}|{}|{:?}",
             spec.addresses.join(","),
@@ -163,9 +211,11 @@ impl VaultStore {
         );
         Ok(VaultStore {
             spec: spec.clone(),
+            standing: Mutex::new(vec![Standing::Untried; addresses.len()]),
+            addresses,
             session,
             runtime,
-            client,
+            transport,
         })
     }
 
@@ -389,10 +439,14 @@ impl VaultStore {
         })
     }
 
-    /// Send one request to the first server that can take it. Servers that cannot be reached,
-    /// are sealed, or are standbys (or proxies) that cannot serve are passed over; a write is
-    /// sent to the next server only when the last one was not reached at all, since one that
-    /// timed out may have done it. When no server could answer, the error lists what each did.
+    /// Send one request to the first server that can take it, one server at a time, in the
+    /// order of `addresses`. Before anything goes to a server, its transport must prove who it
+    /// is: a Unix socket is checked before each connection, and a plain `http://` address must
+    /// first answer the health check as the active node. Servers that cannot be reached, fail
+    /// either check, are sealed, or are standbys (or proxies) that cannot serve are passed over
+    /// for the rest of the operation; a write is sent to the next server only when the last one
+    /// was not reached at all, since one that timed out may have done it. When no server could
+    /// answer, the error lists what each did.
     fn send(
         &self,
         method: &str,
@@ -401,14 +455,21 @@ impl VaultStore {
         token: Option<&SecretString>,
     ) -> Result<Answer, StoreError> {
         let idempotent = method != "POST";
-        let mut tried = Vec::new();
-        let mut sealed = false;
-        for address in &self.spec.addresses {
+        for (i, address) in self.addresses.iter().enumerate() {
+            if let Err(passed) = self.may_send(i, address) {
+                self.pass_over(i, passed);
+                continue;
+            }
             let request = self.request(address, method, url, body.as_ref(), token)?;
-            match self.runtime.block_on(exchange(&self.client, request)) {
-                Err(Failure::NotReached(reason)) => tried.push(format!("{address}: {reason}")),
+            match self
+                .runtime
+                .block_on(self.transport.exchange(address, request))
+            {
+                Err(Failure::NotReached(reason)) => {
+                    self.pass_over(i, Passed::because(format!("{address}: {reason}")));
+                }
                 Err(Failure::Lost(reason)) if idempotent => {
-                    tried.push(format!("{address}: {reason}"));
+                    self.pass_over(i, Passed::because(format!("{address}: {reason}")));
                 }
                 Err(Failure::Lost(reason)) => {
                     return Err(StoreError::Unavailable {
@@ -419,64 +480,124 @@ impl VaultStore {
                         hint: "run the command again, and check the result (`fedaws account show`, `bao kv metadata get`)".into(),
                     });
                 }
-                Ok((status, body)) => {
-                    let errors = errors_of(&body).unwrap_or_default();
-                    if status == 503 && errors.to_ascii_lowercase().contains("sealed") {
-                        sealed = true;
-                        tried.push(format!("vault at {address} is sealed"));
-                    } else if matches!(status, 429 | 502 | 503 | 504)
-                        || (300..400).contains(&status)
-                    {
-                        let why = if errors.is_empty() {
-                            format!("HTTP {status}: a standby, or no active node")
-                        } else {
-                            format!("HTTP {status}: {errors}")
-                        };
-                        tried.push(format!("{address}: {why}"));
-                    } else {
+                Ok((status, body)) => match cannot_serve(address, status, &body) {
+                    Some(passed) => self.pass_over(i, passed),
+                    None => {
                         return Ok(Answer {
-                            address: address.clone(),
+                            address: address.to_string(),
                             status,
                             body,
                         });
                     }
-                }
+                },
             }
         }
-        let reason = if tried.len() == 1 {
-            tried.remove(0)
-        } else {
-            format!(
+        Err(self.none_could_answer())
+    }
+
+    /// Whether address `i` may be sent a request now: not passed over earlier in this
+    /// operation, its socket (if it is one) still the caller's or root's, and, when its
+    /// transport proves nothing, found to be the active node by a health check.
+    fn may_send(&self, i: usize, address: &Address) -> Result<(), Passed> {
+        let standing = self.standing.lock().expect("vault standing")[i].clone();
+        if let Standing::PassedOver(passed) = standing {
+            return Err(passed);
+        }
+        #[cfg(unix)]
+        if let Address::Unix(path) = address {
+            transport::check_socket(path).map_err(|refusal| Passed {
+                reason: format!("{address}: {}", refusal.reason),
+                sealed: false,
+                hint: Some(refusal.hint),
+            })?;
+        }
+        if address.proven() || matches!(standing, Standing::Active) {
+            return Ok(());
+        }
+        self.check_health(address)?;
+        self.standing.lock().expect("vault standing")[i] = Standing::Active;
+        Ok(())
+    }
+
+    /// Ask `address` whether it is the active node (`sys/health`, no token, no namespace):
+    /// anything but 200 is a reason to pass it over.
+    fn check_health(&self, address: &Address) -> Result<(), Passed> {
+        let request = address
+            .request("GET", HEALTH)
+            .body(Full::new(bytes::Bytes::new()))
+            .map_err(|_| Passed::because(format!("{address} is not a usable URL")))?;
+        let (status, body) = self
+            .runtime
+            .block_on(self.transport.exchange(address, request))
+            .map_err(|failure| match failure {
+                Failure::NotReached(reason) | Failure::Lost(reason) => {
+                    Passed::because(format!("{address}: {reason}"))
+                }
+            })?;
+        if status == 200 {
+            return Ok(());
+        }
+        Err(cannot_serve(address, status, &body).unwrap_or_else(|| {
+            Passed::because(format!(
+                "{address}: not the active node (the health check answered HTTP {status}{})",
+                match status {
+                    472 => ": a disaster recovery secondary",
+                    473 => ": a performance standby",
+                    501 => ": not initialized",
+                    _ => "",
+                }
+            ))
+        }))
+    }
+
+    fn pass_over(&self, i: usize, passed: Passed) {
+        self.standing.lock().expect("vault standing")[i] = Standing::PassedOver(passed);
+    }
+
+    /// The error when every address has been passed over: why each was, and what to do.
+    fn none_could_answer(&self) -> StoreError {
+        let standing = self.standing.lock().expect("vault standing");
+        let passed: Vec<&Passed> = standing
+            .iter()
+            .filter_map(|s| match s {
+                Standing::PassedOver(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        let reason = match passed.as_slice() {
+            [one] => one.reason.clone(),
+            all => format!(
                 "no vault server could answer; tried {} addresses: {}",
-                tried.len(),
-                tried.join("; ")
-            )
+                all.len(),
+                all.iter()
+                    .map(|p| p.reason.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         };
-        let hint = if sealed {
-            "unseal it (`bao operator unseal` or `vault operator unseal`), or add the addresses of the other servers of its cluster to settings.vault.addresses"
+        let hint = if let Some(hint) = passed.iter().find_map(|p| p.hint.clone()) {
+            hint
+        } else if passed.iter().any(|p| p.sealed) {
+            "unseal it (`bao operator unseal` or `vault operator unseal`), or add the addresses of the other servers of its cluster to settings.vault.addresses".into()
         } else {
-            "check settings.vault.addresses (or VAULT_ADDR), that the servers run and that this host can reach them"
+            "check settings.vault.addresses (or VAULT_ADDR), that the servers run and that this host can reach them".into()
         };
-        Err(StoreError::Unavailable {
+        StoreError::Unavailable {
             backend: Backend::Vault,
             reason,
-            hint: hint.into(),
-        })
+            hint,
+        }
     }
 
     fn request(
         &self,
-        address: &str,
+        address: &Address,
         method: &str,
         url: &str,
         body: Option<&Value>,
         token: Option<&SecretString>,
     ) -> Result<hyper::Request<Full<bytes::Bytes>>, StoreError> {
-        let uri = format!("{}{url}", address.trim_end_matches('/'));
-        let mut builder = hyper::Request::builder()
-            .method(method)
-            .uri(&uri)
-            .header("accept", "application/json");
+        let mut builder = address.request(method, url);
         if let Some(ns) = &self.spec.namespace {
             builder = builder.header("x-vault-namespace", ns);
         }
@@ -495,7 +616,7 @@ impl VaultStore {
         };
         builder
             .body(Full::new(payload))
-            .map_err(|_| unavailable(format!("{uri} is not a usable URL")))
+            .map_err(|_| unavailable(format!("{address}{url} is not a usable URL")))
     }
 
     /// Read the metadata of an account's secret; `None` when there is none.
@@ -735,116 +856,32 @@ impl VaultStore {
     }
 }
 
-/// Why a server gave no answer.
-enum Failure {
-    /// The request never reached it (no connection): safe to send elsewhere.
-    NotReached(String),
-    /// It was sent, but no whole answer came back in time.
-    Lost(String),
-}
-
-/// One request to one server, within [`REQUEST_TIMEOUT`] in all: the status and the JSON body
-/// (`Null` when there is none; at most [`MAX_ANSWER`] bytes), or why there was no answer.
-async fn exchange(
-    client: &Client,
-    request: hyper::Request<Full<bytes::Bytes>>,
-) -> Result<(u16, Value), Failure> {
-    let whole = async {
-        let response = client.request(request).await.map_err(|e| {
-            if e.is_connect() {
-                Failure::NotReached(crate::error::innermost(&e))
-            } else {
-                Failure::Lost(crate::error::innermost(&e))
-            }
-        })?;
-        let status = response.status().as_u16();
-        let body = http_body_util::Limited::new(response.into_body(), MAX_ANSWER)
-            .collect()
-            .await
-            .map_err(|e| Failure::Lost(format!("the answer could not be read: {e}")))?
-            .to_bytes();
-        Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
-    };
-    tokio::time::timeout(REQUEST_TIMEOUT, whole)
-        .await
-        .map_err(|_| Failure::Lost(format!("no answer within {} s", REQUEST_TIMEOUT.as_secs())))?
-}
-
-/// An HTTP(S) client trusting `ca_cert` when given, else the system's roots.
-fn client(spec: &VaultSpec) -> Result<Client, StoreError> {
-    let builder = hyper_rustls::HttpsConnectorBuilder::new();
-    let builder = match &spec.ca_cert {
-        None => builder
-            .with_native_roots()
-            .map_err(|e| unavailable(format!("no TLS root certificates: {e}")))?,
-        Some(path) => {
-            use rustls::pki_types::{CertificateDer, pem::PemObject};
-            let cannot = |why: String| StoreError::Unavailable {
-                backend: Backend::Vault,
-                reason: format!(
-                    "the CA certificates {} (settings.vault.ca_cert, VAULT_CACERT or BAO_CACERT): {why}",
-                    path.display()
-                ),
-                hint:
-                    "give a PEM file of the CA certificates that signed the servers' certificates"
-                        .into(),
-            };
-            let pem = trust::read_bytes(path, Role::CaCert).map_err(|e| cannot(e.to_string()))?;
-            let mut roots = rustls::RootCertStore::empty();
-            for cert in CertificateDer::pem_slice_iter(&pem) {
-                let cert = cert.map_err(|e| cannot(format!("not PEM certificates ({e})")))?;
-                roots
-                    .add(cert)
-                    .map_err(|e| cannot(format!("a certificate was refused ({e})")))?;
-            }
-            if roots.is_empty() {
-                return Err(cannot("holds no certificate".into()));
-            }
-            let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-                rustls::crypto::aws_lc_rs::default_provider(),
-            ))
-            .with_safe_default_protocol_versions()
-            .map_err(|e| cannot(e.to_string()))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-            builder.with_tls_config(config)
-        }
-    };
-    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
-    http.set_connect_timeout(Some(CONNECT_TIMEOUT));
-    http.enforce_http(false);
-    let connector = builder.https_or_http().enable_http1().wrap_connector(http);
-    Ok(
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(30))
-            .build(connector),
-    )
-}
-
-/// Whether `url` may carry a token and the accounts' keys: an `https://` URL with a host, or
-/// `http://` to a loopback address only (a dev server, a local agent or proxy).
-pub fn check_address(url: &str) -> Result<(), String> {
-    let (plain, rest) = match (url.strip_prefix("http://"), url.strip_prefix("https://")) {
-        (Some(rest), _) => (true, rest),
-        (_, Some(rest)) => (false, rest),
-        _ => return Err("is not an http:// or https:// URL".into()),
-    };
-    let authority = rest.split('/').next().unwrap_or_default();
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.split(':').next().unwrap_or_default(),
-    };
-    if host.is_empty() || url.contains(char::is_whitespace) || authority.contains('@') {
-        return Err("is not a server URL with a host, like https://vault.example.com:8200".into());
+/// Why an answer means this server cannot serve now (sealed, a standby, a proxy without a
+/// backend, a redirect to another node), as a reason to pass it over; `None` for an answer that
+/// is the server's word on the request.
+fn cannot_serve(address: &Address, status: u16, body: &Value) -> Option<Passed> {
+    let errors = errors_of(body).unwrap_or_default();
+    // Sealed: 503, with the health check's `sealed` or an error that says so.
+    let sealed = status == 503
+        && (body["sealed"].as_bool() == Some(true)
+            || errors.to_ascii_lowercase().contains("sealed"));
+    if sealed {
+        return Some(Passed {
+            reason: format!("vault at {address} is sealed"),
+            sealed: true,
+            hint: None,
+        });
     }
-    let loopback = host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if plain && !loopback {
-        return Err("would send the Vault token and the accounts' keys unencrypted: use https://, or http:// only to a loopback address (127.0.0.1, ::1, localhost)".into());
+    if !(matches!(status, 429 | 502 | 503 | 504) || (300..400).contains(&status)) {
+        return None;
     }
-    Ok(())
+    let why = match (status, errors.is_empty()) {
+        (300..400, _) => format!("HTTP {status}: a redirect to another node, not followed"),
+        (429, true) => "HTTP 429: a standby".to_string(),
+        (_, true) => format!("HTTP {status}: a standby, or no active node"),
+        (_, false) => format!("HTTP {status}: {errors}"),
+    };
+    Some(Passed::because(format!("{address}: {why}")))
 }
 
 /// A Vault path: segments of letters, digits, `-`, `_` and `.`, joined by `/`.
@@ -934,7 +971,10 @@ fn unavailable(reason: String) -> StoreError {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read, Write};
+
     use super::*;
+    use crate::secret::SERVICE;
 
     #[test]
     fn errors_are_clipped_and_escaped() {
@@ -946,38 +986,16 @@ mod tests {
     }
 
     #[test]
-    fn plain_http_only_to_loopback() {
-        for good in [
-            "https://vault.example.com:8200",
-            "https://10.0.0.5",
-            "http://127.0.0.1:8200",
-            "http://[::1]:8200/",
-            "http://localhost:8200",
-        ] {
-            assert!(check_address(good).is_ok(), "{good}");
-        }
-        for bad in [
-            "http://vault.example.com:8200",
-            "http://10.0.0.5:8200",
-            "http://127.0.0.1.evil.example:8200",
-            "vault:8200",
-            "https://",
-            "https://user@vault.example.com",
-        ] {
-            assert!(check_address(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn only_account_keys_have_a_path() {
         let spec = VaultSpec {
             addresses: vec!["http://127.0.0.1:1".into()],
             addresses_from: "settings.vault.addresses".into(),
             mount: "secret".into(),
             prefix: "fedaws".into(),
+            insecure_http: true,
             ..VaultSpec::default()
         };
-        let store = VaultStore::open(&spec, super::super::SERVICE).unwrap();
+        let store = VaultStore::open(&spec, SERVICE).unwrap();
         assert_eq!(
             store.account_path("account:ci").unwrap(),
             "fedaws/accounts/ci"
@@ -987,29 +1005,369 @@ mod tests {
         assert!(VaultStore::open(&spec, super::super::CACHE_SERVICE).is_err());
     }
 
-    #[test]
-    fn every_address_is_tried_and_named() {
-        // Two ports nothing listens on.
-        let dead: Vec<String> = (0..2)
-            .map(|_| {
-                let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-                format!("http://{}", l.local_addr().unwrap())
-            })
-            .collect();
-        let spec = VaultSpec {
-            addresses: dead.clone(),
+    /// The AppRole of the fake servers, and the token the real one hands out.
+    const ROLE_ID: &str = "role-id-7f3a";
+    const SECRET_ID: &str = "secret-id-91c2";
+    const TOKEN: &str = "hvs.token-5d8e";
+
+    /// One request a fake server received, as it came.
+    #[derive(Debug, Clone)]
+    struct Seen {
+        method: String,
+        path: String,
+        /// The request line and headers, lowercased.
+        head: String,
+        body: String,
+    }
+
+    impl Seen {
+        fn line(&self) -> String {
+            format!("{} {}", self.method, self.path)
+        }
+    }
+
+    type Answerer = fn(&Seen) -> (u16, Value);
+
+    /// A fake server that records every request it receives (one per connection) and answers
+    /// it with `answer`.
+    struct Fake {
+        address: String,
+        seen: Arc<Mutex<Vec<Seen>>>,
+    }
+
+    impl Fake {
+        /// On a loopback port, as another local user could listen.
+        fn tcp(answer: Answerer) -> Fake {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let address = format!("http://{}", listener.local_addr().unwrap());
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let record = Arc::clone(&seen);
+            std::thread::spawn(move || {
+                for conn in listener.incoming().flatten() {
+                    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                    answer_one(conn, answer, &record);
+                }
+            });
+            Fake { address, seen }
+        }
+
+        /// On a Unix socket at `path`.
+        #[cfg(unix)]
+        fn unix(path: &std::path::Path, answer: Answerer) -> Fake {
+            let listener = std::os::unix::net::UnixListener::bind(path).unwrap();
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let record = Arc::clone(&seen);
+            std::thread::spawn(move || {
+                for conn in listener.incoming().flatten() {
+                    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                    answer_one(conn, answer, &record);
+                }
+            });
+            Fake {
+                address: format!("unix://{}", path.display()),
+                seen,
+            }
+        }
+
+        fn seen(&self) -> Vec<Seen> {
+            self.seen.lock().unwrap().clone()
+        }
+
+        fn lines(&self) -> Vec<String> {
+            self.seen().iter().map(Seen::line).collect()
+        }
+    }
+
+    fn answer_one(mut conn: impl Read + Write, answer: Answerer, seen: &Mutex<Vec<Seen>>) {
+        let Some(request) = read_request(&mut conn) else {
+            return;
+        };
+        let (status, body) = answer(&request);
+        seen.lock().unwrap().push(request);
+        let body = body.to_string();
+        let _ = write!(
+            conn,
+            "HTTP/1.1 {status} Fake\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    }
+
+    fn read_request(conn: &mut impl Read) -> Option<Seen> {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let end = loop {
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break end;
+            }
+            let n = conn.read(&mut chunk).ok().filter(|n| *n > 0)?;
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map_or(0, |n| n.trim().parse().unwrap_or(0));
+        while buf.len() < end + 4 + length {
+            let n = conn.read(&mut chunk).ok().filter(|n| *n > 0)?;
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let first = String::from_utf8_lossy(&buf[..end])
+            .lines()
+            .next()?
+            .to_string();
+        let mut words = first.split(' ');
+        Some(Seen {
+            method: words.next()?.to_string(),
+            path: words.next()?.to_string(),
+            head,
+            body: String::from_utf8_lossy(&buf[end + 4..]).into_owned(),
+        })
+    }
+
+    /// The squatter of the review: every request answered `503 {"errors": ["standby"]}`.
+    fn standby(_: &Seen) -> (u16, Value) {
+        (503, json!({"errors": ["standby"]}))
+    }
+
+    /// An active node with AppRole and one account, `ci`.
+    fn active(seen: &Seen) -> (u16, Value) {
+        let token_ok = seen
+            .head
+            .contains(&format!("x-vault-token: {}", TOKEN.to_lowercase()));
+        match (seen.method.as_str(), seen.path.as_str()) {
+            ("GET", "/v1/sys/health") => (
+                200,
+                json!({"initialized": true, "sealed": false, "standby": false}),
+            ),
+            ("POST", "/v1/auth/approle/login") => {
+                let body: Value = serde_json::from_str(&seen.body).unwrap_or_default();
+                if body["role_id"] == ROLE_ID && body["secret_id"] == SECRET_ID {
+                    (
+                        200,
+                        json!({"auth": {"client_token": TOKEN, "lease_duration": 3600, "renewable": true}}),
+                    )
+                } else {
+                    (400, json!({"errors": ["invalid role or secret ID"]}))
+                }
+            }
+            ("GET", "/v1/secret/data/fedaws/accounts/ci") if token_ok => (
+                200,
+                json!({"data": {"data": {"access_key_id": "AKIAFAKEFAKEFAKE0001", "secret_access_key": "fake-secret"}}}),
+            ),
+            _ if !token_ok => (403, json!({"errors": ["permission denied"]})),
+            _ => (404, json!({"errors": []})),
+        }
+    }
+
+    /// Answers the health check as the active node, and then every request as a standby.
+    fn turns_standby(seen: &Seen) -> (u16, Value) {
+        if seen.path == "/v1/sys/health" {
+            active(seen)
+        } else {
+            standby(seen)
+        }
+    }
+
+    /// A private directory holding the AppRole's secret id (and the token, for token logins).
+    fn secrets_dir() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, value) in [("secret-id", SECRET_ID), ("token", TOKEN)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, value).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+        }
+        dir
+    }
+
+    fn spec(addresses: &[&str], insecure_http: bool, auth: VaultAuth) -> VaultSpec {
+        VaultSpec {
+            addresses: addresses.iter().map(|a| a.to_string()).collect(),
+            addresses_from: "settings.vault.addresses".into(),
             mount: "secret".into(),
             prefix: "fedaws".into(),
+            insecure_http,
+            auth,
             ..VaultSpec::default()
-        };
-        let store = VaultStore::open(&spec, super::super::SERVICE).unwrap();
-        let err = store
-            .send("GET", "/v1/sys/health", None, None)
-            .err()
-            .unwrap();
-        let text = err.to_string();
-        for a in &dead {
-            assert!(text.contains(a.as_str()), "{text}");
         }
+    }
+
+    fn approle(dir: &tempfile::TempDir) -> VaultAuth {
+        VaultAuth::AppRole {
+            role_id: ROLE_ID.into(),
+            secret_id_file: dir.path().join("secret-id"),
+            mount: "approle".into(),
+        }
+    }
+
+    /// Fail when any request `fake` received carried a token or the AppRole's ids.
+    fn assert_told_nothing(fake: &Fake) {
+        for seen in fake.seen() {
+            let all = format!("{}{}", seen.head, seen.body.to_lowercase());
+            assert!(
+                !all.contains("x-vault-token")
+                    && !all.contains(&TOKEN.to_lowercase())
+                    && !all.contains(SECRET_ID)
+                    && !all.contains(ROLE_ID),
+                "the squatter was told a secret: {seen:?}"
+            );
+        }
+    }
+
+    fn read_ci(store: &VaultStore) -> Result<String, StoreError> {
+        Ok(store
+            .get("account:ci")?
+            .expect("the account")
+            .expose_secret()
+            .to_string())
+    }
+
+    #[test]
+    fn a_squatter_answering_standby_before_the_real_server_is_told_nothing() {
+        let squatter = Fake::tcp(standby);
+        let real = Fake::tcp(active);
+        let dir = secrets_dir();
+        let addresses = [squatter.address.as_str(), real.address.as_str()];
+
+        // An AppRole login, then a read with its token: both from the real server.
+        let store = VaultStore::open(&spec(&addresses, true, approle(&dir)), SERVICE).unwrap();
+        assert!(read_ci(&store).unwrap().contains("AKIAFAKEFAKEFAKE0001"));
+        assert_eq!(
+            real.lines(),
+            [
+                "GET /v1/sys/health",
+                "POST /v1/auth/approle/login",
+                "GET /v1/secret/data/fedaws/accounts/ci",
+            ]
+        );
+        // A token from a file, in an operation of its own.
+        let token_file = VaultAuth::TokenFile(dir.path().join("token"));
+        let store = VaultStore::open(&spec(&addresses, true, token_file), SERVICE).unwrap();
+        assert!(read_ci(&store).unwrap().contains("AKIAFAKEFAKEFAKE0001"));
+
+        // The squatter was asked for its health, once per operation, and told nothing.
+        assert_eq!(squatter.lines(), ["GET /v1/sys/health"; 2]);
+        assert_told_nothing(&squatter);
+    }
+
+    #[test]
+    fn plain_http_without_insecure_http_is_refused_before_anything_is_sent() {
+        // It answers everything as the active node would.
+        let squatter = Fake::tcp(active);
+        let dir = secrets_dir();
+        let opened = VaultStore::open(
+            &spec(&[squatter.address.as_str()], false, approle(&dir)),
+            SERVICE,
+        );
+        // Whatever fedaws does with it, the squatter hears nothing.
+        let text = match opened {
+            Err(e) => e.to_string(),
+            Ok(store) => format!("opened, and the read gave {:?}", read_ci(&store).is_ok()),
+        };
+        assert!(squatter.seen().is_empty(), "{:?}", squatter.lines());
+        assert!(
+            text.contains(&format!(
+                "settings.vault.addresses = {:?} is plain http://",
+                squatter.address
+            )) && text.contains("set settings.vault.insecure_http = true"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_address_that_turns_standby_gets_nothing_more_in_the_operation() {
+        let flaky = Fake::tcp(turns_standby);
+        let real = Fake::tcp(active);
+        let dir = secrets_dir();
+        let addresses = [flaky.address.as_str(), real.address.as_str()];
+        let store = VaultStore::open(&spec(&addresses, true, approle(&dir)), SERVICE).unwrap();
+        read_ci(&store).unwrap();
+        read_ci(&store).unwrap();
+        // It passed the health check, so (with insecure_http) it was sent the login; after its
+        // standby answer, nothing: not the token, not the second read.
+        assert_eq!(
+            flaky.lines(),
+            ["GET /v1/sys/health", "POST /v1/auth/approle/login"]
+        );
+        assert!(
+            flaky
+                .seen()
+                .iter()
+                .all(|s| !s.head.contains("x-vault-token"))
+        );
+        assert_eq!(
+            real.lines(),
+            [
+                "GET /v1/sys/health",
+                "POST /v1/auth/approle/login",
+                "GET /v1/secret/data/fedaws/accounts/ci",
+                "GET /v1/secret/data/fedaws/accounts/ci",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_address_is_tried_and_named() {
+        // A port nothing listens on, and the squatter.
+        let dead = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("http://{}", l.local_addr().unwrap())
+        };
+        let squatter = Fake::tcp(standby);
+        let dir = secrets_dir();
+        let addresses = [dead.as_str(), squatter.address.as_str()];
+        let store = VaultStore::open(&spec(&addresses, true, approle(&dir)), SERVICE).unwrap();
+        let text = read_ci(&store).unwrap_err().to_string();
+        assert!(
+            text.contains("tried 2 addresses")
+                && text.contains(&format!("{dead}: "))
+                && text.contains(&format!("{}: HTTP 503: standby", squatter.address)),
+            "{text}"
+        );
+        assert_told_nothing(&squatter);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_unix_socket_the_caller_owns_is_trusted_and_one_others_could_swap_is_not() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = secrets_dir();
+        let run = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(run.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let server = Fake::unix(&run.path().join("vault.sock"), active);
+        let token_file = || VaultAuth::TokenFile(dir.path().join("token"));
+        let unix = spec(&[server.address.as_str()], false, token_file());
+
+        // A proven transport: the request goes first, no health check.
+        let store = VaultStore::open(&unix, SERVICE).unwrap();
+        assert!(read_ci(&store).unwrap().contains("AKIAFAKEFAKEFAKE0001"));
+        assert_eq!(server.lines(), ["GET /v1/secret/data/fedaws/accounts/ci"]);
+
+        // Anyone could put another socket in its place: nothing is sent.
+        std::fs::set_permissions(run.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let store = VaultStore::open(&unix, SERVICE).unwrap();
+        let text = read_ci(&store).unwrap_err().to_string();
+        assert!(
+            text.contains(&format!("{}: the directory", server.address))
+                && text.contains("may be written by others")
+                && text.contains("nothing was sent")
+                && text.contains("chmod go-w"),
+            "{text}"
+        );
+        assert_eq!(server.seen().len(), 1);
+
+        // Not a socket at all.
+        let file = spec(
+            &[&format!("unix://{}", dir.path().join("token").display())],
+            false,
+            token_file(),
+        );
+        let text = read_ci(&VaultStore::open(&file, SERVICE).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("is not a socket"), "{text}");
     }
 }

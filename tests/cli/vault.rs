@@ -1,14 +1,18 @@
 //! The `vault` secret store against real OpenBao servers: accounts kept in KV v2 and read back
 //! with `bao`, credentials of every principal type issued from them against moto, each way of
-//! getting a token, the failures a fleet meets (a policy that does not allow, a sealed server,
-//! servers gone, the active node of a cluster lost), and brokers that keep their login alive and
-//! share one Vault.
+//! getting a token, the transports that prove who answers (TLS, a Unix socket whose owner is
+//! checked) and the dev servers' plain HTTP that needs `insecure_http`, a squatter on a loopback
+//! port that must be told nothing, the failures a fleet meets (a policy that does not allow, a
+//! sealed server, servers gone, the active node of a cluster lost), and brokers that keep their
+//! login alive and share one Vault.
 //!
 //! The brokers run as a service user made for the test (these tests need root); the caller is
 //! root, the administrator of their configs.
 
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::Output;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -23,7 +27,8 @@ use crate::users::{User, must, require_root};
 const EVERY_PRINCIPAL: &str = "[connectors.sess]\naccount = \"{account}\"\nprincipal = \"iam-user\"\n\n[connectors.fed]\naccount = \"{account}\"\nprincipal = \"federated-user\"\n\n[connectors.role]\naccount = \"{account}\"\nprincipal = \"assume-role\"\nrole_arn = \"arn:aws:iam::123456789012:role/FromVault\"\n";
 
 /// A local config keeping accounts in Vault at `addresses`, with `vault` lines added to
-/// `[settings.vault]`, the test's user (root) as administrator, moto behind `sts`.
+/// `[settings.vault]`, the test's user (root) as administrator, moto behind `sts`. Dev servers
+/// on plain `http://` get `insecure_http = true`, without which fedaws refuses them.
 fn local_config(sts: &TestServer, addresses: &[&str], vault: &str) -> String {
     let list = addresses
         .iter()
@@ -31,10 +36,20 @@ fn local_config(sts: &TestServer, addresses: &[&str], vault: &str) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "[settings]\nkeyring = \"vault\"\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nadmins = [\"{}\"]\n\n[settings.vault]\naddresses = [{list}]\n{vault}\n",
+        "[settings]\nkeyring = \"vault\"\nregion = \"us-east-1\"\nsts_endpoint = \"{}\"\nadmins = [\"{}\"]\n\n[settings.vault]\naddresses = [{list}]\n{}{vault}\n",
         sts.url(),
-        crate::sts_fixture::os_user()
+        crate::sts_fixture::os_user(),
+        insecure_http(addresses.iter().copied())
     )
+}
+
+/// `insecure_http = true` when any of `addresses` is plain `http://` (a dev server).
+fn insecure_http<'a>(mut addresses: impl Iterator<Item = &'a str>) -> &'static str {
+    if addresses.any(|a| a.starts_with("http://")) {
+        "insecure_http = true\n"
+    } else {
+        ""
+    }
 }
 
 /// `fedaws ARGS…` in `env` with `vars`, and `stdin`.
@@ -525,15 +540,16 @@ fn put_account(bao: &Bao, name: &str) -> KeyPair {
     keys
 }
 
-/// `addresses = [...]` of `bao`'s nodes.
+/// `addresses = [...]` of `bao`'s nodes (with `insecure_http` for plain `http://`).
 fn addresses(bao: &Bao) -> String {
     format!(
-        "addresses = [{}]\n",
+        "addresses = [{}]\n{}",
         bao.nodes
             .iter()
             .map(|n| format!("\"{}\"", n.addr))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        insecure_http(bao.nodes.iter().map(|n| n.addr.as_str()))
     )
 }
 
@@ -648,7 +664,14 @@ fn a_broker_renews_its_token_logs_in_again_and_serves_cached_credentials_while_v
 fn a_cluster_that_loses_its_active_node_serves_again_within_15_s() {
     let mut bao = Bao::cluster();
     let fleet = Fleet::new("vha");
-    let host = fleet.host("h", &addresses(&bao), &[]);
+    // Over TLS, as a production cluster: a standby serves (or forwards) at once, with no health
+    // check first, so failing over waits for nothing but the connection refused.
+    let ca = bao.ca_pem();
+    let host = fleet.host(
+        "h",
+        &format!("{}ca_cert = \"vault-ca.pem\"\n", addresses(&bao)),
+        &[("vault-ca.pem", &ca)],
+    );
     let keys = put_account(&bao, "acct");
     let token = bao.root_token.clone();
     let mut broker = fleet.start(&host, &[("VAULT_TOKEN", token.as_str())]);
@@ -682,6 +705,7 @@ fn a_cluster_that_loses_its_active_node_serves_again_within_15_s() {
     assert!(!broker.ended(), "the broker was restarted");
     // A process of its own, given every address, too.
     let env = TestEnv::with_config(&std::fs::read_to_string(host.config()).unwrap());
+    std::fs::write(env.root().join("config/fedaws/vault-ca.pem"), &ca).unwrap();
     ok(
         &env,
         &["creds", "c", "--no-cache"],
@@ -1032,4 +1056,281 @@ fn check_warns_of_keys_older_than_max_key_age() {
             .is_some_and(|s| s > 30 * 86_400),
         "{shown}"
     );
+}
+
+/// A listener on a loopback port that answers every request `503 {"errors": ["standby"]}`, as
+/// another local user could after binding the port of a Vault that lists it, and keeps every
+/// request it receives, as it came.
+struct Squatter {
+    addr: String,
+    heard: Arc<Mutex<Vec<String>>>,
+}
+
+impl Squatter {
+    fn start() -> Squatter {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let addr = format!("http://{}", listener.local_addr().expect("its address"));
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let keep = Arc::clone(&heard);
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                let request = read_request(&mut conn);
+                keep.lock().expect("the squatter's record").push(request);
+                let body = r#"{"errors":["standby"]}"#;
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        Squatter { addr, heard }
+    }
+
+    /// Every request so far.
+    fn heard(&self) -> Vec<String> {
+        self.heard.lock().expect("the squatter's record").clone()
+    }
+}
+
+/// One request's head and body (by its content-length), as text.
+fn read_request(conn: &mut impl Read) -> String {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let wanted = |buf: &[u8]| {
+        let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map_or(0, |n| n.trim().parse().unwrap_or(0));
+        Some(end + 4 + length)
+    };
+    while wanted(&buf).is_none_or(|n| buf.len() < n) {
+        match conn.read(&mut chunk) {
+            Ok(n) if n > 0 => buf.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[test]
+fn a_squatter_answering_standby_before_the_dev_server_is_told_nothing() {
+    let bao = Bao::dev();
+    bao.example_policy("fedaws-broker");
+    let (role_id, secret_id) = bao.approle("squat", "fedaws-broker", "1h", "2h");
+    let squatter = Squatter::start();
+    let sts = TestServer::moto_recorder();
+    let approle =
+        format!("auth = \"approle\"\nrole_id = \"{role_id}\"\nsecret_id_file = \"secret-id\"\n");
+    let env = TestEnv::with_config(&local_config(&sts, &[&squatter.addr, bao.addr()], &approle));
+    let secret_file = env.root().join("config/fedaws/secret-id");
+    std::fs::write(&secret_file, &secret_id).unwrap();
+    chmod(&secret_file, 0o600);
+    let keys = put_account(&bao, "acct");
+    let connector =
+        "\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"iam-user\"\n";
+    let text = format!("{}{connector}", env.config());
+    env.write_config(&text);
+
+    // An AppRole login and a read with its token, both from the dev server.
+    let out = run(
+        &env,
+        &["creds", "c", "--format", "json", "--no-cache"],
+        &[],
+        "",
+    );
+    key_id(&out, "AppRole, past the squatter");
+    assert_eq!(signed_with(&sts), keys.access_key_id);
+    assert_eq!(bao.answered("auth/approle/login"), 1);
+    // A token of the environment, too.
+    env.write_config(&text.replacen(&approle, "", 1));
+    let out = run(
+        &env,
+        &["creds", "c", "--format", "json", "--no-cache"],
+        &[("VAULT_TOKEN", bao.root_token.as_str())],
+        "",
+    );
+    key_id(&out, "a token, past the squatter");
+
+    // Asked for its health in each command, and told nothing.
+    let heard = squatter.heard();
+    assert_eq!(heard.len(), 2, "{heard:#?}");
+    for request in &heard {
+        let lower = request.to_ascii_lowercase();
+        assert!(
+            request.starts_with("GET /v1/sys/health HTTP/1.1\r\n")
+                && !lower.contains("x-vault-token")
+                && !request.contains(&secret_id)
+                && !request.contains(&role_id)
+                && !request.contains(&bao.root_token),
+            "the squatter was told something: {request:?}"
+        );
+    }
+}
+
+#[test]
+fn plain_http_is_refused_without_insecure_http_and_check_warns_when_it_is_on() {
+    let bao = Bao::dev();
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&local_config(&sts, &[bao.addr()], ""));
+    let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
+    let (name, keys) = add_account(&env, &bao.root_token, "plain");
+    let text = format!(
+        "{}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n",
+        env.config()
+    );
+    env.write_config(&text);
+    ok(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_eq!(signed_with(&sts), keys.access_key_id);
+    let report = ok(&env, &["check"], &vars, "");
+    assert!(
+        report.contains("warning: ")
+            && report.contains("settings: vault.insecure_http")
+            && report.contains("any local user who binds the port first"),
+        "{report}"
+    );
+
+    // Without it: refused before anything is sent, naming the field, the value and the fix.
+    let before = bao.audited();
+    env.write_config(&text.replacen("insecure_http = true\n", "", 1));
+    let out = run(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_exit(&out, 3, "plain http without insecure_http");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "vault.addresses = \"{}\": is plain http://",
+            bao.addr()
+        )) && err.contains("set settings.vault.insecure_http = true"),
+        "{err}"
+    );
+    // From VAULT_ADDR: the same, naming it.
+    let from_env = local_config(&sts, &[], "").replacen("addresses = []\n", "", 1);
+    env.write_config(&format!(
+        "{from_env}\n[accounts.{name}]\n\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n"
+    ));
+    let out = run(
+        &env,
+        &["creds", "c", "--no-cache"],
+        &[("VAULT_TOKEN", &bao.root_token), ("VAULT_ADDR", bao.addr())],
+        "",
+    );
+    assert_exit(&out, 7, "plain http in VAULT_ADDR without insecure_http");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("VAULT_ADDR = \"{}\" is plain http://", bao.addr()))
+            && err.contains("settings.vault.insecure_http = true"),
+        "{err}"
+    );
+    assert_lacks(&out, &bao.root_token, "the token");
+    assert_eq!(bao.audited(), before, "a request reached the server");
+}
+
+#[test]
+fn accounts_are_kept_and_issued_over_a_unix_socket_in_directories_only_root_can_change() {
+    let bao = Bao::dev_unix(None);
+    let socket = bao.socket.clone().expect("the dev server's socket");
+    let run_dir = socket
+        .parent()
+        .expect("the socket's directory")
+        .to_path_buf();
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&local_config(&sts, &[&bao.socket_addr()], ""));
+    let vars = [("VAULT_TOKEN", bao.root_token.as_str())];
+    let (name, keys) = add_account(&env, &bao.root_token, "sock");
+    let stored = bao.json(&[
+        "kv",
+        "get",
+        "-format=json",
+        &format!("secret/fedaws/accounts/{name}"),
+    ]);
+    assert_eq!(stored["data"]["data"]["access_key_id"], keys.access_key_id);
+    let text = format!(
+        "{}\n[connectors.c]\naccount = \"{name}\"\nprincipal = \"iam-user\"\n",
+        env.config()
+    );
+    env.write_config(&text);
+    ok(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_eq!(signed_with(&sts), keys.access_key_id);
+    let report = ok(&env, &["check"], &vars, "");
+    assert!(!report.contains("insecure_http"), "{report}");
+
+    // A directory anyone may write: another socket could be put in its place. Nothing is sent.
+    let before = bao.audited();
+    chmod(&run_dir, 0o777);
+    let out = run(&env, &["creds", "c", "--no-cache"], &vars, "");
+    assert_exit(&out, 7, "a socket in a directory anyone may write");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{}: the directory {} above it",
+            bao.socket_addr(),
+            run_dir.display()
+        )) && err.contains("nothing was sent")
+            && err.contains(&format!("chmod go-w {}", run_dir.display())),
+        "{err}"
+    );
+    assert_lacks(&out, &bao.root_token, "the token");
+    assert_eq!(bao.audited(), before, "a request reached the server");
+
+    // Sticky and root's, like /tmp: nobody else can remove or rename root's socket there.
+    chmod(&run_dir, 0o1777);
+    ok(&env, &["creds", "c", "--no-cache"], &vars, "");
+}
+
+#[test]
+fn a_broker_reads_over_a_socket_made_as_its_user_and_root_refuses_that_socket() {
+    let fleet = Fleet::new("vsck");
+    let bao = Bao::dev_unix(Some((fleet.svc.uid, fleet.svc.gid)));
+    let socket = bao.socket.clone().expect("the dev server's socket");
+    bao.example_policy("fedaws-broker");
+    let (role_id, secret_id) = bao.approle("sock", "fedaws-broker", "1h", "2h");
+    let host = fleet.host(
+        "h",
+        &format!(
+            "addresses = [\"{}\"]\nauth = \"approle\"\nrole_id = \"{role_id}\"\nsecret_id_file = \"secret-id\"\n",
+            bao.socket_addr()
+        ),
+        &[("secret-id", &secret_id)],
+    );
+    let keys = put_account(&bao, "acct");
+    let broker = fleet.start(&host, &[]);
+    assert_eq!(fleet.cold(&host, "over the socket"), keys.access_key_id);
+    assert_eq!(bao.answered("auth/approle/login"), 1);
+    assert!(
+        !broker.log_text().contains(&secret_id),
+        "the broker logged the secret id"
+    );
+
+    // Root's own fedaws: the socket is the service user's, not root's. Nothing is sent.
+    let before = bao.audited();
+    let sts = TestServer::moto_recorder();
+    let env = TestEnv::with_config(&format!(
+        "{}\n[accounts.acct]\n\n[connectors.c]\naccount = \"acct\"\nprincipal = \"iam-user\"\n",
+        local_config(&sts, &[&bao.socket_addr()], "")
+    ));
+    let out = run(
+        &env,
+        &["creds", "c", "--no-cache"],
+        &[("VAULT_TOKEN", bao.root_token.as_str())],
+        "",
+    );
+    assert_exit(&out, 7, "a socket of another user");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{}: {} is owned by {}",
+            bao.socket_addr(),
+            socket.display(),
+            fleet.svc.name
+        )) && err.contains("not by root")
+            && err.contains("nothing was sent")
+            && err.contains("socket_user = \"root\""),
+        "{err}"
+    );
+    assert_lacks(&out, &bao.root_token, "the token");
+    assert_eq!(bao.audited(), before, "a request reached the server");
+    assert_eq!(sts.count(), 0, "STS was called without a key");
 }
