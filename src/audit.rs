@@ -229,10 +229,14 @@ fn rotate(dir: &Path) -> io::Result<()> {
         } else {
             format!("audit.{stamp}.{k}.jsonl")
         };
+        let closed = dir.join(name);
         // A link fails where the name is taken, where a rename would replace what is there.
-        match fs::hard_link(&current, dir.join(name)) {
+        match fs::hard_link(&current, &closed) {
             Ok(()) => return fs::remove_file(&current),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            // A file system without hard links: the rename, to a name checked to be free
+            // (under the log's lock, nobody else rotates meanwhile).
+            Err(_) if !closed.exists() => return fs::rename(&current, &closed),
             Err(e) => return Err(e),
         }
     }
