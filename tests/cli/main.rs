@@ -3,7 +3,7 @@
 //! secret stores: gnome-keyring on the private D-Bus session of `scripts/with-secret-store`, and
 //! the kernel user keyring.
 //!
-//! Run them as CI does: `scripts/with-secret-store cargo test --test cli` (or `scripts/test`).
+//! Run them as CI does: `scripts/with-secret-store cargo test --features system-tests --test cli` (or `scripts/test`).
 //! Tests that need the Secret Service fail, never skip, when there is no session bus.
 //!
 //! Each module is one area: the fixtures (`common`, `users`, `sts_server`, `sts_fixture`, `pty`)

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::common::{COMMAND_TIMEOUT, KeyPair, TestEnv, contains, stderr, stdout};
 
 /// How to run these tests when not root.
-pub const HOW_TO_RUN: &str = "these tests create Unix users and groups, so they need root: run them as CI does, e.g. `sudo -E scripts/with-secret-store cargo test --test cli authz`";
+pub const HOW_TO_RUN: &str = "these tests create Unix users and groups, so they need root: run them as CI does, e.g. `sudo -E scripts/with-secret-store cargo test --features system-tests --test cli authz`";
 
 /// Fail (never skip) unless the test runs as root.
 pub fn require_root() {
