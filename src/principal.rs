@@ -3,7 +3,9 @@
 //! Everything fedaws decides about a connector's principal type (which STS API it calls, how long
 //! the credentials may live, whether a session policy, an MFA code, a role ARN or console sign-in
 //! make sense) is answered here, in one place, so that the config validator, the wizard, the help
-//! texts and the STS client cannot disagree. The numbers come from `reference/aws-sts.md`.
+//! texts and the STS client cannot disagree. The numbers are AWS's, from the
+//! STS API Reference (the request parameters of GetFederationToken, GetSessionToken and
+//! AssumeRole) and the IAM User Guide's page on requesting temporary credentials.
 
 use std::fmt;
 

@@ -59,7 +59,8 @@ pub struct Settings {
     pub admins: Vec<String>,
     /// Groups whose members may use every connector.
     pub admin_groups: Vec<String>,
-    /// Secret store backend (`secret-service`, `keyutils`, `keychain`, `windows`).
+    /// The account store's backend (`secret-service`, `keyutils`, `keychain`, `windows`, `file`,
+    /// `vault`; see [`crate::secret::Backend`]).
     pub keyring: Option<String>,
     /// STS endpoint URL, for testing or private endpoints.
     pub sts_endpoint: Option<String>,

@@ -1,7 +1,7 @@
 //! The issuing core: from "credentials of connector X, for this caller" to credentials.
 //!
-//! [`obtain`] is what `creds`, `exec`, `serve` and `console` call (and what a broker will call
-//! for a peer it identified itself). It reads top to bottom as the steps of a request:
+//! [`obtain`] is what `creds`, `exec`, `serve` and `console` call, and what a broker calls for a
+//! peer the kernel identified. It reads top to bottom as the steps of a request:
 //!
 //! 1. the cache slot, from the request and the caller alone, and the fast path: one exact-key
 //!    read of the kernel keyring, the config only stat'ed;

@@ -117,7 +117,8 @@ pub enum Backend {
     File,
     /// HashiCorp Vault or OpenBao (KV version 2): for fleets.
     Vault,
-    /// Process memory: for tests only, never offered on the command line.
+    /// Process memory: a broker's cache of issued credentials, and tests; never offered on the
+    /// command line.
     Memory,
 }
 

@@ -1,8 +1,9 @@
 //! Local validation of every value fedaws sends to STS or keeps in its config.
 //!
-//! The rules are the request constraints of `reference/aws-sts.md` plus fedaws's own naming
-//! rule. They run before any network call so that a mistake is reported with the field, the bad
-//! value and the allowed range instead of an opaque STS error. Every check returns a
+//! The rules are the request constraints of the STS API Reference (GetFederationToken,
+//! GetSessionToken, AssumeRole) plus fedaws's own naming rule. They run before any network call
+//! so that a mistake is reported with the field, the bad value and the allowed range instead of
+//! an opaque STS error. Every check returns a
 //! [`FieldError`]; the caller adds where the value came from (file, connector, account).
 //!
 //! One submodule per concept: [`duration`] (lifetimes), [`policy`] (session policies), [`arn`]
