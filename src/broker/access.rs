@@ -1,6 +1,6 @@
-//! Who may do what through the broker, what they are told when they may not, and what the audit
-//! log says they did: decided from the parsed command and the config, never from the text of a
-//! command line.
+//! Where each command runs when commands go through a broker ([`placement`]), who may do what
+//! there, what they are told when they may not, and what the audit log says they did: decided
+//! from the parsed command and the config, never from the text of a command line.
 //!
 //! Callers who are not administrators learn nothing from a refusal: a connector they may not use
 //! and one that does not exist get the same answer and exit code ([`outsider`]), without group
@@ -14,29 +14,33 @@ use crate::cli::{
 use crate::config::{Config, NotFound};
 use crate::error::UserError;
 
-/// Who may run a command through the broker.
+/// Where a command runs when commands go through a broker, and for whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone: it shows (or clears) the caller's own things.
+pub enum Placement {
+    /// In the broker, for anyone: it shows (or clears) the caller's own things.
     Anyone,
-    /// Administrators: it reads the config or the accounts.
+    /// In the broker, for administrators: it reads the config or the accounts.
     Admin,
-    /// Administrators: it changes the config or the accounts (audited, then reloaded).
+    /// In the broker, for administrators: it changes the config or the accounts (audited, then
+    /// reloaded).
     AdminChange,
-    /// Nobody: it runs on the caller's side.
+    /// On the caller's side: those that need credentials ask the broker for them.
     Client,
 }
 
-/// Who may run `command` through the broker.
-pub fn access(command: &Command) -> Access {
+/// Where `command` runs when commands go through a broker: the one answer the client (which
+/// sends it or runs it) and the broker (which runs it, or refuses) both ask.
+pub fn placement(command: &Command) -> Placement {
     match command {
-        Command::Whoami(_) | Command::Cache(_) | Command::Audit(_) => Access::Anyone,
-        Command::Connector(ConnectorCommand::List(_) | ConnectorCommand::Show(_)) => Access::Anyone,
+        Command::Whoami(_) | Command::Cache(_) | Command::Audit(_) => Placement::Anyone,
+        Command::Connector(ConnectorCommand::List(_) | ConnectorCommand::Show(_)) => {
+            Placement::Anyone
+        }
         Command::Account(AccountCommand::List(_) | AccountCommand::Show(_))
         | Command::Group(GroupCommand::List(_))
-        | Command::Check(_) => Access::Admin,
-        Command::Account(_) | Command::Connector(_) | Command::Group(_) => Access::AdminChange,
-        _ => Access::Client,
+        | Command::Check(_) => Placement::Admin,
+        Command::Account(_) | Command::Connector(_) | Command::Group(_) => Placement::AdminChange,
+        _ => Placement::Client,
     }
 }
 

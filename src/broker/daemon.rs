@@ -32,7 +32,7 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::Semaphore;
 
-use super::access::{self, Access};
+use super::access::{self, Placement};
 use super::log;
 use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody, RunAnswer, RunBody};
 use super::record::{Change, Trail, Unwritable};
@@ -682,18 +682,18 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, cli: crate::cli::Cli, body: RunBod
     let replay = super::dialog::Replay::new(body.replies.clone().unwrap_or_default());
     let config = shared.config();
     let admin = identity.admin(&config).is_some();
-    let kind = access::access(&cli.command);
+    let kind = access::placement(&cli.command);
     let words = access::command_words(&cli.command);
-    let change = (kind == Access::AdminChange).then(|| Change::of(&cli.command));
+    let change = (kind == Placement::AdminChange).then(|| Change::of(&cli.command));
     let result = (|| -> anyhow::Result<()> {
         match kind {
-            Access::Client => {
+            Placement::Client => {
                 return Err(UserError::usage(format!(
                     "`fedaws {words}` runs on your side of the broker, not in it"
                 ))
                 .into());
             }
-            Access::Admin | Access::AdminChange if !admin => {
+            Placement::Admin | Placement::AdminChange if !admin => {
                 return Err(crate::authz::Denied {
                     connector: None,
                     message: format!(

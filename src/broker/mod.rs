@@ -8,7 +8,6 @@
 //! asked at the caller's terminal; [`access`] says who may run what through it and what a refusal
 //! tells them, and [`record`] keeps its audit log.
 
-#[cfg(target_os = "linux")]
 pub mod access;
 pub mod client;
 #[cfg(target_os = "linux")]

@@ -30,7 +30,7 @@ pub use completions::generate as generate_completions;
 /// Run one command.
 pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
     if let Some(broker) = ctx.broker.clone()
-        && runs_in_broker(&command)
+        && crate::broker::access::placement(&command) != crate::broker::access::Placement::Client
     {
         return in_broker(&broker, &command, ctx);
     }
@@ -52,22 +52,6 @@ pub fn run(command: Command, ctx: &mut Context) -> anyhow::Result<()> {
         Command::Completions(args) => completions::run(args, ctx),
         Command::Broker(c) => broker::run(c, ctx),
     }
-}
-
-/// Whether a command, when commands go through a broker, is run by the broker (it reads or
-/// changes the config, the accounts, the cache or the audit log, which are the broker's).
-/// The rest run here: those that get credentials ask the broker for them.
-fn runs_in_broker(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Account(_)
-            | Command::Connector(_)
-            | Command::Group(_)
-            | Command::Cache(_)
-            | Command::Whoami(_)
-            | Command::Audit(_)
-            | Command::Check(_)
-    )
 }
 
 /// Have the broker run this command line for this process's user, and print what it printed.
