@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::Global;
 use crate::config::{self, Config, Depth, Location, VaultSettings};
-use crate::error::UserError;
 use crate::output::escape_controls;
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::secret::{self, Backend, SecretStore};
@@ -166,15 +165,28 @@ impl Context {
         }
     }
 
-    /// The secret store backend: `--keyring`, else `settings.keyring`, else the platform default.
+    /// Who the commands of this context run for: this process's user, or a broker's peer.
+    fn mode(&self) -> secret::Mode {
+        match self.peer {
+            Some(_) => secret::Mode::Broker,
+            None => secret::Mode::Local,
+        }
+    }
+
+    /// The stores this context uses (see [`secret::choose`]).
+    pub fn stores(&self, config: Option<&Config>) -> anyhow::Result<secret::Chosen> {
+        let settings = config.map(|c| &c.settings);
+        Ok(secret::choose(
+            self.mode(),
+            self.keyring_flag.as_deref(),
+            settings.and_then(|s| s.keyring.as_deref()),
+            settings.and_then(|s| s.cache.as_deref()),
+        )?)
+    }
+
+    /// The account store's backend (see [`secret::choose`]).
     pub fn backend(&self, config: Option<&Config>) -> anyhow::Result<Backend> {
-        if let Some(flag) = &self.keyring_flag {
-            return Backend::parse("--keyring", flag).map_err(|m| UserError::usage(m).into());
-        }
-        if let Some(k) = config.and_then(|c| c.settings.keyring.as_deref()) {
-            return Backend::parse("settings.keyring", k).map_err(|m| UserError::config(m).into());
-        }
-        Ok(Backend::platform_default())
+        Ok(self.stores(config)?.accounts)
     }
 
     /// Open the secret store that holds the accounts' keys.
@@ -182,24 +194,6 @@ impl Context {
         let backend = self.backend(config)?;
         secret::open(backend, secret::SERVICE, &self.places(config))
             .context("opening the secret store")
-    }
-
-    /// Where cached temporary credentials live: `settings.cache`, else the kernel keyring on
-    /// Linux (fast, per user, in memory, expiring with the credentials), else the account store.
-    /// `None` when caching is off.
-    pub fn cache_backend(&self, config: &Config) -> anyhow::Result<Option<Backend>> {
-        match config.settings.cache.as_deref() {
-            Some("none") => Ok(None),
-            Some(name) => Backend::parse("settings.cache", name)
-                .map(Some)
-                .map_err(|m| UserError::config(m).into()),
-            None if cfg!(target_os = "linux") => Ok(Some(Backend::Keyutils)),
-            // Issued credentials are never written to Vault.
-            None => match self.backend(Some(config))? {
-                Backend::Vault => Ok(Some(Backend::platform_default())),
-                other => Ok(Some(other)),
-            },
-        }
     }
 
     /// The store a cache hit may be served from before the config is read: the kernel keyring,
@@ -218,13 +212,13 @@ impl Context {
 
     /// Open the cache store, if caching is on.
     pub fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
-        if let Some(memory) = &self.cache_in_memory {
-            let on = config.settings.cache.as_deref() != Some("none");
-            return Ok(on.then(|| Box::new(memory.clone()) as Box<dyn SecretStore>));
-        }
-        match self.cache_backend(config)? {
-            None => Ok(None),
-            Some(backend) => {
+        match self.stores(Some(config))?.cache {
+            secret::CacheAt::Off => Ok(None),
+            secret::CacheAt::BrokerMemory => Ok(self
+                .cache_in_memory
+                .clone()
+                .map(|memory| Box::new(memory) as Box<dyn SecretStore>)),
+            secret::CacheAt::Store(backend) => {
                 secret::open(backend, secret::CACHE_SERVICE, &self.places(Some(config)))
                     .map(Some)
                     .context("opening the credential cache")
@@ -268,7 +262,7 @@ impl Context {
 pub struct PeerContext {
     /// The broker's config.
     pub location: Location,
-    /// The account store's backend.
+    /// The broker's `--keyring` (the account store's backend, else chosen as a broker chooses).
     pub keyring: Option<String>,
     /// The peer, as the kernel named it.
     pub identity: crate::authz::Identity,

@@ -162,6 +162,12 @@ pub fn exit_of(e: &(dyn std::error::Error + 'static)) -> Option<Exit> {
     if e.is::<crate::authz::Denied>() {
         return Some(Exit::Denied);
     }
+    if let Some(e) = e.downcast_ref::<crate::secret::ChoiceError>() {
+        return Some(match e {
+            crate::secret::ChoiceError::Flag(_) => Exit::Usage,
+            crate::secret::ChoiceError::Setting(_) => Exit::Config,
+        });
+    }
     if e.is::<crate::secret::StoreError>() {
         return Some(Exit::SecretStore);
     }
@@ -261,6 +267,7 @@ mod tests {
                 Exit::Usage,
                 vec![
                     UserError::usage("x").into(),
+                    crate::secret::ChoiceError::Flag("x".into()).into(),
                     crate::config::NotFound {
                         what: "connector".into(),
                         name: "x".into(),
@@ -284,6 +291,7 @@ mod tests {
                 Exit::Config,
                 vec![
                     UserError::config("x").into(),
+                    crate::secret::ChoiceError::Setting("x".into()).into(),
                     crate::issue::plan::PlanError::Connector("x".into()).into(),
                     ConfigError::NotFound {
                         path: "/c".into(),

@@ -159,20 +159,21 @@ impl Shared {
         }
     }
 
-    /// The account store: `--keyring`, else `settings.keyring`, else the `file` store.
+    /// The account store (see [`secret::choose`]).
     fn account_store(&self, config: &Config) -> anyhow::Result<Box<dyn SecretStore>> {
-        let backend = self.account_backend(config)?;
+        let backend = self.stores(config)?.accounts;
         let places = crate::context::places(&self.location, Some(config), &self.state_dir);
         secret::open(backend, secret::SERVICE, &places).context("opening the secret store")
     }
 
-    /// The account store's backend: `--keyring`, else `settings.keyring`, else `file`.
-    fn account_backend(&self, config: &Config) -> anyhow::Result<Backend> {
-        Ok(match (&self.keyring, &config.settings.keyring) {
-            (Some(flag), _) => Backend::parse("--keyring", flag).map_err(UserError::usage)?,
-            (None, Some(k)) => Backend::parse("settings.keyring", k).map_err(UserError::config)?,
-            (None, None) => Backend::File,
-        })
+    /// The stores of the broker (see [`secret::choose`]).
+    fn stores(&self, config: &Config) -> anyhow::Result<secret::Chosen> {
+        Ok(secret::choose(
+            secret::Mode::Broker,
+            self.keyring.as_deref(),
+            config.settings.keyring.as_deref(),
+            config.settings.cache.as_deref(),
+        )?)
     }
 
     /// The peer `uid` (process `pid`): its name and groups from the databases, off the async
@@ -268,7 +269,10 @@ impl Shared {
     fn keep_store_alive(&self) {
         let config = self.config();
         // Only a store with a login to keep is opened this often.
-        if !matches!(self.account_backend(&config), Ok(Backend::Vault)) {
+        if !self
+            .stores(&config)
+            .is_ok_and(|s| s.accounts == Backend::Vault)
+        {
             return;
         }
         let result = self
@@ -390,7 +394,7 @@ impl Services for Work {
         Some(Box::new(self.shared.cache.clone()))
     }
     fn cache_store(&mut self, config: &Config) -> anyhow::Result<Option<Box<dyn SecretStore>>> {
-        Ok((config.settings.cache.as_deref() != Some("none"))
+        Ok((self.shared.stores(config)?.cache != secret::CacheAt::Off)
             .then(|| Box::new(self.shared.cache.clone()) as Box<dyn SecretStore>))
     }
     fn sts(&self) -> &dyn crate::sts::Sts {
@@ -708,17 +712,10 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, cli: crate::cli::Cli, body: RunBod
         if let Some(why) = access::not_for_peers(&cli.command) {
             return Err(UserError::usage(why).into());
         }
-        let keyring = shared.keyring.clone().or_else(|| {
-            config
-                .settings
-                .keyring
-                .is_none()
-                .then(|| "file".to_string())
-        });
         let mut ctx = crate::context::Context::for_peer(
             crate::context::PeerContext {
                 location: shared.location.clone(),
-                keyring,
+                keyring: shared.keyring.clone(),
                 identity: identity.clone(),
                 state_dir: shared.state_dir.clone(),
                 cache: shared.cache.clone(),

@@ -11,6 +11,7 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+mod choice;
 mod file;
 #[cfg(target_os = "linux")]
 mod keyutils;
@@ -19,6 +20,7 @@ mod memory;
 mod native;
 mod vault;
 
+pub use choice::{CacheAt, ChoiceError, Chosen, Mode, choose};
 pub use file::{CREDENTIAL_NAME, FileSpec, KeySource};
 pub use memory::MemoryStore;
 pub use vault::{Address, AddressError, VaultAuth, VaultSpec, is_vault_path, parse_address};
