@@ -12,35 +12,12 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Empty};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::partition::Partition;
 use crate::sts::Issued;
-
-/// The AWS partition of a region: `aws`, `aws-cn` or `aws-us-gov`.
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
-
-/// The federation endpoint of a partition.
-pub fn federation_endpoint(partition: &str) -> &'static str {
-    match partition {
-        "aws-cn" => "https://signin.amazonaws.cn/federation",
-        "aws-us-gov" => "https://signin.amazonaws-us-gov.com/federation",
-        _ => "https://signin.aws.amazon.com/federation",
-    }
-}
 
 /// The console's home, or one service's page, in a region.
 pub fn console_url(region: &str, service: Option<&str>) -> String {
-    let host = match partition(region) {
-        "aws-cn" => "console.amazonaws.cn".to_string(),
-        "aws-us-gov" => "console.amazonaws-us-gov.com".to_string(),
-        _ => format!("{region}.console.aws.amazon.com"),
-    };
+    let host = Partition::of_region(region).console_host(region);
     match service {
         Some(s) => format!("https://{host}/{s}/home?region={region}"),
         None => format!("https://{host}/console/home?region={region}"),
@@ -368,12 +345,9 @@ mod tests {
     }
 
     #[test]
-    fn partitions_and_hosts() {
-        assert_eq!(partition("eu-central-1"), "aws");
-        assert_eq!(partition("cn-north-1"), "aws-cn");
-        assert_eq!(partition("us-gov-west-1"), "aws-us-gov");
+    fn console_hosts_follow_the_partition() {
         assert_eq!(
-            federation_endpoint("aws-cn"),
+            Partition::of_region("cn-north-1").federation_endpoint(),
             "https://signin.amazonaws.cn/federation"
         );
         assert_eq!(

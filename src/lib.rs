@@ -25,6 +25,7 @@ pub mod identity;
 pub mod issue;
 pub mod manual;
 pub mod output;
+pub mod partition;
 pub mod policies;
 pub mod principal;
 pub mod prompt;

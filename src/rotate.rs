@@ -313,17 +313,6 @@ pub struct AwsIam {
     pub sts: Endpoint,
 }
 
-/// IAM's signing region for an STS region: IAM is global, signed in its partition's region.
-fn iam_region(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "cn-north-1"
-    } else if region.starts_with("us-gov-") {
-        "us-gov-west-1"
-    } else {
-        "us-east-1"
-    }
-}
-
 impl AwsIam {
     fn runtime() -> Result<tokio::runtime::Runtime, IamError> {
         tokio::runtime::Builder::new_current_thread()
@@ -340,7 +329,9 @@ impl AwsIam {
         let credentials = crate::sts::static_credentials(keys);
         let mut builder = aws_sdk_iam::Config::builder()
             .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(iam_region(&self.sts.region)))
+            .region(Region::new(
+                crate::partition::Partition::of_region(&self.sts.region).iam_region(),
+            ))
             .credentials_provider(credentials)
             .retry_config(RetryConfig::disabled())
             .timeout_config(

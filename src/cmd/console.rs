@@ -66,8 +66,11 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let request = CredsRequest::from_args(&issue);
     let obtained = super::obtain(ctx, &request, false)?;
     let (creds, region) = (obtained.creds, obtained.region);
-    let endpoint = federation
-        .unwrap_or_else(|| console::federation_endpoint(console::partition(&region)).to_string());
+    let endpoint = federation.unwrap_or_else(|| {
+        crate::partition::Partition::of_region(&region)
+            .federation_endpoint()
+            .to_string()
+    });
     let token = console::fetch_token(
         &endpoint,
         &console::token_url(&endpoint, &creds, session_duration),

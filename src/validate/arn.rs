@@ -1,6 +1,7 @@
 //! IAM ARNs: roles to assume and managed session policies.
 
 use super::*;
+use crate::partition::Partition;
 
 /// How many characters `RoleArn` and each of `PolicyArns` may have.
 const ARN_LENGTH: std::ops::RangeInclusive<usize> = 20..=2048;
@@ -46,10 +47,10 @@ fn check_iam_arn(field: &str, s: &str, rule: &ArnRule) -> Result<(), FieldError>
     let [partition, service, region, account, resource] = parts[..] else {
         return Err(err("has too few ':'-separated parts".to_owned()));
     };
-    if !PARTITIONS.contains(&partition) {
+    if Partition::named(partition).is_none() {
         return Err(err(format!(
             "partition {partition:?} is not one of {}",
-            PARTITIONS.join(", ")
+            Partition::ALL.map(Partition::as_str).join(", ")
         )));
     }
     if service != "iam" {

@@ -133,8 +133,6 @@ pub const DURATION_FORMS_HELP: &str = "accepted: seconds (900) or hours, minutes
                                        1h30m, 36h, 90s, 1h0m30s)";
 /// The allowed policy characters, in words, for error messages.
 pub const POLICY_CHARS_HELP: &str = "tab, line feed, carriage return and U+0020 to U+00FF";
-/// The IAM partitions fedaws accepts in ARNs.
-pub const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
 /// Most characters the inline policy and the managed policy ARNs may have together once
 /// whitespace is removed.
 pub const POLICY_MAX_COMPACT_LEN: usize = 2048;
