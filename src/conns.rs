@@ -2,6 +2,7 @@
 //! connection must complete a request within a first deadline of being accepted and may then
 //! idle a second one between requests; request heads are capped; the accept loop keeps a
 //! registry of open connections so that, at its cap, it can close the one that matters least.
+//! The bounds ([`DEADLINES`]) and the JSON answer ([`json`]) are the same for both.
 //! What a connection is and what its requests mean is the server's business; the bookkeeping is
 //! the same for both.
 
@@ -20,6 +21,26 @@ use hyper_util::rt::TokioIo;
 
 /// File descriptors kept free for everything else the process does (STS, the keyring, logs).
 const RESERVED_FDS: u64 = 64;
+
+/// The bounds both servers keep: 10 s from being accepted to a first completed request (for
+/// the credential server, an authorized one; for the broker, any), 60 s of idling between
+/// requests after that, and request heads of at most 16 KiB.
+pub const DEADLINES: Deadlines = Deadlines {
+    first: Duration::from_secs(10),
+    idle: Duration::from_secs(60),
+    max_head: 16 * 1024,
+};
+
+/// A JSON answer with `status`.
+pub fn json(status: hyper::StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
 
 /// How long a connection may take to complete its first request, and may then idle.
 #[derive(Debug, Clone, Copy)]

@@ -8,10 +8,11 @@
 //! cache, single flight, audit).
 //!
 //! Every local user can connect to a loopback port, so the server is bounded against one who
-//! misbehaves: a connection must complete an authorized request within [`HEADER_TIMEOUT`] of
-//! being accepted and may then idle [`IDLE_TIMEOUT`] between requests; request heads are capped
-//! at [`MAX_HEAD`] bytes; at most [`MAX_CONNECTIONS`] are open at once (fewer when the file
-//! descriptor limit, raised to its hard limit at start, is lower). At the cap the server keeps
+//! misbehaves: a connection must complete an authorized request within 10 s of being accepted
+//! and may then idle 60 s between requests, and request heads are capped at 16 KiB (the bounds
+//! it shares with the broker: [`crate::conns::DEADLINES`]); at most [`MAX_CONNECTIONS`] are
+//! open at once (fewer when the file descriptor limit, raised to its hard limit at start, is
+//! lower). At the cap the server keeps
 //! accepting and closes the oldest connection that has not completed an authorized request, so
 //! a flood of idle or half-sent requests never locks out the SDK the server is for.
 
@@ -32,17 +33,8 @@ use crate::format::rfc3339;
 use crate::issue::{Caller, CredsRequest, Obtained, Services};
 use crate::sts::Issued;
 
-/// How long a new connection has to complete an authorized request.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How long a connection that has been served may idle before the next request.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-
 /// The most connections open at once.
 pub const MAX_CONNECTIONS: usize = 512;
-
-/// The largest request head (request line and headers) read, in bytes.
-pub const MAX_HEAD: usize = 16 * 1024;
 
 /// How long a stopping server lets requests in flight finish.
 const DRAIN: Duration = Duration::from_secs(5);
@@ -77,13 +69,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// A JSON answer.
 fn json(status: StatusCode, value: &serde_json::Value) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    crate::conns::json(status, value.to_string())
 }
 
 /// A refusal in the protocol's `{"code","message"}` form; the connection is closed after it.
@@ -178,13 +164,6 @@ impl Server {
     }
 }
 
-/// How this server bounds its connections.
-const DEADLINES: crate::conns::Deadlines = crate::conns::Deadlines {
-    first: HEADER_TIMEOUT,
-    idle: IDLE_TIMEOUT,
-    max_head: MAX_HEAD,
-};
-
 /// Accept connections until `stopped` fires, then let requests in flight finish.
 async fn accept_loop(
     server: Arc<Server>,
@@ -212,10 +191,15 @@ async fn accept_loop(
         }
         let state = ConnState::new();
         let server = server.clone();
-        let serve = crate::conns::serve(stream, state.clone(), DEADLINES, move |request, state| {
-            let server = server.clone();
-            async move { server.answer(peer, &request, &state.proven).await }
-        });
+        let serve = crate::conns::serve(
+            stream,
+            state.clone(),
+            crate::conns::DEADLINES,
+            move |request, state| {
+                let server = server.clone();
+                async move { server.answer(peer, &request, &state.proven).await }
+            },
+        );
         connections.spawn(None, state, serve);
     }
     connections.drain(DRAIN).await;

@@ -6,8 +6,8 @@
 //! `fedaws creds` would answer that user locally, with its own config, account store, in-memory
 //! cache and audit log.
 //!
-//! Bounded like the credential server (see [`crate::conns`]): a connection has
-//! [`FIRST_REQUEST`] to send a request and may idle [`IDLE`] after; heads and bodies are capped;
+//! Bounded like the credential server (see [`crate::conns::DEADLINES`]): a connection has 10 s
+//! to send a request and may idle 60 s after; heads and bodies are capped;
 //! at most [`MAX_CONNECTIONS`] are open, at most [`PER_USER_CONNECTIONS`] of one user; and each
 //! user has [`PER_USER_IN_FLIGHT`] requests worked on at once, the rest waiting their turn, so
 //! one user flooding the socket queues behind themselves and no one else.
@@ -28,7 +28,6 @@ use anyhow::Context as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::Semaphore;
 
@@ -37,16 +36,10 @@ use super::log;
 use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody, RunAnswer, RunBody};
 use super::record::{Change, Trail, Unwritable};
 use crate::config::{Config, Depth, Location};
-use crate::conns::{ConnState, Deadlines, Registry};
+use crate::conns::{ConnState, Registry};
 use crate::error::{Exit, UserError};
 use crate::issue::{Caller, Services};
 use crate::secret::{self, Backend, MemoryStore, SecretStore};
-
-/// How long a new connection has to send its first request.
-pub const FIRST_REQUEST: Duration = Duration::from_secs(10);
-
-/// How long a connection may idle between requests.
-pub const IDLE: Duration = Duration::from_secs(60);
 
 /// The most connections open at once.
 pub const MAX_CONNECTIONS: usize = 1024;
@@ -56,9 +49,6 @@ pub const PER_USER_CONNECTIONS: usize = 256;
 
 /// How many of one user's requests are worked on at once.
 pub const PER_USER_IN_FLIGHT: usize = 8;
-
-/// The largest request head read, in bytes.
-const MAX_HEAD: usize = 16 * 1024;
 
 /// How long a stopping broker lets requests in flight finish (an STS call's own timeout).
 const DRAIN: Duration = Duration::from_secs(30);
@@ -83,12 +73,6 @@ const KEEP_ALIVE_EVERY: u64 = 5;
 
 /// How often the config file is looked at for changes.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
-
-const DEADLINES: Deadlines = Deadlines {
-    first: FIRST_REQUEST,
-    idle: IDLE,
-    max_head: MAX_HEAD,
-};
 
 /// What `fedaws broker run` was given.
 pub struct Options {
@@ -436,13 +420,7 @@ impl Services for Work {
 
 /// A JSON answer.
 fn json(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    crate::conns::json(status, body)
 }
 
 /// A refusal carrying the exit code and message the command would give locally.
@@ -480,14 +458,14 @@ async fn body_of<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ErrorBody> {
     let reading = Limited::new(request.into_body(), protocol::MAX_BODY).collect();
     // The head is in, so the connection counts as busy: the body gets a deadline of its own.
-    let read = tokio::time::timeout(FIRST_REQUEST, reading)
+    let read = tokio::time::timeout(crate::conns::DEADLINES.first, reading)
         .await
         .map_err(|_| {
             ErrorBody::new(
                 Exit::Usage,
                 format!(
                     "the request body did not arrive within {} s",
-                    FIRST_REQUEST.as_secs()
+                    crate::conns::DEADLINES.first.as_secs()
                 ),
             )
         })?;
@@ -998,15 +976,20 @@ async fn serve(
         }
         let state = ConnState::new();
         let shared = shared.clone();
-        let serve = crate::conns::serve(stream, state.clone(), DEADLINES, move |request, state| {
-            let shared = shared.clone();
-            async move {
-                let peer = shared.peer(uid, pid).await;
-                let response = answer(shared, peer, request).await;
-                state.proven.store(true, Ordering::SeqCst);
-                response
-            }
-        });
+        let serve = crate::conns::serve(
+            stream,
+            state.clone(),
+            crate::conns::DEADLINES,
+            move |request, state| {
+                let shared = shared.clone();
+                async move {
+                    let peer = shared.peer(uid, pid).await;
+                    let response = answer(shared, peer, request).await;
+                    state.proven.store(true, Ordering::SeqCst);
+                    response
+                }
+            },
+        );
         connections.spawn(Some(uid), state, serve);
     }
     log("stopping: finishing the requests in flight");
