@@ -86,11 +86,19 @@ pub struct Options {
     pub keyring: Option<String>,
     /// `-v` count.
     pub verbose: u8,
+    /// How a command is run for a peer (`crate::cmd::run`): passed in, so that the broker,
+    /// which the commands reach, does not reach back into them.
+    pub run: Runner,
 }
+
+/// Runs one parsed command in a context.
+pub type Runner = fn(crate::cli::Command, &mut crate::context::Context) -> anyhow::Result<()>;
 
 /// What every request shares.
 struct Shared {
     location: Location,
+    /// How commands are run for peers.
+    run: Runner,
     config: RwLock<Arc<Config>>,
     keyring: Option<String>,
     cache: MemoryStore,
@@ -707,7 +715,7 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, cli: crate::cli::Cli, body: RunBod
             Box::new(out.clone()),
             Box::new(err.clone()),
         );
-        let done = crate::cmd::run(cli.command, &mut ctx);
+        let done = (shared.run)(cli.command, &mut ctx);
         let _ = ctx.out.flush();
         done
     })();
@@ -778,6 +786,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
     let audit = Trail::open(&state_dir)?;
     let shared = Arc::new(Shared {
         location: options.location,
+        run: options.run,
         config: RwLock::new(Arc::new(config)),
         keyring: options.keyring,
         cache: MemoryStore::default(),

@@ -24,6 +24,7 @@ fn serve(args: BrokerRunArgs, ctx: &mut Context) -> anyhow::Result<()> {
         allow_root: args.allow_root,
         keyring: ctx.keyring_flag.clone(),
         verbose: ctx.verbose,
+        run: super::run,
     })
 }
 
