@@ -641,3 +641,12 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 0)]
     pub port: u16,
 }
+
+/// The command of a command line given as one string of words (for tests).
+#[cfg(test)]
+pub fn parsed(line: &str) -> Command {
+    let args = std::iter::once("fedaws").chain(line.split(' '));
+    <Cli as Parser>::try_parse_from(args)
+        .expect("a command line")
+        .command
+}

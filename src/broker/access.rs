@@ -120,7 +120,7 @@ pub fn command_words(command: &Command) -> &'static str {
 /// secrets (`--mfa-process`) or long (`--policy`).
 pub fn action(command: &Command) -> String {
     let mut words = vec![command_words(command).to_string()];
-    let mut name = |n: &str| words.push(clipped(n));
+    let mut name = |n: &str| words.push(crate::validate::shorten(n, NAME_CHARS));
     match command {
         Command::Account(a) => match a {
             AccountCommand::Add(a) => {
@@ -240,7 +240,10 @@ fn key_source(words: &mut Vec<String>, k: &KeySource) {
 /// `flag NAME` for each of `names`.
 fn named<'a>(words: &mut Vec<String>, flag: &str, names: impl IntoIterator<Item = &'a String>) {
     for n in names {
-        words.push(format!("{flag} {}", clipped(n)));
+        words.push(format!(
+            "{flag} {}",
+            crate::validate::shorten(n, NAME_CHARS)
+        ));
     }
 }
 
@@ -252,16 +255,6 @@ fn flags(words: &mut Vec<String>, given: &[(&str, bool)]) {
             .filter(|(_, on)| *on)
             .map(|(flag, _)| flag.to_string()),
     );
-}
-
-/// `text`, cut to [`NAME_CHARS`] characters (an ellipsis marking the cut).
-fn clipped(text: &str) -> String {
-    if text.chars().count() <= NAME_CHARS {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(NAME_CHARS).collect();
-    cut.push('…');
-    cut
 }
 
 /// Whether `id` is an outsider to connector `name`: not an administrator, and either there is
@@ -346,14 +339,7 @@ pub fn for_peer(error: anyhow::Error, config: &Config, id: &Identity) -> anyhow:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
-
-    fn parsed(line: &str) -> Command {
-        let args = std::iter::once("fedaws").chain(line.split(' '));
-        crate::cli::Cli::try_parse_from(args)
-            .expect("a command line")
-            .command
-    }
+    use crate::cli::parsed;
 
     #[test]
     fn an_action_names_every_word_and_name_and_no_value() {

@@ -137,34 +137,16 @@ impl Change {
             step,
             outcome: Some(outcome),
             error_kind: error.map(|e| crate::error::exit_for(e).family().to_string()),
-            error: error.map(|e| clipped(&format!("{e:#}"), ERROR_CHARS)),
+            error: error.map(|e| crate::validate::shorten(&format!("{e:#}"), ERROR_CHARS)),
             ..Event::default()
         }
     }
 }
 
-/// `text`, cut to `most` characters (an ellipsis marking the cut), so that no request can make
-/// an audit line long.
-fn clipped(text: &str, most: usize) -> String {
-    if text.chars().count() <= most {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(most).collect();
-    cut.push('…');
-    cut
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
-
-    fn parsed(line: &str) -> Command {
-        let args = std::iter::once("fedaws").chain(line.split(' '));
-        crate::cli::Cli::try_parse_from(args)
-            .expect("a command line")
-            .command
-    }
+    use crate::cli::parsed;
 
     #[test]
     fn a_refused_rotation_says_it_stopped_before_the_first_step() {
