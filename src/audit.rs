@@ -386,6 +386,12 @@ impl Held {
     }
 }
 
+/// Bytes every line of `uid`'s events holds, as [`Event`] is written (`"uid":1001,`): a cheap
+/// test before a line is parsed ([`Query::holding`]).
+pub fn uid_marker(uid: u32) -> Vec<u8> {
+    format!("\"uid\":{uid},").into_bytes()
+}
+
 /// What [`newest`] looks for. The default: every event.
 #[derive(Default)]
 pub struct Query<'a> {
@@ -631,7 +637,7 @@ mod tests {
         let last = newest(
             dir.path(),
             &Query {
-                holding: Some(b"\"uid\":1,".to_vec()),
+                holding: Some(uid_marker(1)),
                 keep: Some(&keep),
                 limit: Some(3),
                 ..Query::default()
@@ -665,6 +671,33 @@ mod tests {
         let line = line_of(&event(1999)).unwrap().len();
         assert!(bounded.events.len() <= 20_000 / (line - 20));
         assert_eq!(bounded.events.last().unwrap().connector, "c1999");
+    }
+
+    #[test]
+    fn every_line_holds_its_users_marker() {
+        // However an event is filled in, its line holds the marker a reader looks for first.
+        let full = Event {
+            uid: 1001,
+            pid: Some(7),
+            system: true,
+            action: Some("group add-member ops \"uid\":2,".into()),
+            error: Some("\"uid\":2, in a message".into()),
+            repeated: Some(3),
+            ..event(1)
+        };
+        for e in [event(1), full] {
+            let line = line_of(&Event { uid: 1001, ..e }).unwrap();
+            assert!(line.contains("\"uid\":1001,"), "{line}");
+            let bytes = line.as_bytes();
+            let marker = uid_marker(1001);
+            assert!(bytes.windows(marker.len()).any(|w| w == marker.as_slice()));
+            // A marker inside a string value is escaped, so it never stands for another user.
+            let other = uid_marker(2);
+            assert!(
+                !bytes.windows(other.len()).any(|w| w == other.as_slice()),
+                "{line}"
+            );
+        }
     }
 
     #[test]

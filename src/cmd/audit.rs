@@ -29,9 +29,10 @@ pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     }
     // Through a broker, a user reads their own events, and no read is unbounded.
     let brokered = ctx.peer.is_some();
-    let own = match brokered {
-        true => super::own_only(ctx, &ctx.load(crate::config::Depth::Shallow)?)?,
-        false => None,
+    let own = if brokered {
+        super::own_only(ctx, &ctx.load(crate::config::Depth::Shallow)?)?
+    } else {
+        None
     };
     let limit = match (brokered, args.tail) {
         (true, Some(n)) if n > BROKER_MAX_EVENTS => {
@@ -50,9 +51,7 @@ pub fn run(args: AuditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let log = audit::newest(
         &dir,
         &audit::Query {
-            holding: own
-                .as_ref()
-                .map(|id| format!("\"uid\":{},", id.uid).into_bytes()),
+            holding: own.as_ref().map(|id| audit::uid_marker(id.uid)),
             keep: Some(&keep),
             since,
             limit,

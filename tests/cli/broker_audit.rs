@@ -427,7 +427,7 @@ fn outsiders_learn_nothing_of_connectors_they_may_not_use() {
         "{}",
         stderr(&out)
     );
-    // A name the outsider may use is still suggested to them... they may use none here.
+    // And whoami shows the outsider nothing they may not use.
     let them = json_of(&host, outsider, &["whoami", "--json"]);
     assert_eq!(them["connectors"], serde_json::json!([]));
 }
