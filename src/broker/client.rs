@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 use std::time::Duration;
 
 use serde::Serialize;
@@ -18,7 +18,7 @@ use crate::issue::{CredsRequest, Known, Obtained};
 
 /// How long a request may wait for its answer: issuing may wait for another caller's STS call
 /// (`settings.lock_timeout`), so this is generous; a broker that goes away ends it at once.
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The broker could not be reached: exit 8.
