@@ -628,7 +628,7 @@ mod tests {
         for n in 0..2000 {
             let mut e = event(n);
             e.uid = (n % 2) as u32;
-            e.time = crate::format::rfc3339(
+            e.time = crate::output::rfc3339(
                 jiff::Timestamp::from_second(1_800_000_000 + n as i64).unwrap(),
             );
             append(dir.path(), &e, 50_000).unwrap();

@@ -256,7 +256,8 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{Exit, exit_of};
+    use crate::error::exit_of;
+    use crate::exit::Exit;
     use std::path::Path;
 
     const CONFIG: &str = r#"

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::issue::plan::MfaCode;
+use crate::issue::{CacheUse, CredsRequest};
 use crate::validate::{
     Lifetime, Region, account_name_arg, connector_name_arg, duration_arg, group_name_arg,
     keyring_arg, kind_arg, name_arg, principal_arg,
@@ -468,6 +469,23 @@ pub struct IssueArgs {
     /// system scope, under settings.system_identity
     #[arg(long)]
     pub system: bool,
+}
+
+impl IssueArgs {
+    /// The request these options make (their values clap has already checked).
+    pub fn request(&self) -> CredsRequest {
+        CredsRequest {
+            connector: self.connector.clone(),
+            duration: self.duration.map(|d| d.0),
+            region: self.region.as_ref().map(|r| r.0.clone()),
+            mfa_code: self.mfa_code.as_ref().map(|c| c.0.clone()),
+            cache: match (self.no_cache, self.refresh) {
+                (true, _) => CacheUse::Off,
+                (false, true) => CacheUse::Refresh,
+                (false, false) => CacheUse::Use,
+            },
+        }
+    }
 }
 
 /// `fedaws creds`.

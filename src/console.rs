@@ -298,7 +298,7 @@ pub fn fetch_token(
         let response = tokio::time::timeout(timeout, client.get(uri))
             .await
             .map_err(|_| network(format!("no answer within {} s", timeout.as_secs())))?
-            .map_err(|e| network(crate::error::innermost(&e)))?;
+            .map_err(|e| network(crate::exit::innermost(&e)))?;
         let status = response.status().as_u16();
         let body = tokio::time::timeout(timeout, response.into_body().collect())
             .await

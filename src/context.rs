@@ -496,6 +496,10 @@ impl crate::issue::Services for Context {
         Context::warn(self, message);
     }
 
+    fn family(&self, error: &anyhow::Error) -> crate::exit::Exit {
+        crate::error::exit_for(error)
+    }
+
     fn now(&self) -> jiff::Timestamp {
         jiff::Timestamp::now()
     }

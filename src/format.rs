@@ -5,6 +5,7 @@
 use comfy_table::{ContentArrangement, Table, presets};
 use secrecy::ExposeSecret;
 
+use crate::output::rfc3339;
 use crate::sts::Issued;
 
 /// Output formats of `fedaws creds`.
@@ -114,11 +115,6 @@ impl Output<'_> {
         }
         t.lines().map(|l| l.trim_end().to_string() + "\n").collect()
     }
-}
-
-/// `2026-11-29T12:00:00Z`: RFC 3339, UTC, whole seconds, as the SDKs parse it.
-pub fn rfc3339(t: jiff::Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// POSIX sh: single quotes, with `'` written as `'\''`.

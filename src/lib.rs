@@ -18,6 +18,7 @@ pub mod conns;
 pub mod console;
 pub mod context;
 pub mod error;
+pub mod exit;
 pub mod format;
 pub mod fsutil;
 pub mod hardening;
@@ -39,7 +40,7 @@ pub mod validate;
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::error::Exit;
+use crate::exit::Exit;
 
 /// Parse `std::env::args`, run the command, and map the outcome to an exit code.
 pub fn main_entry() -> ExitCode {
@@ -78,9 +79,9 @@ pub fn main_entry() -> ExitCode {
     let _ = ctx.out.flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) if e.downcast_ref::<error::ChildExit>().is_some() => {
-            ExitCode::from(e.downcast_ref::<error::ChildExit>().map_or(1, |c| c.0))
+        Err(e) if exit::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<exit::ChildExit>().is_some() => {
+            ExitCode::from(e.downcast_ref::<exit::ChildExit>().map_or(1, |c| c.0))
         }
         Err(e) => {
             error::report(&e, &mut ctx.err);

@@ -11,6 +11,11 @@ use std::borrow::Cow;
 
 use comfy_table::{ContentArrangement, Table, presets};
 
+/// `2026-11-29T12:00:00Z`: RFC 3339, UTC, whole seconds, as the SDKs parse it.
+pub fn rfc3339(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// `s` with every control character shown as an escape (`\n`, `\t`, `\u{1b}`), for values
 /// that fedaws did not write.
 pub fn escape_all(s: &str) -> Cow<'_, str> {

@@ -185,7 +185,7 @@ impl Prompter for TerminalPrompter {
         let _ = ctrlc::set_handler(|| {
             let _ = Term::stderr().show_cursor();
             let _ = Term::stderr().write_line("\ncancelled; nothing was changed");
-            std::process::exit(crate::error::Exit::Cancelled as i32);
+            std::process::exit(crate::exit::Exit::Cancelled as i32);
         });
     }
 }

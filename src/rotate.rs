@@ -358,7 +358,7 @@ where
         message: match (e.code(), e.message()) {
             (Some(code), Some(message)) => format!("{code}: {message}"),
             (Some(code), None) => code.to_string(),
-            _ => crate::error::innermost(&e),
+            _ => crate::exit::innermost(&e),
         },
     }
 }

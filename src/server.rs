@@ -29,8 +29,8 @@ use hyper::{Request, Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::conns::{ConnState, Registry};
-use crate::format::rfc3339;
 use crate::issue::{Caller, CredsRequest, Obtained, Services};
+use crate::output::rfc3339;
 use crate::sts::Issued;
 
 /// The most connections open at once.

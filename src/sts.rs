@@ -379,14 +379,14 @@ pub fn check_issued(issued: &Issued, requested: u32, now: jiff::Timestamp) -> Re
     if issued.expiration <= now {
         return Err(format!(
             "they expired at {}, before they were issued",
-            crate::format::rfc3339(issued.expiration)
+            crate::output::rfc3339(issued.expiration)
         ));
     }
     let latest = now + jiff::SignedDuration::from_secs(i64::from(requested)) + CLOCK_SKEW;
     if issued.expiration > latest {
         return Err(format!(
             "they expire at {}, later than the {} asked for allows",
-            crate::format::rfc3339(issued.expiration),
+            crate::output::rfc3339(issued.expiration),
             crate::validate::format_duration(requested)
         ));
     }
@@ -445,9 +445,9 @@ where
         SdkError::TimeoutError(_) => Failure::Timeout,
         SdkError::DispatchFailure(d) => Failure::Connect {
             timed_out: d.is_timeout(),
-            detail: crate::error::innermost(&e),
+            detail: crate::exit::innermost(&e),
         },
-        _ => Failure::Unreadable(crate::error::innermost(&e)),
+        _ => Failure::Unreadable(crate::exit::innermost(&e)),
     }
 }
 
@@ -616,7 +616,8 @@ fn percent_in(message: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{Exit, exit_of};
+    use crate::error::exit_of;
+    use crate::exit::Exit;
 
     fn call(principal: Principal) -> Call {
         Call {

@@ -12,7 +12,7 @@ use crate::cli::{
     KeySource,
 };
 use crate::config::{Config, NotFound};
-use crate::error::UserError;
+use crate::exit::UserError;
 
 /// Where a command runs when commands go through a broker, and for whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
 use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody};
-use crate::error::Exit;
+use crate::exit::Exit;
 use crate::issue::{CredsRequest, Known, Obtained};
 
 /// How long a request may wait for its answer: issuing may wait for another caller's STS call

@@ -37,7 +37,7 @@ use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody, RunAnswer, RunBod
 use super::record::{Change, Trail, Unwritable};
 use crate::config::{Config, Depth, Location};
 use crate::conns::{ConnState, Registry};
-use crate::error::{Exit, UserError};
+use crate::exit::{Exit, UserError};
 use crate::issue::{Caller, Services};
 use crate::secret::{self, Backend, MemoryStore, SecretStore};
 
@@ -404,6 +404,9 @@ impl Services for Work {
     fn warn(&mut self, message: &str) {
         log(format_args!("warning: {}: {message}", self.peer));
     }
+    fn family(&self, error: &anyhow::Error) -> Exit {
+        crate::error::exit_for(error)
+    }
     fn now(&self) -> jiff::Timestamp {
         jiff::Timestamp::now()
     }
@@ -435,6 +438,11 @@ fn json(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
 fn refusal(body: &ErrorBody) -> Response<Full<Bytes>> {
     let status = StatusCode::from_u16(body.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     json(status, serde_json::to_vec(body).unwrap_or_default())
+}
+
+/// The refusal body of `error`, with the exit code it would give locally.
+fn error_body(error: &anyhow::Error) -> ErrorBody {
+    ErrorBody::of(error, crate::error::exit_for(error))
 }
 
 /// Answer one request of `peer`.
@@ -507,7 +515,7 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
     };
     let caller = match peer.caller(system) {
         Ok(c) => c,
-        Err(e) => return refusal(&ErrorBody::of(&e.into())),
+        Err(e) => return refusal(&error_body(&e.into())),
     };
     let mut work = Work {
         config: shared.config(),
@@ -517,13 +525,14 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
     };
     // A cache hit is answered here and now: a few stats, a lookup in memory, one write to the
     // audit log.
-    let time = crate::format::rfc3339(jiff::Timestamp::now());
+    let time = crate::output::rfc3339(jiff::Timestamp::now());
     if let Some(hit) = crate::issue::cached(&mut work, &request, &caller) {
         let answer = zeroize::Zeroizing::new(
             serde_json::to_vec(&CredsAnswer::of(&hit.creds, &hit.region, true)).unwrap_or_default(),
         );
-        if let Err(e) = shared.record(crate::issue::event_of(time, &request, &caller, &Ok(hit))) {
-            return refusal(&ErrorBody::of(&e.into()));
+        let event = crate::issue::event_of(time, &request, &caller, &Ok(hit), None);
+        if let Err(e) = shared.record(event) {
+            return refusal(&error_body(&e.into()));
         }
         return json(StatusCode::OK, answer.to_vec());
     }
@@ -531,7 +540,7 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
     // not (and the audit line says the same, since they may read it).
     let identity = match peer.identity() {
         Ok(id) => id,
-        Err(e) => return refusal(&ErrorBody::of(&e.into())),
+        Err(e) => return refusal(&error_body(&e.into())),
     };
     if access::is_outsider(&work.config, &identity, &request.connector) {
         let refused = access::outsider(&work.config, &identity, &request.connector);
@@ -539,15 +548,12 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
             error: refused.clone().into(),
             known: crate::issue::Known::default(),
         };
-        if let Err(e) = shared.record(crate::issue::event_of(
-            time,
-            &request,
-            &caller,
-            &Err(failure),
-        )) {
-            return refusal(&ErrorBody::of(&e.into()));
+        let family = Some(crate::error::exit_for(&failure.error));
+        let event = crate::issue::event_of(time, &request, &caller, &Err(failure), family);
+        if let Err(e) = shared.record(event) {
+            return refusal(&error_body(&e.into()));
         }
-        return refusal(&ErrorBody::of(&refused.into()));
+        return refusal(&error_body(&refused.into()));
     }
     let config = work.config.clone();
     // The rest may wait (on STS, another caller's call, an MFA process): one user's requests
@@ -565,7 +571,7 @@ async fn creds(shared: Arc<Shared>, peer: Peer, body: CredsBody) -> Response<Ful
             let body = zeroize::Zeroizing::new(serde_json::to_vec(&answer).unwrap_or_default());
             json(StatusCode::OK, body.to_vec())
         }
-        Ok(Err(e)) => refusal(&ErrorBody::of(&access::for_peer(e, &config, &identity))),
+        Ok(Err(e)) => refusal(&error_body(&access::for_peer(e, &config, &identity))),
         Err(e) => refusal(&ErrorBody::new(
             Exit::Failure,
             format!("the request failed: {e}"),

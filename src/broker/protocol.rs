@@ -7,9 +7,9 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Exit;
-use crate::format::rfc3339;
+use crate::exit::Exit;
 use crate::issue::{CacheUse, CredsRequest};
+use crate::output::rfc3339;
 use crate::sts::Issued;
 
 /// `POST /v1/creds`: credentials of a connector for the caller.
@@ -201,9 +201,8 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
-    /// The body for `error`.
-    pub fn of(error: &anyhow::Error) -> ErrorBody {
-        let exit = crate::error::exit_for(error);
+    /// The body for `error`, of family `exit`.
+    pub fn of(error: &anyhow::Error, exit: Exit) -> ErrorBody {
         ErrorBody {
             exit: exit as u8,
             family: exit.family().to_string(),

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use crate::audit::{Event, Outcome, Throttle, Writer};
 use crate::cli::{AccountCommand, Command};
-use crate::error::Exit;
+use crate::exit::Exit;
 
 /// The most characters of an error message an audit line keeps.
 const ERROR_CHARS: usize = 1000;
@@ -128,7 +128,7 @@ impl Change {
         });
         let (user, uid, pid) = who;
         Event {
-            time: crate::format::rfc3339(jiff::Timestamp::now()),
+            time: crate::output::rfc3339(jiff::Timestamp::now()),
             user: user.to_string(),
             uid,
             pid,

@@ -14,7 +14,7 @@ use super::dialog;
 use crate::cli::{AccountAddArgs, AccountCommand, AccountEditArgs, KeySource, RemoveArgs};
 use crate::config::{Depth, edit};
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::output;
 use crate::principal::AccountKind;
 use crate::prompt::Cancelled;

@@ -21,8 +21,8 @@ pub fn run(args: AccountRotateArgs, ctx: &mut Context) -> anyhow::Result<()> {
     crate::fsutil::ensure_private_dir(&locks, crate::trust::Role::StateDir)?;
     let _one_at_a_time = crate::fsutil::try_lock_file(&locks.join(format!("rotate.{}.lock", args.name)))?
         .ok_or_else(|| {
-            crate::error::UserError::new(
-                crate::error::Exit::Failure,
+            crate::exit::UserError::new(
+                crate::exit::Exit::Failure,
                 format!(
                     "another `fedaws account rotate {}` is under way on this host; wait for it to finish",
                     args.name
@@ -111,7 +111,7 @@ fn record(ctx: &mut Context, account: &str, result: &Result<rotate::Rotated, Sto
         ),
     };
     let event = crate::audit::Event {
-        time: crate::format::rfc3339(jiff::Timestamp::now()),
+        time: crate::output::rfc3339(jiff::Timestamp::now()),
         user: identity.user,
         uid: identity.uid,
         action: Some(format!("account rotate {account}")),

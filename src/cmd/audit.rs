@@ -5,7 +5,7 @@ use std::io::Write;
 use crate::audit;
 use crate::cli::AuditArgs;
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::output;
 use crate::secret::mask_key_id;
 use crate::validate;

@@ -8,7 +8,7 @@ use crate::aws_config::{
 use crate::cli::{AwsProfileAddArgs, AwsProfileCommand, AwsProfileRemoveArgs};
 use crate::config::Depth;
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::validate;
 
 /// Dispatch `fedaws aws-profile …`.

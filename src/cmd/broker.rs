@@ -30,5 +30,5 @@ fn serve(args: BrokerRunArgs, ctx: &mut Context) -> anyhow::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn serve(_args: BrokerRunArgs, _ctx: &mut Context) -> anyhow::Result<()> {
-    Err(crate::error::UserError::usage("the broker runs on Linux only").into())
+    Err(crate::exit::UserError::usage("the broker runs on Linux only").into())
 }

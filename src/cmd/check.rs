@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::cli::CheckArgs;
 use crate::config::{Config, Depth, Severity};
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::fsutil;
 use crate::output;
 use crate::secret;

@@ -10,7 +10,7 @@ use super::dialog;
 use crate::cli::{ConnectorAddArgs, ConnectorCommand, ConnectorEditArgs, ConnectorFields};
 use crate::config::{Connector, Depth, edit, principal_choices};
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::output;
 use crate::principal::Principal;
 use crate::validate;

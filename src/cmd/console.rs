@@ -9,9 +9,9 @@ use crate::cli::{ConsoleArgs, IssueArgs};
 use crate::config::Depth;
 use crate::console;
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::fsutil;
-use crate::issue::{CredsRequest, DEFAULT_REQUEST_TIMEOUT};
+use crate::issue::DEFAULT_REQUEST_TIMEOUT;
 use crate::trust::Role;
 use crate::validate;
 
@@ -63,7 +63,7 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
         .request_timeout
         .map_or(DEFAULT_REQUEST_TIMEOUT, |s| Duration::from_secs(s.into()));
     let federation = config.settings.federation_endpoint.clone();
-    let request = CredsRequest::from_args(&issue);
+    let request = issue.request();
     let obtained = super::obtain(ctx, &request, false)?;
     let (creds, region) = (obtained.creds, obtained.region);
     let endpoint = federation.unwrap_or_else(|| {

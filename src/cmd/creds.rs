@@ -5,7 +5,6 @@ use std::io::Write;
 use crate::cli::CredsArgs;
 use crate::context::Context;
 use crate::format::{Format, Output};
-use crate::issue::CredsRequest;
 
 /// Print credentials. On any failure stdout stays empty.
 pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
@@ -14,7 +13,7 @@ pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
     } else {
         Format::Env
     });
-    let request = CredsRequest::from_args(&args.issue);
+    let request = args.issue.request();
     let obtained = super::obtain(ctx, &request, args.issue.system)?;
     // The text holds the secret parts: wiped from memory once written.
     let text = zeroize::Zeroizing::new(

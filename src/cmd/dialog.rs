@@ -157,7 +157,7 @@ pub fn connector(
             let i = answer(p.select("Principal type", &items, default))?;
             let pr = Principal::ALL[i];
             if let Some(why) = pr.refused_for(kind) {
-                anyhow::bail!(crate::error::UserError::usage(why));
+                anyhow::bail!(crate::exit::UserError::usage(why));
             }
             pr
         }
@@ -256,7 +256,7 @@ pub fn connector(
 
     // 6. The maximum duration.
     let range = principal.duration_range(kind).ok_or_else(|| {
-        crate::error::UserError::usage(format!("a {kind} account cannot use {principal}"))
+        crate::exit::UserError::usage(format!("a {kind} account cannot use {principal}"))
     })?;
     fields.max_duration = match &preset.max_duration {
         Some(d) => Some(d.clone()),
@@ -679,7 +679,7 @@ mod tests {
         let e = connector(&person, &config(), Some("sess"), None, &preset("a"), true)
             .err()
             .unwrap();
-        assert_eq!(crate::error::exit_for(&e), crate::error::Exit::Cancelled);
+        assert_eq!(crate::error::exit_for(&e), crate::exit::Exit::Cancelled);
         assert_eq!(person.left(), 0);
     }
 

@@ -6,9 +6,8 @@
 
 use crate::cli::ExecArgs;
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::format::Output;
-use crate::issue::CredsRequest;
 
 /// The variable that marks a process as running under `fedaws exec`.
 pub const MARKER: &str = "FEDAWS_CONNECTOR";
@@ -43,7 +42,7 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if args.server {
         return with_server(&args, argv, ctx);
     }
-    let request = CredsRequest::from_args(&args.issue);
+    let request = args.issue.request();
     let obtained = super::obtain(ctx, &request, args.issue.system)?;
     let mut child = std::process::Command::new(&argv[0]);
     child.args(&argv[1..]);
@@ -110,7 +109,7 @@ fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow:
     if code == 0 {
         Ok(())
     } else {
-        Err(crate::error::ChildExit(code).into())
+        Err(crate::exit::ChildExit(code).into())
     }
 }
 

@@ -8,7 +8,7 @@ use toml_edit::{Array, Item, Value};
 use crate::cli::{GroupAddArgs, GroupCommand, MemberArgs, RemoveArgs};
 use crate::config::{Depth, edit};
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::output;
 use crate::validate;
 

@@ -5,7 +5,7 @@ use std::io::Write;
 use crate::cli::InitArgs;
 use crate::config::{Config, ConfigError, Depth};
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::fsutil;
 use crate::secret::Backend;
 use crate::validate;

@@ -65,7 +65,7 @@ fn in_broker(
         .skip(1)
         .map(|a| {
             a.into_string().map_err(|a| {
-                crate::error::UserError::usage(format!(
+                crate::exit::UserError::usage(format!(
                     "{a:?}: a command sent to a broker takes UTF-8 arguments only"
                 ))
             })
@@ -101,7 +101,7 @@ fn in_broker(
     ctx.err.write_all(answer.stderr.as_bytes())?;
     match answer.exit {
         0 => Ok(()),
-        code => Err(crate::error::ChildExit(code).into()),
+        code => Err(crate::exit::ChildExit(code).into()),
     }
 }
 
@@ -156,7 +156,7 @@ fn serve_issue(
     port: u16,
     ctx: &mut Context,
 ) -> anyhow::Result<crate::server::Started> {
-    let request = crate::issue::CredsRequest::from_args(issue);
+    let request = issue.request();
     let system = issue.system;
     if let Some(broker) = ctx.broker.clone() {
         let first = broker.creds(&request, system)?;

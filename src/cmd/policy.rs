@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::cli::PolicyCommand;
 use crate::context::Context;
-use crate::error::UserError;
+use crate::exit::UserError;
 use crate::output;
 use crate::policies;
 use crate::validate;

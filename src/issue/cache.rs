@@ -403,7 +403,7 @@ pub fn list(
             identity: decode_identity(identity),
             access_key_id: stored.access_key_id.clone(),
             expiration: jiff::Timestamp::from_second(stored.expiration)
-                .map(crate::format::rfc3339)
+                .map(crate::output::rfc3339)
                 .unwrap_or_default(),
             seconds_left: stored.expiration - now.as_second(),
             key,

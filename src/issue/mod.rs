@@ -33,8 +33,8 @@ use secrecy::SecretString;
 use crate::audit::{self, Outcome};
 use crate::authz::{self, Grant, Identity};
 use crate::config::{Config, Depth, Location};
-use crate::error::{self, Exit};
-use crate::format::rfc3339;
+use crate::exit::Exit;
+use crate::output::rfc3339;
 use crate::secret::{self, AccountKeys, SecretStore, StoreError};
 use crate::sts::{Issued, Mfa, Sts};
 
@@ -87,21 +87,6 @@ impl CredsRequest {
             region: None,
             mfa_code: None,
             cache: CacheUse::Use,
-        }
-    }
-
-    /// The request of the command-line options (whose values clap has already checked).
-    pub fn from_args(args: &crate::cli::IssueArgs) -> CredsRequest {
-        CredsRequest {
-            connector: args.connector.clone(),
-            duration: args.duration.map(|d| d.0),
-            region: args.region.as_ref().map(|r| r.0.clone()),
-            mfa_code: args.mfa_code.as_ref().map(|c| c.0.clone()),
-            cache: match (args.no_cache, args.refresh) {
-                (true, _) => CacheUse::Off,
-                (false, true) => CacheUse::Refresh,
-                (false, false) => CacheUse::Use,
-            },
         }
     }
 }
@@ -251,6 +236,9 @@ pub trait Services {
     fn debug(&mut self, level: u8, message: fmt::Arguments<'_>);
     /// A warning: something went wrong that does not stop the request.
     fn warn(&mut self, message: &str);
+    /// The exit family of an error, as the audit line records it. The mapping of every error to
+    /// its family knows every module, so it lives above the core, and is the caller's to give.
+    fn family(&self, error: &anyhow::Error) -> Exit;
     /// The current time.
     fn now(&self) -> jiff::Timestamp;
     /// This host's name (`{host}` in session names, and the cache slot).
@@ -343,7 +331,8 @@ pub fn obtain_audited(
     services.prepare_state()?;
     let time = rfc3339(services.now());
     let result = obtain(services, request, caller);
-    let recorded = services.record(event_of(time, request, caller, &result));
+    let family = result.as_ref().err().map(|f| services.family(&f.error));
+    let recorded = services.record(event_of(time, request, caller, &result, family));
     let obtained = result.map_err(|f| f.error)?;
     recorded?;
     Ok(obtained)
@@ -365,12 +354,14 @@ pub fn cached(
     fast_hit(services, &slot, request, caller, Instant::now())
 }
 
-/// The audit line of a request made at `time`, from its result.
+/// The audit line of a request made at `time`, from its result (and, when it failed, the
+/// failure's exit family).
 pub fn event_of(
     time: String,
     request: &CredsRequest,
     caller: &Caller,
     result: &Result<Obtained, Failure>,
+    family: Option<Exit>,
 ) -> audit::Event {
     let (known, outcome) = match result {
         Ok(o) => (&o.known, Ok(o)),
@@ -400,7 +391,7 @@ pub fn event_of(
             event.access_key_id = Some(o.creds.access_key_id.clone());
         }
         Err(e) => {
-            let exit = error::exit_for(e);
+            let exit = family.unwrap_or(Exit::Failure);
             event.outcome = Some(if exit == Exit::Denied {
                 Outcome::Denied
             } else {
@@ -847,6 +838,9 @@ dev = ["bob"]
         }
         fn warn(&mut self, message: &str) {
             self.lines.push(format!("warning: {message}"));
+        }
+        fn family(&self, error: &anyhow::Error) -> Exit {
+            exit_for(error)
         }
         fn now(&self) -> jiff::Timestamp {
             *self.clock.lock().unwrap()

@@ -307,9 +307,9 @@ impl Transport {
                 Address::Https(_) | Address::Http(_) => {
                     self.tcp.request(request).await.map_err(|e| {
                         if e.is_connect() {
-                            Failure::NotReached(crate::error::innermost(&e))
+                            Failure::NotReached(crate::exit::innermost(&e))
                         } else {
-                            Failure::Lost(crate::error::innermost(&e))
+                            Failure::Lost(crate::exit::innermost(&e))
                         }
                     })?
                 }
@@ -350,14 +350,14 @@ async fn over_socket(
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
             .await
-            .map_err(|e| Failure::NotReached(crate::error::innermost(&e)))?;
+            .map_err(|e| Failure::NotReached(crate::exit::innermost(&e)))?;
     // The connection is driven beside the request, and ends when the answer has been read and
     // `sender` dropped.
     tokio::spawn(connection);
     sender
         .send_request(request)
         .await
-        .map_err(|e| Failure::Lost(crate::error::innermost(&e)))
+        .map_err(|e| Failure::Lost(crate::exit::innermost(&e)))
 }
 
 /// A TLS configuration trusting only the CA certificates in `path`, a file only the caller or
