@@ -12,9 +12,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
-use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody};
-use crate::exit::Exit;
+use super::protocol::{self, CredsAnswer, CredsBody, ErrorBody, RunAnswer, RunBody};
+use crate::exit::{Exit, UserError};
 use crate::issue::{CredsRequest, Known, Obtained};
+use crate::prompt::Prompter;
+use crate::secret::AccountKeys;
 
 /// How long a request may wait for its answer: issuing may wait for another caller's STS call
 /// (`settings.lock_timeout`), so this is generous; a broker that goes away ends it at once.
@@ -96,6 +98,41 @@ impl Broker {
         })
     }
 
+    /// Have the broker run the command line `args` (without the program's name) for this
+    /// process's user, `stdin` its input. A dialog runs in the broker with its questions asked
+    /// here, through `prompter` when there is a person to ask: each round sends the replies so
+    /// far, until the command runs to its end (see [`super::dialog`]). What it printed, and its
+    /// exit code, are in the answer.
+    pub fn run(
+        &self,
+        args: Vec<String>,
+        stdin: Option<&str>,
+        terminal: bool,
+        prompter: Option<&dyn Prompter>,
+    ) -> anyhow::Result<RunAnswer> {
+        let mut replies = prompter.map(|p| {
+            p.guard_interrupts();
+            Vec::new()
+        });
+        loop {
+            let body = RunBody {
+                args: args.clone(),
+                stdin: stdin.map(str::to_string),
+                terminal,
+                replies: replies.clone(),
+            };
+            let answer: RunAnswer = self.post(protocol::RUN, &body)?;
+            let (Some(ask), Some(given), Some(prompter)) = (&answer.ask, replies.as_mut(), prompter)
+            else {
+                return Ok(answer);
+            };
+            if ask.refused.is_some() {
+                given.pop();
+            }
+            given.push(super::dialog::ask(prompter, ask)?);
+        }
+    }
+
     fn call<T: DeserializeOwned>(
         &self,
         method: &str,
@@ -135,6 +172,48 @@ impl Broker {
             .map_err(|_| unreachable(format!("HTTP status {status} without an explanation")))?;
         Err(rebuild(refusal))
     }
+}
+
+/// This process's command line as a broker takes it: its arguments after the program's name,
+/// each UTF-8.
+pub fn command_line() -> Result<Vec<String>, UserError> {
+    std::env::args_os()
+        .skip(1)
+        .map(|a| {
+            a.into_string().map_err(|a| {
+                UserError::usage(format!(
+                    "{a:?}: a command sent to a broker takes UTF-8 arguments only"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The command line `args` of `account add` or `account edit`, changed to take its key pair
+/// from stdin, and that stdin holding `keys`: the caller's side reads the keys from where the
+/// command said (stdin, its environment, `~/.aws/credentials`), since the broker reads none of
+/// the caller's files, environment or terminal.
+pub fn keys_on_stdin(args: Vec<String>, keys: &AccountKeys) -> (Vec<String>, Zeroizing<String>) {
+    let mut kept = Vec::with_capacity(args.len() + 1);
+    let mut skip_value = false;
+    for arg in args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        match arg.as_str() {
+            "--from-env" | "--secret-stdin" => {}
+            "--from-aws-profile" => skip_value = true,
+            a if a.starts_with("--from-aws-profile=") => {}
+            _ => kept.push(arg),
+        }
+    }
+    kept.push("--secret-stdin".into());
+    let stdin = Zeroizing::new(format!(
+        "{}\n{}\n",
+        keys.access_key_id,
+        secrecy::ExposeSecret::expose_secret(&keys.secret_access_key)
+    ));
+    (kept, stdin)
 }
 
 /// Connect to the socket at `path` and make sure it is the broker's (see the module docs).
@@ -206,6 +285,28 @@ mod tests {
         assert_eq!(crate::error::exit_for(&error), Exit::Denied);
         let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
         assert_eq!(chain, ["outer", "middle", "inner"]);
+    }
+
+    #[test]
+    fn keys_read_here_go_on_stdin_and_the_command_line_says_so() {
+        let keys = AccountKeys {
+            access_key_id: "AKIAEXAMPLE".into(),
+            secret_access_key: secrecy::SecretString::from("s3cret"),
+        };
+        let args = |line: &str| line.split(' ').map(String::from).collect::<Vec<_>>();
+        for line in [
+            "account add dev --from-env",
+            "account add dev --from-aws-profile old",
+            "account add dev --from-aws-profile=old",
+            "account add --secret-stdin dev",
+        ] {
+            let (sent, stdin) = keys_on_stdin(args(line), &keys);
+            let mut expected = args(line);
+            expected.retain(|a| a.starts_with("account") || a == "add" || a == "dev");
+            expected.push("--secret-stdin".into());
+            assert_eq!(sent, expected, "{line}");
+            assert_eq!(stdin.as_str(), "AKIAEXAMPLE\ns3cret\n");
+        }
     }
 
     #[test]

@@ -584,48 +584,22 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Read a key pair from the chosen source, or prompt when allowed. `None` only when not required.
-/// The key pair an `account add|edit` sent through a broker carries, read here (from stdin, the
-/// environment or `~/.aws/credentials`) and put on the request's stdin,
-/// the command line changed to say `--secret-stdin`: the broker reads none of the caller's
-/// files, environment or terminal. `None` when the command carries no key pair.
-pub(super) fn keys_for_broker(
+/// The key pair an `account add` or `account edit` sent to a broker carries, read here from
+/// where the command said (stdin, the environment, `~/.aws/credentials`); `None` when it names
+/// no source, and its dialog asks for the keys in the broker.
+pub(super) fn keys_to_send(
     command: &AccountCommand,
-    args: &mut Vec<String>,
     ctx: &mut Context,
-) -> anyhow::Result<Option<zeroize::Zeroizing<String>>> {
+) -> anyhow::Result<Option<AccountKeys>> {
     let source = match command {
         AccountCommand::Add(a) => &a.source,
         AccountCommand::Edit(a) => &a.source,
         _ => return Ok(None),
     };
-    // Without a source, a key pair is asked for by the command's dialog, in the broker.
     if !(source.secret_stdin || source.from_env || source.from_aws_profile.is_some()) {
         return Ok(None);
     }
-    let Some(keys) = read_keys(source, ctx, true)? else {
-        return Ok(None);
-    };
-    let mut kept = Vec::with_capacity(args.len() + 1);
-    let mut skip_value = false;
-    for arg in args.drain(..) {
-        if std::mem::take(&mut skip_value) {
-            continue;
-        }
-        match arg.as_str() {
-            "--from-env" | "--secret-stdin" => {}
-            "--from-aws-profile" => skip_value = true,
-            a if a.starts_with("--from-aws-profile=") => {}
-            _ => kept.push(arg),
-        }
-    }
-    kept.push("--secret-stdin".into());
-    *args = kept;
-    Ok(Some(zeroize::Zeroizing::new(format!(
-        "{}\n{}\n",
-        keys.access_key_id,
-        keys.secret_access_key.expose_secret()
-    ))))
+    read_keys(source, ctx, true)
 }
 
 fn read_keys(

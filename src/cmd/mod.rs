@@ -60,43 +60,21 @@ fn in_broker(
     command: &Command,
     ctx: &mut Context,
 ) -> anyhow::Result<()> {
-    use crate::broker::protocol::{RUN, RunAnswer, RunBody};
-    let mut args = std::env::args_os()
-        .skip(1)
-        .map(|a| {
-            a.into_string().map_err(|a| {
-                crate::exit::UserError::usage(format!(
-                    "{a:?}: a command sent to a broker takes UTF-8 arguments only"
-                ))
-            })
-        })
-        .collect::<Result<Vec<String>, _>>()?;
-    let stdin = match command {
-        Command::Account(c) => account::keys_for_broker(c, &mut args, ctx)?,
-        _ => None,
-    };
-    // A dialog runs in the broker, its questions asked here: each round sends the replies so
-    // far, until the command runs to its end (see broker::dialog).
-    let mut replies = ctx.interactive.then(Vec::new);
-    if replies.is_some() {
-        ctx.prompter.guard_interrupts();
+    let mut args = crate::broker::client::command_line()?;
+    let mut stdin = None;
+    if let Command::Account(c) = command
+        && let Some(keys) = account::keys_to_send(c, ctx)?
+    {
+        let (changed, input) = crate::broker::client::keys_on_stdin(args, &keys);
+        (args, stdin) = (changed, Some(input));
     }
-    let answer = loop {
-        let body = RunBody {
-            args: args.clone(),
-            stdin: stdin.as_ref().map(|s| s.to_string()),
-            terminal: ctx.stdout_is_terminal,
-            replies: replies.clone(),
-        };
-        let answer: RunAnswer = broker.post(RUN, &body)?;
-        let (Some(ask), Some(given)) = (&answer.ask, replies.as_mut()) else {
-            break answer;
-        };
-        if ask.refused.is_some() {
-            given.pop();
-        }
-        given.push(crate::broker::dialog::ask(ctx.prompter.as_ref(), ask)?);
-    };
+    let prompter = ctx.interactive.then_some(ctx.prompter.as_ref());
+    let answer = broker.run(
+        args,
+        stdin.as_deref().map(String::as_str),
+        ctx.stdout_is_terminal,
+        prompter,
+    )?;
     ctx.out.write_all(answer.stdout.as_bytes())?;
     ctx.err.write_all(answer.stderr.as_bytes())?;
     match answer.exit {
