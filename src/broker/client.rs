@@ -122,7 +122,8 @@ impl Broker {
                 replies: replies.clone(),
             };
             let answer: RunAnswer = self.post(protocol::RUN, &body)?;
-            let (Some(ask), Some(given), Some(prompter)) = (&answer.ask, replies.as_mut(), prompter)
+            let (Some(ask), Some(given), Some(prompter)) =
+                (&answer.ask, replies.as_mut(), prompter)
             else {
                 return Ok(answer);
             };
