@@ -249,7 +249,8 @@ fn rotate(dir: &Path) -> io::Result<()> {
 pub struct Writer {
     dir: PathBuf,
     max_size: u64,
-    file: fs::File,
+    /// The current file; `None` from a rotation until the next line opens the new one.
+    file: Option<fs::File>,
     size: u64,
     _lock: Option<fsutil::LockGuard>,
 }
@@ -269,7 +270,7 @@ impl Writer {
         Ok(Writer {
             dir: dir.to_path_buf(),
             max_size,
-            file,
+            file: Some(file),
             size,
             _lock: Some(lock),
         })
@@ -280,11 +281,16 @@ impl Writer {
         let line = line_of(event)?;
         let len = line.len() as u64;
         if self.size > 0 && self.size + len > self.max_size {
+            // Closed first: Windows keeps the name of a file that is open until it is closed.
+            self.file = None;
             rotate(&self.dir)?;
-            self.file = open_current(&self.dir)?;
             self.size = 0;
         }
-        write_whole(&mut self.file, self.size, line.as_bytes())?;
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self.file.insert(open_current(&self.dir)?),
+        };
+        write_whole(file, self.size, line.as_bytes())?;
         self.size += len;
         Ok(())
     }

@@ -292,7 +292,7 @@ mod tests {
                     .split('|')
                     .next()?
                     .trim()
-                    .parse()
+                    .parse::<u8>()
                     .ok()
             })
             .collect();

@@ -219,6 +219,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn posix_quoting_round_trips_through_sh() {
         let c = issued();

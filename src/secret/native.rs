@@ -62,6 +62,36 @@ fn build_store() -> keyring_core::Result<Arc<CredentialStore>> {
     Ok(store)
 }
 
+/// What a store is asked to find every entry of `service` with. Windows' Credential Manager
+/// keeps one target name per entry, `{key}.{service}`, and its store takes only a `pattern`
+/// for that name; the others search by the service itself.
+#[cfg(target_os = "windows")]
+fn search_spec<'a>(
+    _service: &'a str,
+    pattern: &'a str,
+) -> std::collections::HashMap<&'a str, &'a str> {
+    std::collections::HashMap::from([("pattern", pattern)])
+}
+
+#[cfg(not(target_os = "windows"))]
+fn search_spec<'a>(
+    service: &'a str,
+    _pattern: &'a str,
+) -> std::collections::HashMap<&'a str, &'a str> {
+    std::collections::HashMap::from([("service", service)])
+}
+
+/// The regular expression that matches the Windows target names of `service`'s entries: the
+/// service's names are letters and hyphens, which need no escaping.
+fn search_pattern(service: &str) -> String {
+    debug_assert!(
+        service
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    );
+    format!(r"\.{service}$")
+}
+
 /// Catch the common "no session bus" case before zbus tries and fails with a vaguer message.
 fn preflight(backend: Backend) -> Result<(), StoreError> {
     if backend != Backend::SecretService {
@@ -198,15 +228,17 @@ impl SecretStore for NativeStore {
         let store = self.store.clone();
         let service = self.service;
         let found = with_deadline(self.backend, "listing", move || {
-            let spec = std::collections::HashMap::from([("service", service)]);
-            store.search(&spec).map(|entries| {
-                entries
-                    .iter()
-                    .filter_map(|e| e.get_specifiers())
-                    .filter(|(s, _)| s == service)
-                    .map(|(_, user)| user)
-                    .collect::<Vec<String>>()
-            })
+            let pattern = search_pattern(service);
+            store
+                .search(&search_spec(service, &pattern))
+                .map(|entries| {
+                    entries
+                        .iter()
+                        .filter_map(|e| e.get_specifiers())
+                        .filter(|(s, _)| s == service)
+                        .map(|(_, user)| user)
+                        .collect::<Vec<String>>()
+                })
         })?
         .map_err(|e| failed(self.backend, "list", "*", &e))?;
         let mut keys = found;
