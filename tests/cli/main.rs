@@ -7,7 +7,8 @@
 //! Tests that need the Secret Service fail, never skip, when there is no session bus.
 //!
 //! Each module is one area: the fixtures (`common`, `users`, `sts_server`, `sts_fixture`, `pty`,
-//! and `support`, which other test targets may share) are used by the test modules around them.
+//! and `support`, which the first tier's `tests/commands` shares) are used by the test modules
+//! around them.
 
 #[path = "../support/mod.rs"]
 mod support;

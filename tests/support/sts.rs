@@ -1,6 +1,6 @@
 //! A local HTTP server for the tests that records every request that reaches it (what reached
-//! STS, and how often) and answers through a handler: a script of answers for faults, or (in the
-//! second tier) a forwarder to moto.
+//! STS, and how often) and answers through a handler: a script of answers for faults, or a fake
+//! STS that answers GetFederationToken, GetSessionToken and AssumeRole as STS does.
 //!
 //! It speaks just enough HTTP/1.1: one request per connection (headers and a `Content-Length`
 //! body), one answer, then the connection is closed.
@@ -223,6 +223,22 @@ impl TestServer {
         }))
     }
 
+    /// A fake STS: GetFederationToken, GetSessionToken and AssumeRole are answered as STS
+    /// answers them (see [`sts_answer`]), any other action is refused as STS refuses one it does
+    /// not know.
+    pub fn fake_sts() -> TestServer {
+        TestServer::start(Box::new(|request, index| {
+            let form = parse_form(&String::from_utf8_lossy(&request.body));
+            match sts_answer(&form, index) {
+                Some(body) => http_response(200, &body),
+                None => http_response(
+                    400,
+                    &sts_error("InvalidAction", "Could not find operation for this request"),
+                ),
+            }
+        }))
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> &str {
         &self.url
@@ -316,7 +332,12 @@ pub const FAKE_SECRET: &str = "FakeTemporarySecretFromTheScripted0123456";
 /// When the credentials of [`get_session_token_ok`] expire: an hour from now, to the second
 /// (fedaws refuses credentials that are expired or outlive the lifetime asked for).
 pub fn in_an_hour() -> String {
-    let t = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600);
+    in_secs(3600)
+}
+
+/// `secs` seconds from now, to the second, as STS writes an expiry.
+pub fn in_secs(secs: i64) -> String {
+    let t = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(secs);
     jiff::Timestamp::from_second(t.as_second())
         .expect("a time")
         .to_string()
@@ -334,8 +355,64 @@ pub fn get_session_token_ok() -> String {
 
 /// A GetSessionToken body with these credentials, well-formed or not.
 pub fn get_session_token_with(id: &str, secret: &str, token: &str, expiration: &str) -> String {
+    sts_ok(
+        "GetSessionToken",
+        &credentials(id, secret, token, expiration),
+        "",
+    )
+}
+
+/// The account of the fake STS's federated users (an assumed role's is its ARN's).
+pub const FAKE_ACCOUNT: &str = "123456789012";
+
+/// What the fake STS answers its request `n` (0-based), whose form is `form`: the body of a
+/// successful answer to its `Action`, with credentials no earlier request got (so that a cached
+/// answer and a new one can be told apart), expiring after the `DurationSeconds` asked for, and
+/// the ARN of the identity they stand for where STS gives one. `None` for another action.
+pub fn sts_answer(form: &BTreeMap<String, String>, n: usize) -> Option<String> {
+    let param = |name: &str| form.get(name).map_or("", String::as_str);
+    let secs = param("DurationSeconds").parse().unwrap_or(3600);
+    let pid = std::process::id();
+    let issued = credentials(
+        &format!("ASIAFAKE{n:012}"),
+        &format!("FakeIssuedSecret{pid:08}{n:016}"),
+        &format!("FakeIssuedSessionToken/{pid:08}+{n:016}="),
+        &in_secs(secs),
+    );
+    let action = param("Action");
+    let identity = match action {
+        "GetSessionToken" => String::new(),
+        "GetFederationToken" => {
+            let name = param("Name");
+            format!(
+                "<FederatedUser><FederatedUserId>{FAKE_ACCOUNT}:{name}</FederatedUserId><Arn>arn:aws:sts::{FAKE_ACCOUNT}:federated-user/{name}</Arn></FederatedUser>"
+            )
+        }
+        "AssumeRole" => {
+            let role_arn = param("RoleArn");
+            let account = role_arn.split(':').nth(4).unwrap_or(FAKE_ACCOUNT);
+            let role = role_arn.rsplit('/').next().unwrap_or_default();
+            let session = param("RoleSessionName");
+            format!(
+                "<AssumedRoleUser><AssumedRoleId>AROAFAKE{n:012}:{session}</AssumedRoleId><Arn>arn:aws:sts::{account}:assumed-role/{role}/{session}</Arn></AssumedRoleUser>"
+            )
+        }
+        _ => return None,
+    };
+    Some(sts_ok(action, &issued, &identity))
+}
+
+/// The `<Credentials>` of an STS answer.
+fn credentials(id: &str, secret: &str, token: &str, expiration: &str) -> String {
     format!(
-        r#"<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials><AccessKeyId>{id}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey><SessionToken>{token}</SessionToken><Expiration>{expiration}</Expiration></Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetSessionTokenResponse>"#
+        "<Credentials><AccessKeyId>{id}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey><SessionToken>{token}</SessionToken><Expiration>{expiration}</Expiration></Credentials>"
+    )
+}
+
+/// A successful answer to `action` whose result holds `credentials` and then `rest`.
+fn sts_ok(action: &str, credentials: &str, rest: &str) -> String {
+    format!(
+        r#"<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><{action}Result>{credentials}{rest}</{action}Result><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></{action}Response>"#
     )
 }
 
