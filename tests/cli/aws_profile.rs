@@ -4,21 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::common::{stderr, stdout};
+use crate::common::{HAND_WRITTEN_AWS_CONFIG as HAND_WRITTEN, stderr, stdout};
 use crate::sts_fixture::{Broker, MOTO_ACCOUNT, os_user};
 use crate::sts_server::{TestServer, moto_url};
-
-const HAND_WRITTEN: &str = "# my AWS config, written by hand\n\
-; a semicolon comment\n\
-\n\
-[default]\n\
-region = eu-west-1   ; inline comment\n\
-output = json\n\
-\n\
-[profile other]\n\
-# keep me\n\
-region = us-west-2\n\
-credential_process = /usr/bin/other-tool --flag\n";
 
 const ROLE: &str = "ProfileRole";
 

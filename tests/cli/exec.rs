@@ -1,20 +1,10 @@
 //! `fedaws exec` against moto: the child's exit code, its environment, and nesting.
 
-use std::collections::BTreeMap;
-
-use crate::common::stderr;
+use crate::common::{parse_env, stderr};
 use crate::sts_fixture::Broker;
 use crate::sts_server::{TestServer, xml_values};
 
 const CONNECTOR: &str = "[connectors.c]\naccount = \"{account}\"\nprincipal = \"assume-role\"\nrole_arn = \"arn:aws:iam::123456789012:role/ExecRole\"\n";
-
-/// `env` output as a map (no value here holds a newline).
-fn parse_env(text: &str) -> BTreeMap<String, String> {
-    text.lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 #[test]
 fn exec_passes_on_the_exit_code() {

@@ -6,8 +6,12 @@
 //! Run them as CI does: `scripts/with-secret-store cargo test --features system-tests --test cli` (or `scripts/test`).
 //! Tests that need the Secret Service fail, never skip, when there is no session bus.
 //!
-//! Each module is one area: the fixtures (`common`, `users`, `sts_server`, `sts_fixture`, `pty`)
-//! are used by the test modules around them.
+//! Each module is one area: the fixtures (`common`, `users`, `sts_server`, `sts_fixture`, `pty`,
+//! and `support`, which the first tier's `tests/commands` shares) are used by the test modules
+//! around them.
+
+#[path = "../support/mod.rs"]
+mod support;
 
 mod common;
 mod users;
