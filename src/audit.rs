@@ -732,10 +732,12 @@ mod tests {
         let mut writer = Writer {
             dir: dir.path().to_path_buf(),
             max_size: MAX_SIZE,
-            file: fs::OpenOptions::new()
-                .append(true)
-                .open("/dev/full")
-                .unwrap(),
+            file: Some(
+                fs::OpenOptions::new()
+                    .append(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            ),
             size: 0,
             _lock: None,
         };
