@@ -43,6 +43,7 @@ pub fn plain_line(what: &str, value: &str) -> Result<(), ProfileError> {
 
 /// Quote one word of the command the way both botocore (shell-like split) and the Rust SDK
 /// (`sh -c`) read it.
+#[cfg(not(windows))]
 fn quote_word(what: &str, word: &str) -> Result<String, ProfileError> {
     plain_line(what, word)?;
     if !word.is_empty()
@@ -58,6 +59,25 @@ fn quote_word(what: &str, word: &str) -> Result<String, ProfileError> {
         )));
     }
     Ok(format!("\"{word}\""))
+}
+
+/// One word of the command as Windows runs it: the SDKs hand the whole line to `cmd /c` as one
+/// argument, which cannot run a quoted program (`cmd` is given `\"C:\\Program Files\\…\"`), and
+/// botocore splits it by Windows' rules, where a backslash is a plain character. So a word is
+/// written bare, and one that would need quotes or that `cmd` would expand is refused.
+#[cfg(windows)]
+fn quote_word(what: &str, word: &str) -> Result<String, ProfileError> {
+    plain_line(what, word)?;
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || "/\\._-+=:,@~".contains(c))
+    {
+        return Ok(word.to_string());
+    }
+    Err(ProfileError(format!(
+        "{what} {word:?} cannot be written into a credential_process command on Windows: the SDKs run it with `cmd /c`, which cannot run a quoted path, and spaces and `\"%^&|<>!` would need one; move it to a path without them (for example C:\\Tools\\fedaws), or name it by its short name (`dir /x`)"
+    )))
 }
 
 /// What a `credential_process` command pins, since the AWS CLI passes on neither fedaws's flags
@@ -116,9 +136,8 @@ pub fn written_by_fedaws(command: &str) -> Option<FedawsCommand> {
     let [creds, connector, format, json] = rest else {
         return None;
     };
-    let named_fedaws = Path::new(program)
-        .file_name()
-        .is_some_and(|f| f == "fedaws");
+    let file_name = Path::new(program).file_name();
+    let named_fedaws = file_name.is_some_and(|f| f == "fedaws" || f == "fedaws.exe");
     if !named_fedaws || creds != "creds" || format != "--format" || json != "json" {
         return None;
     }
@@ -492,7 +511,11 @@ mod tests {
     fn only_the_exact_form_fedaws_writes_is_ours() {
         let ok = [
             "/usr/bin/fedaws creds app --format json",
-            "\"/opt/my tools/fedaws\" --config /c.toml creds app --format json",
+            if cfg!(windows) {
+                r"C:\Tools\fedaws.exe --config C:\Users\me\c.toml creds app --format json"
+            } else {
+                "\"/opt/my tools/fedaws\" --config /c.toml creds app --format json"
+            },
             "/usr/bin/fedaws --broker /run/fedaws/broker.sock creds app --format json",
         ];
         for c in ok {
@@ -511,6 +534,7 @@ mod tests {
         }
     }
 
+    #[cfg(not(windows))]
     #[test]
     fn finds_the_profiles_that_run_fedaws() {
         let text = format!(
@@ -528,6 +552,7 @@ mod tests {
         );
     }
 
+    #[cfg(not(windows))]
     #[test]
     fn quoting() {
         let q = |w: &str| quote_word("x", w);
@@ -546,5 +571,29 @@ mod tests {
             let e = q(bad).unwrap_err().to_string();
             assert!(e.contains("control character"), "{e}");
         }
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn quoting_on_windows() {
+        let q = |w: &str| quote_word("x", w);
+        assert_eq!(q(r"C:\Tools\fedaws.exe").unwrap(), r"C:\Tools\fedaws.exe");
+        assert_eq!(q(r"C:\PROGRA~1\fedaws").unwrap(), r"C:\PROGRA~1\fedaws");
+        for bad in [
+            r"C:\Program Files\fedaws.exe",
+            "a%PATH%",
+            "a&b",
+            "a\"b",
+            "a^b",
+        ] {
+            let e = q(bad).unwrap_err().to_string();
+            assert!(e.contains("cmd /c"), "{e}");
+        }
+        assert!(
+            q("C:\\a\nb")
+                .unwrap_err()
+                .to_string()
+                .contains("control character")
+        );
     }
 }

@@ -21,16 +21,21 @@ pub fn run(command: AwsProfileCommand, ctx: &mut Context) -> anyhow::Result<()> 
 
 /// The `credential_process` command for a connector.
 fn command_line(ctx: &Context, connector: &str) -> anyhow::Result<String> {
-    let exe = std::env::current_exe()?;
-    let exe = exe.canonicalize().unwrap_or(exe);
     // The broker, or a config given by --config or FEDAWS_CONFIG, is pinned, since the AWS CLI
     // passes on neither flags nor fedaws's environment.
     let canonical = |p: &std::path::Path| {
-        p.canonicalize()
+        let path = p
+            .canonicalize()
             .unwrap_or_else(|_| p.to_path_buf())
             .to_string_lossy()
-            .into_owned()
+            .into_owned();
+        // Windows gives canonical paths the `\\?\` prefix, which `cmd` cannot run.
+        match path.strip_prefix(r"\\?\") {
+            Some(plain) if !plain.starts_with("UNC\\") => plain.to_string(),
+            _ => path,
+        }
     };
+    let exe = canonical(&std::env::current_exe()?);
     let broker = ctx.broker.as_ref().map(|b| canonical(&b.path));
     let config = ctx.location_explicit.then(|| canonical(&ctx.location.path));
     let pin = match (&broker, &config) {
@@ -38,7 +43,7 @@ fn command_line(ctx: &Context, connector: &str) -> anyhow::Result<String> {
         (None, Some(c)) => Pin::Config(c),
         (None, None) => Pin::Nothing,
     };
-    Ok(render_command(&exe.to_string_lossy(), pin, connector)?)
+    Ok(render_command(&exe, pin, connector)?)
 }
 
 fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {

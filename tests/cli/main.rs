@@ -46,3 +46,4 @@ mod shared_host;
 mod sts_faults;
 mod trust;
 mod vault;
+mod windows;
