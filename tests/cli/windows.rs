@@ -238,6 +238,39 @@ fn the_windows_build_keeps_accounts_in_the_credential_manager_and_issues_through
     assert_eq!(answer["AccessKeyId"], key_id.as_str());
     assert_eq!(sts.count(), 1, "the profile's command used the cache too");
 
+    // Who the caller is, and their groups, come from Windows (the process's token): a
+    // connector granted to a local group the user is in serves them, one granted to another
+    // group does not.
+    let whoami: serde_json::Value =
+        serde_json::from_slice(&windows.fedaws(&["whoami", "--json"]).stdout).expect("JSON");
+    assert_eq!(whoami["user"], crate::sts_fixture::os_user().as_str());
+    assert!(
+        whoami["os_groups"]
+            .as_array()
+            .is_some_and(|g| g.iter().any(|g| g == "Users")),
+        "{whoami}"
+    );
+    let granted = std::fs::read_to_string(&config).unwrap().replace(
+        &format!("admins = [\"{}\"]", crate::sts_fixture::os_user()),
+        "admins = []",
+    );
+    std::fs::write(
+        &config,
+        format!(
+            "{granted}\n[connectors.users]\naccount = \"{account}\"\nprincipal = \"federated-user\"\ngroups = [\"Users\"]\n\n[connectors.others]\naccount = \"{account}\"\nprincipal = \"federated-user\"\ngroups = [\"Guests\"]\n"
+        ),
+    )
+    .unwrap();
+    windows.fedaws(&["creds", "users", "--format", "json"]);
+    let refused = windows.run(
+        windows.exe.to_str().unwrap(),
+        &["creds", "others", "--format", "json"],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    assert!(refused.stdout.is_empty());
+    std::fs::write(&config, &granted).unwrap();
+
     // The account goes, with its connector first.
     windows.fedaws(&["connector", "remove", "fed"]);
     windows.fedaws(&["account", "remove", &account]);

@@ -1,4 +1,9 @@
 //! Who is asking: the login name of the calling process, its OS groups, and the host it runs on.
+//! On Unix, from the user and group databases and the kernel's credentials of the process; on
+//! Windows, from the process's access token (`windows`).
+
+#[cfg(windows)]
+mod windows;
 
 /// The effective user id has no name in the user database (the name is what connectors are
 /// granted to and what sessions are named after).
@@ -7,18 +12,20 @@
 pub struct Nameless;
 
 /// The effective user's login name, from the OS user database (so `sudo -u` and `runuser` are
-/// honoured); `USER`/`LOGNAME` only where there is no such database.
+/// honoured), or on Windows the name of the user the process runs as; never from the
+/// environment, which the caller sets.
 pub fn current_user() -> Option<String> {
     #[cfg(unix)]
     {
         uzers::get_effective_username().map(|n| n.to_string_lossy().into_owned())
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
     {
-        ["USERNAME", "USER", "LOGNAME"]
-            .iter()
-            .filter_map(|v| std::env::var(v).ok())
-            .find(|u| !u.is_empty())
+        windows::user_name()
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        None
     }
 }
 
@@ -35,7 +42,8 @@ pub fn current_uid() -> u32 {
 }
 
 /// The names of the calling process's OS groups: its effective group and its supplementary
-/// groups, as the kernel holds them (so `newgrp`, `sg` and `setpriv` are honoured).
+/// groups, as the kernel holds them (so `newgrp`, `sg` and `setpriv` are honoured); on Windows,
+/// the enabled groups of its access token (local groups such as `Users`, and domain groups).
 pub fn current_os_groups() -> Vec<String> {
     #[cfg(unix)]
     {
@@ -51,7 +59,11 @@ pub fn current_os_groups() -> Vec<String> {
         names.dedup();
         names
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        windows::group_names()
+    }
+    #[cfg(not(any(unix, windows)))]
     {
         Vec::new()
     }
