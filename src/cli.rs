@@ -1,6 +1,6 @@
 //! Every command-line type, as plain data. Values with a shape of their own (`--duration`,
-//! `--region`, `--mfa-code`) are parsed into types as clap reads them, so a bad one fails the
-//! same way with or without a config; commands turn the rest into checked requests before doing
+//! `--max-duration`, `--region`, `--principal`, `--kind`, `--keyring`, `--mfa-code`…) are parsed
+//! into their types as clap reads them, so a bad one fails the same way with or without a config; commands turn the rest into checked requests before doing
 //! any I/O. Nothing here reads files or talks to a store.
 
 use std::path::PathBuf;
@@ -8,9 +8,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::issue::plan::MfaCode;
+use crate::principal::{AccountKind, Principal};
+use crate::secret::Backend;
 use crate::validate::{
-    Lifetime, Region, account_name_arg, connector_name_arg, duration_arg, group_name_arg,
-    keyring_arg, kind_arg, name_arg, principal_arg,
+    Lifetime, MaxDuration, Region, account_name_arg, connector_name_arg, duration_arg,
+    group_name_arg, keyring_arg, kind_arg, name_arg, principal_arg, store_arg,
 };
 
 /// A command-line AWS credential broker: long-term keys in the OS keyring, short-lived STS
@@ -34,7 +36,7 @@ pub struct Global {
     pub config: Option<PathBuf>,
     /// Secret store backend, overriding `settings.keyring`
     #[arg(long, global = true, env = "FEDAWS_KEYRING", value_name = "BACKEND", value_parser = keyring_arg)]
-    pub keyring: Option<String>,
+    pub keyring: Option<Backend>,
     /// Work through the broker listening on this socket
     #[arg(long, global = true, env = "FEDAWS_BROKER", value_name = "SOCKET")]
     pub broker: Option<PathBuf>,
@@ -116,10 +118,10 @@ pub struct BrokerRunArgs {
 pub struct InitArgs {
     /// Default AWS region
     #[arg(long)]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// Secret store backend to record in the settings
-    #[arg(long = "store", value_name = "BACKEND")]
-    pub store: Option<String>,
+    #[arg(long = "store", value_name = "BACKEND", value_parser = store_arg)]
+    pub store: Option<Backend>,
     /// An administrator (repeatable) [default: the current user]
     #[arg(long = "admin", value_name = "USER")]
     pub admins: Vec<String>,
@@ -180,7 +182,7 @@ pub struct AccountAddArgs {
     pub name: String,
     /// iam-user (recommended) or root
     #[arg(long, value_name = "KIND", value_parser = kind_arg)]
-    pub kind: Option<String>,
+    pub kind: Option<AccountKind>,
     /// ARN of the account's MFA device
     #[arg(long, value_name = "ARN")]
     pub mfa_serial: Option<String>,
@@ -203,7 +205,7 @@ pub struct AccountEditArgs {
     pub name: String,
     /// iam-user or root
     #[arg(long, value_name = "KIND", value_parser = kind_arg)]
-    pub kind: Option<String>,
+    pub kind: Option<AccountKind>,
     /// ARN of the account's MFA device
     #[arg(long, value_name = "ARN")]
     pub mfa_serial: Option<String>,
@@ -277,7 +279,7 @@ pub struct ConnectorFields {
     pub account: Option<String>,
     /// federated-user, iam-user or assume-role
     #[arg(long, value_name = "TYPE", value_parser = principal_arg)]
-    pub principal: Option<String>,
+    pub principal: Option<Principal>,
     /// Role to assume (assume-role)
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
@@ -295,7 +297,7 @@ pub struct ConnectorFields {
     pub policy_arns: Vec<String>,
     /// Longest lifetime callers may ask for (900, 15m, 1h30m, 36h)
     #[arg(long, value_name = "DURATION", value_parser = duration_arg)]
-    pub max_duration: Option<String>,
+    pub max_duration: Option<MaxDuration>,
     /// Group allowed to use the connector (repeatable)
     #[arg(long = "group", value_name = "GROUP")]
     pub groups: Vec<String>,
@@ -304,7 +306,7 @@ pub struct ConnectorFields {
     pub system_scope: Option<bool>,
     /// Region for the STS call
     #[arg(long)]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// Free text
     #[arg(long)]
     pub description: Option<String>,
@@ -519,7 +521,7 @@ pub struct AwsProfileAddArgs {
     pub profile: Option<String>,
     /// `region` of the profile [default: the connector's, else settings.region]
     #[arg(long)]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// Replace an existing profile of that name
     #[arg(long)]
     pub force: bool,

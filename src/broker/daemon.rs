@@ -83,7 +83,7 @@ pub struct Options {
     /// `--allow-root`.
     pub allow_root: bool,
     /// `--keyring`: the account store, overriding `settings.keyring` (default `file`).
-    pub keyring: Option<String>,
+    pub keyring: Option<Backend>,
     /// `-v` count.
     pub verbose: u8,
     /// How a command is run for a peer (`crate::cmd::run`): passed in, so that the broker,
@@ -100,7 +100,7 @@ struct Shared {
     /// How commands are run for peers.
     run: Runner,
     config: RwLock<Arc<Config>>,
-    keyring: Option<String>,
+    keyring: Option<Backend>,
     cache: MemoryStore,
     state_dir: PathBuf,
     verbose: u8,
@@ -162,10 +162,10 @@ impl Shared {
     fn stores(&self, config: &Config) -> anyhow::Result<secret::Chosen> {
         Ok(secret::choose(
             secret::Mode::Broker,
-            self.keyring.as_deref(),
-            config.settings.keyring.as_deref(),
-            config.settings.cache.as_deref(),
-        )?)
+            self.keyring,
+            config.settings.keyring()?,
+            config.settings.cache()?,
+        ))
     }
 
     /// The peer `uid` (process `pid`): its name and groups from the databases, off the async
@@ -701,7 +701,7 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, cli: crate::cli::Cli, body: RunBod
         let mut ctx = crate::context::Context::for_peer(
             crate::context::PeerContext {
                 location: shared.location.clone(),
-                keyring: shared.keyring.clone(),
+                keyring: shared.keyring,
                 identity: identity.clone(),
                 state_dir: shared.state_dir.clone(),
                 cache: shared.cache.clone(),

@@ -49,18 +49,11 @@ fn usage(e: validate::FieldError) -> UserError {
 
 impl AccountSpec {
     fn new(
-        kind: Option<&str>,
+        kind: Option<AccountKind>,
         mfa_serial: Option<String>,
         mfa_process: Option<String>,
         description: Option<String>,
     ) -> Result<AccountSpec, UserError> {
-        let kind = kind
-            .map(|k| {
-                AccountKind::parse(k).ok_or_else(|| {
-                    UserError::usage(format!("--kind {k:?}: allowed: iam-user, root"))
-                })
-            })
-            .transpose()?;
         if let Some(s) = &mfa_serial {
             validate::check_serial_number("--mfa-serial", s).map_err(usage)?;
         }
@@ -103,7 +96,7 @@ impl AccountSpec {
 fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     validate::check_name("account name", &args.name).map_err(usage)?;
     let spec = AccountSpec::new(
-        args.kind.as_deref(),
+        args.kind,
         args.mfa_serial,
         args.mfa_process,
         args.description,
@@ -190,7 +183,7 @@ fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
 
 fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let spec = AccountSpec::new(
-        args.kind.as_deref(),
+        args.kind,
         args.mfa_serial,
         args.mfa_process,
         args.description,

@@ -8,7 +8,7 @@ use toml_edit::{InlineTable, Item, Table, Value};
 
 use super::dialog;
 use crate::cli::{ConnectorAddArgs, ConnectorCommand, ConnectorEditArgs, ConnectorFields};
-use crate::config::{Connector, Depth, edit, principal_choices};
+use crate::config::{Connector, Depth, edit};
 use crate::context::Context;
 use crate::error::UserError;
 use crate::output;
@@ -28,8 +28,6 @@ pub fn run(command: ConnectorCommand, ctx: &mut Context) -> anyhow::Result<()> {
 
 /// The flags, checked one by one; rules across fields are checked on the resulting config.
 struct Fields {
-    principal: Option<Principal>,
-    max_duration: Option<String>,
     session_tags: Vec<(String, String)>,
     raw: ConnectorFields,
 }
@@ -40,15 +38,6 @@ fn usage(e: validate::FieldError) -> UserError {
 
 impl Fields {
     fn check(raw: ConnectorFields) -> Result<Fields, UserError> {
-        let principal = raw
-            .principal
-            .as_deref()
-            .map(|p| {
-                Principal::parse(p).ok_or_else(|| {
-                    UserError::usage(principal_choices(p).replacen("principal", "--principal", 1))
-                })
-            })
-            .transpose()?;
         if let Some(a) = &raw.account {
             validate::check_name("--account", a).map_err(usage)?;
         }
@@ -62,17 +51,8 @@ impl Fields {
             validate::check_policy("--policy", p).map_err(usage)?;
         }
         validate::check_policy_arns("--policy-arn", &raw.policy_arns).map_err(usage)?;
-        let max_duration = raw
-            .max_duration
-            .as_deref()
-            .map(|d| validate::parse_duration("--max-duration", d).map(|_| d.to_string()))
-            .transpose()
-            .map_err(usage)?;
         for g in &raw.groups {
             validate::check_name("--group", g).map_err(usage)?;
-        }
-        if let Some(r) = &raw.region {
-            validate::check_region("--region", r).map_err(usage)?;
         }
         let session_tags = raw
             .session_tags
@@ -85,12 +65,7 @@ impl Fields {
                     })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Fields {
-            principal,
-            max_duration,
-            session_tags,
-            raw,
-        })
+        Ok(Fields { session_tags, raw })
     }
 
     /// Write every given field into the connector's table.
@@ -99,13 +74,13 @@ impl Fields {
         if let Some(a) = &r.account {
             edit::set_str(t, "account", Some(a));
         }
-        if let Some(p) = self.principal {
+        if let Some(p) = r.principal {
             edit::set_str(t, "principal", Some(p.as_str()));
         }
         for (key, value) in [
             ("role_arn", &r.role_arn),
             ("external_id", &r.external_id),
-            ("region", &r.region),
+            ("region", &r.region.as_ref().map(ToString::to_string)),
             ("description", &r.description),
         ] {
             if let Some(v) = value {
@@ -123,10 +98,11 @@ impl Fields {
         if !r.policy_arns.is_empty() {
             edit::set_list(t, "policy_arns", &r.policy_arns);
         }
-        if let Some(d) = &self.max_duration {
-            match d.parse::<i64>() {
+        if let Some(d) = &r.max_duration {
+            let text = d.to_string();
+            match text.parse::<i64>() {
                 Ok(secs) => edit::set_value(t, "max_duration", Value::from(secs)),
-                Err(_) => edit::set_str(t, "max_duration", Some(d)),
+                Err(_) => edit::set_str(t, "max_duration", Some(&text)),
             }
         }
         if !r.groups.is_empty() {
@@ -160,10 +136,11 @@ fn add(args: ConnectorAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if fields.raw.account.is_none() {
         missing.push("--account ACCOUNT");
     }
-    if fields.principal.is_none() {
+    if fields.raw.principal.is_none() {
         missing.push("--principal federated-user|iam-user|assume-role");
     }
-    if fields.principal.is_some_and(Principal::needs_role_arn) && fields.raw.role_arn.is_none() {
+    if fields.raw.principal.is_some_and(Principal::needs_role_arn) && fields.raw.role_arn.is_none()
+    {
         missing.push("--role-arn ARN");
     }
     if missing.is_empty() {
@@ -402,7 +379,11 @@ fn remove(name: &str, ctx: &mut Context) -> anyhow::Result<()> {
 /// The lifetime a caller gets by default, and the most it may ask for.
 fn durations(config: &crate::config::Config, c: &Connector) -> Option<(u32, u32)> {
     let kind = config.accounts.get(&c.account)?.kind;
-    Some(c.principal.duration_range(kind)?.capped(c.max_duration))
+    Some(
+        c.principal
+            .duration_range(kind)?
+            .capped(c.max_duration_secs()),
+    )
 }
 
 fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {

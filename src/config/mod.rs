@@ -16,6 +16,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
 use crate::principal::{AccountKind, Principal};
+use crate::secret::{Backend, CacheSetting};
+use crate::validate::{FieldError, MaxDuration, Region};
 
 pub use rules::{Problem, Severity, Subject, with_lines as rules_with_lines};
 
@@ -53,14 +55,14 @@ pub const TOP_KEYS: &[&str] = &["settings", "accounts", "connectors", "groups"];
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
-    /// Default AWS region for STS calls.
+    /// Default AWS region for STS calls, as written ([`Settings::region`] is the value).
     pub region: Option<String>,
     /// User names that may use every connector.
     pub admins: Vec<String>,
     /// Groups whose members may use every connector.
     pub admin_groups: Vec<String>,
     /// The account store's backend (`secret-service`, `keyutils`, `keychain`, `windows`, `file`,
-    /// `vault`; see [`crate::secret::Backend`]).
+    /// `vault`), as written ([`Settings::keyring`] is the value).
     pub keyring: Option<String>,
     /// STS endpoint URL, for testing or private endpoints.
     pub sts_endpoint: Option<String>,
@@ -77,7 +79,8 @@ pub struct Settings {
     /// Whole-request timeout for STS calls.
     #[serde(deserialize_with = "de_opt_duration")]
     pub request_timeout: Option<u32>,
-    /// Where issued credentials are cached: a store backend, or `none`.
+    /// Where issued credentials are cached: a store backend, or `none`, as written
+    /// ([`Settings::cache`] is the value).
     pub cache: Option<String>,
     /// How long a caller waits for another one issuing the same credentials.
     #[serde(deserialize_with = "de_opt_duration")]
@@ -152,7 +155,37 @@ pub const VAULT_KEYS: &[&str] = &[
     "approle_mount",
 ];
 
+/// The names the rules check are kept as written, not parsed when the file is read: a bad one is
+/// then one of the problems `check` lists with every other, with its line, and one an edit may
+/// leave as it was (see [`Depth`], [`Config::problems`]), instead of a file that does not parse.
+/// These accessors give the values, parsed with the functions the rules use.
 impl Settings {
+    /// `region`, parsed.
+    pub fn region(&self) -> Result<Option<Region>, FieldError> {
+        self.region
+            .as_deref()
+            .map(|r| Region::parse("region", r))
+            .transpose()
+    }
+
+    /// `keyring`, parsed: the account store's backend, where the settings name one.
+    pub fn keyring(&self) -> Result<Option<Backend>, crate::secret::ChoiceError> {
+        self.keyring
+            .as_deref()
+            .map(|k| Backend::parse("settings.keyring", k))
+            .transpose()
+            .map_err(crate::secret::ChoiceError::Setting)
+    }
+
+    /// `cache`, parsed: where issued credentials go, where the settings say.
+    pub fn cache(&self) -> Result<Option<CacheSetting>, crate::secret::ChoiceError> {
+        self.cache
+            .as_deref()
+            .map(|c| CacheSetting::parse("settings.cache", c))
+            .transpose()
+            .map_err(crate::secret::ChoiceError::Setting)
+    }
+
     /// How long before they expire cached credentials are refreshed: `refresh_margin`, else
     /// `default`.
     pub fn refresh_margin_or(&self, default: std::time::Duration) -> std::time::Duration {
@@ -193,7 +226,6 @@ pub const SETTINGS_KEYS: &[&str] = &[
 #[serde(default, deny_unknown_fields)]
 pub struct Account {
     /// `iam-user` (default) or `root`.
-    #[serde(deserialize_with = "de_kind")]
     pub kind: AccountKind,
     /// ARN or serial of the account's MFA device.
     pub mfa_serial: Option<String>,
@@ -227,7 +259,6 @@ pub struct Connector {
     /// The account whose keys sign the STS call.
     pub account: String,
     /// Which STS call makes the credentials.
-    #[serde(deserialize_with = "de_principal")]
     pub principal: Principal,
     /// The role to assume (`assume-role` only).
     #[serde(default)]
@@ -245,15 +276,16 @@ pub struct Connector {
     #[serde(default)]
     pub policy_arns: Vec<String>,
     /// Longest lifetime a caller may ask for.
-    #[serde(default, deserialize_with = "de_opt_duration")]
-    pub max_duration: Option<u32>,
+    #[serde(default)]
+    pub max_duration: Option<MaxDuration>,
     /// Groups whose members may use this connector.
     #[serde(default)]
     pub groups: Vec<String>,
     /// Usable by `--system` callers without a user session.
     #[serde(default)]
     pub system_scope: bool,
-    /// Region for the STS call, overriding the settings.
+    /// Region for the STS call, overriding the settings, as written ([`Connector::region`] is
+    /// the value).
     #[serde(default)]
     pub region: Option<String>,
     /// Free text for people.
@@ -285,29 +317,6 @@ pub const CONNECTOR_KEYS: &[&str] = &[
     "session_tags",
     "source_identity",
 ];
-
-fn de_principal<'de, D: Deserializer<'de>>(d: D) -> Result<Principal, D::Error> {
-    let s = String::deserialize(d)?;
-    Principal::parse(&s).ok_or_else(|| de::Error::custom(principal_choices(&s)))
-}
-
-/// The message for an unknown principal type, listing names and aliases.
-pub fn principal_choices(value: &str) -> String {
-    let choices: Vec<String> = Principal::ALL
-        .iter()
-        .map(|p| format!("{} (alias {})", p.as_str(), p.aliases().join(", ")))
-        .collect();
-    format!(
-        "principal = {value:?} is not a principal type; allowed: {}",
-        choices.join("; ")
-    )
-}
-
-fn de_kind<'de, D: Deserializer<'de>>(d: D) -> Result<AccountKind, D::Error> {
-    let s = String::deserialize(d)?;
-    AccountKind::parse(&s)
-        .ok_or_else(|| de::Error::custom(format!("kind = {s:?}: allowed: iam-user, root")))
-}
 
 /// A number of days: `90`, or `"90d"`.
 fn de_opt_days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
@@ -589,6 +598,19 @@ impl Config {
 }
 
 impl Connector {
+    /// `max_duration` in seconds.
+    pub fn max_duration_secs(&self) -> Option<u32> {
+        self.max_duration.as_ref().map(MaxDuration::secs)
+    }
+
+    /// `region`, parsed (see [`Settings::region`] for why it is kept as written).
+    pub fn region(&self) -> Result<Option<Region>, FieldError> {
+        self.region
+            .as_deref()
+            .map(|r| Region::parse("region", r))
+            .transpose()
+    }
+
     /// The session policy text, from `policy` or the file named by `policy_file` (which, like
     /// the config, must be one only the caller or root can change).
     pub fn policy_text(&self, base_dir: &Path) -> Result<Option<String>, crate::trust::ReadError> {

@@ -13,7 +13,7 @@ use super::{
     did_you_mean,
 };
 use crate::principal::{MAX_SESSION_TAGS, SESSION_NAME_FITS_ALL, SESSION_NAME_FITS_SOME};
-use crate::secret::Backend;
+use crate::secret::{Backend, CacheSetting};
 use crate::validate::{self, FieldError};
 
 /// How bad a problem is.
@@ -286,13 +286,11 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
             push(check_seconds(field, v, 1, 300));
         }
     }
-    if let Some(c) = &s.cache
-        && c != "none"
-    {
+    if let Some(c) = &s.cache {
         push(
-            Backend::parse("cache", c)
-                .map(|_| ())
-                .map_err(|m| field_error("cache", c, format!("{m}, none"))),
+            CacheSetting::parse("cache", c)
+                .map(drop)
+                .map_err(|m| field_error("cache", c, m)),
         );
     }
     if let Some(t) = s.lock_timeout {
@@ -530,7 +528,7 @@ fn check_connector(
             push(Err(field_error("account", &c.account, msg)));
         }
         Some(a) => {
-            if let Some(max) = c.max_duration {
+            if let Some(max) = c.max_duration_secs() {
                 push(validate::check_duration("max_duration", max, p, a.kind));
             } else if let Some(why) = p.refused_for(a.kind) {
                 push(Err(field_error(

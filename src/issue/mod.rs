@@ -70,7 +70,7 @@ pub struct CredsRequest {
     /// `--duration`, in seconds (checked against the connector when planning).
     pub duration: Option<u32>,
     /// `--region`.
-    pub region: Option<String>,
+    pub region: Option<crate::validate::Region>,
     /// `--mfa-code`, already checked to be six digits.
     pub mfa_code: Option<SecretString>,
     /// How the cache is used.
@@ -95,7 +95,7 @@ impl CredsRequest {
         CredsRequest {
             connector: args.connector.clone(),
             duration: args.duration.map(|d| d.0),
-            region: args.region.as_ref().map(|r| r.0.clone()),
+            region: args.region.clone(),
             mfa_code: args.mfa_code.as_ref().map(|c| c.0.clone()),
             cache: match (args.no_cache, args.refresh) {
                 (true, _) => CacheUse::Off,
