@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
 use serde_json::json;
-use toml_edit::{Item, Table};
+use toml_edit::Item;
 
 use super::dialog;
 use crate::cli::{AccountAddArgs, AccountCommand, AccountEditArgs, KeySource, RemoveArgs};
-use crate::config::{Depth, edit};
+use crate::config::{Account, Depth, edit};
 use crate::context::Context;
 use crate::error::UserError;
 use crate::output;
@@ -70,17 +70,18 @@ impl AccountSpec {
         })
     }
 
-    fn apply(&self, table: &mut Table) {
+    /// `account` with every given setting.
+    fn apply(&self, account: &mut Account) {
         if let Some(k) = self.kind {
-            edit::set_str(table, "kind", Some(k.as_str()));
+            account.kind = k;
         }
-        for (key, value) in [
-            ("mfa_serial", &self.mfa_serial),
-            ("mfa_process", &self.mfa_process),
-            ("description", &self.description),
+        for (field, value) in [
+            (&mut account.mfa_serial, &self.mfa_serial),
+            (&mut account.mfa_process, &self.mfa_process),
+            (&mut account.description, &self.description),
         ] {
-            if let Some(v) = value {
-                edit::set_str(table, key, Some(v));
+            if value.is_some() {
+                field.clone_from(value);
             }
         }
     }
@@ -151,13 +152,12 @@ fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let name = args.name.clone();
     let mut stored = false;
     let result = edit::edit(&ctx.location.path, |doc| {
-        let accounts = edit::section(doc, "accounts")?;
-        if accounts.contains_key(&name) {
+        if edit::has_account(doc, &name) {
             return Err(UserError::usage(format!("account `{name}` already exists")).into());
         }
-        let mut table = Table::new();
-        spec.apply(&mut table);
-        accounts.insert(&name, Item::Table(table));
+        let mut account = Account::default();
+        spec.apply(&mut account);
+        edit::put_account(doc, &name, &account)?;
         store.set(&key, &keys.to_secret())?;
         stored = true;
         Ok(())
@@ -277,12 +277,9 @@ fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> 
     let mut stored = false;
     let name = args.name.clone();
     let result = edit::edit(&ctx.location.path, |doc| {
-        let table = edit::entry(doc, "accounts", &name)
-            .with_context(|| format!("account `{name}` disappeared from the config"))?;
-        spec.apply(table);
-        for f in &unset {
-            table.remove(f);
-        }
+        let mut account = edit::account(doc, &name, &unset)?;
+        spec.apply(&mut account);
+        edit::put_account(doc, &name, &account)?;
         if let (Some(store), Some(keys)) = (&store, &keys) {
             store.set(&key, &keys.to_secret())?;
             stored = true;

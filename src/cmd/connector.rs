@@ -2,13 +2,12 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
 use serde_json::json;
-use toml_edit::{InlineTable, Item, Table, Value};
+use toml_edit::{Item, Value};
 
 use super::dialog;
 use crate::cli::{ConnectorAddArgs, ConnectorCommand, ConnectorEditArgs, ConnectorFields};
-use crate::config::{Connector, Depth, edit};
+use crate::config::{Account, Connector, Depth, edit};
 use crate::context::Context;
 use crate::error::UserError;
 use crate::output;
@@ -68,59 +67,65 @@ impl Fields {
         Ok(Fields { session_tags, raw })
     }
 
-    /// Write every given field into the connector's table.
-    fn apply(&self, t: &mut Table) {
+    /// `c` with every given field.
+    fn apply(&self, c: &mut Connector) {
         let r = &self.raw;
         if let Some(a) = &r.account {
-            edit::set_str(t, "account", Some(a));
+            c.account = a.clone();
         }
         if let Some(p) = r.principal {
-            edit::set_str(t, "principal", Some(p.as_str()));
+            c.principal = p;
         }
-        for (key, value) in [
-            ("role_arn", &r.role_arn),
-            ("external_id", &r.external_id),
-            ("region", &r.region.as_ref().map(ToString::to_string)),
-            ("description", &r.description),
+        for (field, value) in [
+            (&mut c.role_arn, &r.role_arn),
+            (&mut c.external_id, &r.external_id),
+            (&mut c.description, &r.description),
         ] {
-            if let Some(v) = value {
-                edit::set_str(t, key, Some(v));
+            if value.is_some() {
+                field.clone_from(value);
             }
+        }
+        if let Some(region) = &r.region {
+            c.region = Some(region.to_string());
         }
         if let Some(p) = &r.policy {
-            t.remove("policy_file");
-            edit::set_str(t, "policy", Some(p));
+            c.policy_file = None;
+            c.policy = Some(p.clone());
         }
         if let Some(f) = &r.policy_file {
-            t.remove("policy");
-            edit::set_str(t, "policy_file", Some(&f.to_string_lossy()));
+            c.policy = None;
+            c.policy_file = Some(f.clone());
         }
         if !r.policy_arns.is_empty() {
-            edit::set_list(t, "policy_arns", &r.policy_arns);
+            c.policy_arns.clone_from(&r.policy_arns);
         }
         if let Some(d) = &r.max_duration {
-            let text = d.to_string();
-            match text.parse::<i64>() {
-                Ok(secs) => edit::set_value(t, "max_duration", Value::from(secs)),
-                Err(_) => edit::set_str(t, "max_duration", Some(&text)),
-            }
+            c.max_duration = Some(d.clone());
         }
         if !r.groups.is_empty() {
-            edit::set_list(t, "groups", &r.groups);
+            c.groups.clone_from(&r.groups);
         }
         if let Some(s) = r.system_scope {
-            edit::set_value(t, "system_scope", Value::from(s));
+            c.system_scope = s;
         }
         if let Some(s) = r.source_identity {
-            edit::set_value(t, "source_identity", Value::from(s));
+            c.source_identity = s;
         }
         if !self.session_tags.is_empty() {
-            let mut tags = InlineTable::new();
-            for (k, v) in &self.session_tags {
-                tags.insert(k, Value::from(v.as_str()));
-            }
-            edit::set_value(t, "session_tags", Value::InlineTable(tags));
+            c.session_tags = self.session_tags.iter().cloned().collect();
         }
+    }
+
+    /// A new connector of the given fields, which name its account and principal type.
+    fn new_connector(&self) -> anyhow::Result<Connector> {
+        let (Some(account), Some(principal)) = (&self.raw.account, self.raw.principal) else {
+            anyhow::bail!(UserError::usage(
+                "a new connector needs --account and --principal"
+            ));
+        };
+        let mut c = Connector::new(account.clone(), principal);
+        self.apply(&mut c);
+        Ok(c)
     }
 }
 
@@ -215,18 +220,17 @@ fn save(
     let mut stored: Option<String> = None;
     let result = edit::edit(&ctx.location.path, |doc| {
         if let Some(a) = &extras.new_account {
-            let accounts = edit::section(doc, "accounts")?;
-            if accounts.contains_key(&a.name) {
+            if edit::has_account(doc, &a.name) {
                 return Err(
                     UserError::usage(format!("account `{}` already exists", a.name)).into(),
                 );
             }
-            let mut t = Table::new();
-            if a.kind != crate::principal::AccountKind::IamUser {
-                edit::set_str(&mut t, "kind", Some(a.kind.as_str()));
-            }
-            edit::set_str(&mut t, "mfa_serial", a.mfa_serial.as_deref());
-            accounts.insert(&a.name, Item::Table(t));
+            let account = Account {
+                kind: a.kind,
+                mfa_serial: a.mfa_serial.clone(),
+                ..Account::default()
+            };
+            edit::put_account(doc, &a.name, &account)?;
         }
         if !extras.new_groups.is_empty() {
             let groups = edit::section(doc, "groups")?;
@@ -236,32 +240,20 @@ fn save(
                 }
             }
         }
-        if editing {
-            if edit::entry(doc, "connectors", name).is_none() {
-                let existing: Vec<String> = doc
-                    .get("connectors")
-                    .and_then(Item::as_table)
-                    .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
-                    .unwrap_or_default();
-                return Err(crate::config::not_found("connector", name, existing.iter()).into());
-            }
-            let table = edit::entry(doc, "connectors", name).context("connector vanished")?;
-            for key in unset {
-                table.remove(key);
-            }
-            fields.apply(table);
+        let connector = if editing {
+            let mut c = edit::connector(doc, name, unset)?;
+            fields.apply(&mut c);
+            c
         } else {
-            let connectors = edit::section(doc, "connectors")?;
-            if connectors.contains_key(name) {
+            if edit::has_connector(doc, name) {
                 return Err(UserError::usage(format!(
                     "connector `{name}` already exists; change it with `fedaws connector edit {name}`"
                 ))
                 .into());
             }
-            let mut table = Table::new();
-            fields.apply(&mut table);
-            connectors.insert(name, Item::Table(table));
-        }
+            fields.new_connector()?
+        };
+        edit::put_connector(doc, name, &connector)?;
         if let (Some(a), Some(store)) = (&extras.new_account, &store) {
             let key = crate::secret::account_key(&a.name);
             store.set(&key, &a.keys.to_secret())?;

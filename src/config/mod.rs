@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
 
 use crate::principal::{AccountKind, Principal};
 use crate::secret::{Backend, CacheSetting};
@@ -222,7 +222,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
 ];
 
 /// `[accounts.NAME]`. `Debug` does not show the `mfa_process` text (it may hold a TOTP seed).
-#[derive(Default, Clone, Deserialize)]
+/// `Serialize` is what [`edit::put_account`] writes.
+#[derive(Default, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Account {
     /// `iam-user` (default) or `root`.
@@ -252,8 +253,8 @@ impl fmt::Debug for Account {
 /// The keys allowed in an account.
 pub const ACCOUNT_KEYS: &[&str] = &["kind", "mfa_serial", "mfa_process", "description"];
 
-/// `[connectors.NAME]`.
-#[derive(Debug, Clone, Deserialize)]
+/// `[connectors.NAME]`. `Serialize` is what [`edit::put_connector`] writes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Connector {
     /// The account whose keys sign the STS call.
@@ -598,6 +599,26 @@ impl Config {
 }
 
 impl Connector {
+    /// A connector of `account` and `principal` with nothing else set.
+    pub fn new(account: String, principal: Principal) -> Connector {
+        Connector {
+            account,
+            principal,
+            role_arn: None,
+            external_id: None,
+            policy: None,
+            policy_file: None,
+            policy_arns: Vec::new(),
+            max_duration: None,
+            groups: Vec::new(),
+            system_scope: false,
+            region: None,
+            description: None,
+            session_tags: BTreeMap::new(),
+            source_identity: false,
+        }
+    }
+
     /// `max_duration` in seconds.
     pub fn max_duration_secs(&self) -> Option<u32> {
         self.max_duration.as_ref().map(MaxDuration::secs)
