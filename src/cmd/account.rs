@@ -181,6 +181,14 @@ fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The settings `--unset` may remove: every account key but `kind`, which `--kind` sets.
+fn unsettable() -> impl Iterator<Item = &'static str> {
+    crate::config::keys::<Account>()
+        .iter()
+        .copied()
+        .filter(|k| *k != "kind")
+}
+
 fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let spec = AccountSpec::new(
         args.kind,
@@ -191,13 +199,19 @@ fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> 
     let unset: Vec<&'static str> = args
         .unset
         .iter()
-        .map(|f| match f.replace('_', "-").as_str() {
-            "mfa-serial" => Ok("mfa_serial"),
-            "mfa-process" => Ok("mfa_process"),
-            "description" => Ok("description"),
-            other => Err(UserError::usage(format!(
-                "--unset {other:?}: allowed: mfa-serial, mfa-process, description"
-            ))),
+        .map(|f| {
+            let flag = f.replace('_', "-");
+            unsettable()
+                .find(|k| k.replace('_', "-") == flag)
+                .ok_or_else(|| {
+                    UserError::usage(format!(
+                        "--unset {flag:?}: allowed: {}",
+                        unsettable()
+                            .map(|k| k.replace('_', "-"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })
         })
         .collect::<Result<_, _>>()?;
     let source_given =

@@ -292,7 +292,7 @@ fn save(
 
 /// The fields `--unset` may remove: every connector key but the two it cannot do without.
 fn unsettable() -> impl Iterator<Item = &'static str> {
-    crate::config::CONNECTOR_KEYS
+    crate::config::keys::<Connector>()
         .iter()
         .copied()
         .filter(|k| !matches!(*k, "account" | "principal"))

@@ -393,4 +393,32 @@ mod tests {
         assert!(e.contains("no connector named `d`; existing: c"), "{e}");
         assert!(has_connector(&doc, "c") && !has_account(&doc, "c"));
     }
+
+    #[test]
+    fn every_key_is_written_under_the_name_it_is_read_by() {
+        let mut c = Connector::new("a".into(), Principal::AssumeRole);
+        c.role_arn = Some("arn:aws:iam::123456789012:role/R".into());
+        c.external_id = Some("x".into());
+        c.policy = Some("{}".into());
+        c.policy_file = Some("p.json".into());
+        c.policy_arns = vec!["arn:aws:iam::aws:policy/P".into()];
+        c.max_duration = Some(crate::validate::MaxDuration::parse("d", "1h").unwrap());
+        c.region = Some("eu-west-1".into());
+        c.description = Some("d".into());
+        let a = Account {
+            kind: AccountKind::Root,
+            mfa_serial: Some("s".into()),
+            mfa_process: Some("p".into()),
+            description: Some("d".into()),
+        };
+        let names = |t: InlineTable| t.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            names(written(&c).unwrap()),
+            crate::config::keys::<Connector>()
+        );
+        assert_eq!(
+            names(written(&a).unwrap()),
+            crate::config::keys::<Account>()
+        );
+    }
 }

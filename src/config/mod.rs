@@ -48,9 +48,6 @@ pub struct Config {
     pub path: PathBuf,
 }
 
-/// The keys allowed at the top of the file.
-pub const TOP_KEYS: &[&str] = &["settings", "accounts", "connectors", "groups"];
-
 /// `[settings]`.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -140,21 +137,6 @@ pub struct VaultSettings {
     pub approle_mount: Option<String>,
 }
 
-/// The keys allowed in `[settings.vault]`.
-pub const VAULT_KEYS: &[&str] = &[
-    "addresses",
-    "mount",
-    "prefix",
-    "namespace",
-    "ca_cert",
-    "insecure_http",
-    "auth",
-    "token_file",
-    "role_id",
-    "secret_id_file",
-    "approle_mount",
-];
-
 /// The names the rules check are kept as written, not parsed when the file is read: a bad one is
 /// then one of the problems `check` lists with every other, with its line, and one an edit may
 /// leave as it was (see [`Depth`], [`Config::problems`]), instead of a file that does not parse.
@@ -194,33 +176,6 @@ impl Settings {
     }
 }
 
-/// The keys allowed in `[settings]`.
-pub const SETTINGS_KEYS: &[&str] = &[
-    "region",
-    "admins",
-    "admin_groups",
-    "keyring",
-    "sts_endpoint",
-    "refresh_margin",
-    "system_identity",
-    "session_name",
-    "connect_timeout",
-    "request_timeout",
-    "cache",
-    "lock_timeout",
-    "federation_endpoint",
-    "mfa_process_timeout",
-    "system_users",
-    "file_store",
-    "file_store_key",
-    "broker",
-    "broker_socket",
-    "broker_socket_group",
-    "vault",
-    "iam_endpoint",
-    "max_key_age",
-];
-
 /// `[accounts.NAME]`. `Debug` does not show the `mfa_process` text (it may hold a TOTP seed).
 /// `Serialize` is what [`edit::put_account`] writes.
 #[derive(Default, Clone, Deserialize, Serialize)]
@@ -249,9 +204,6 @@ impl fmt::Debug for Account {
             .finish()
     }
 }
-
-/// The keys allowed in an account.
-pub const ACCOUNT_KEYS: &[&str] = &["kind", "mfa_serial", "mfa_process", "description"];
 
 /// `[connectors.NAME]`. `Serialize` is what [`edit::put_connector`] writes.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -301,23 +253,35 @@ pub struct Connector {
     pub source_identity: bool,
 }
 
-/// The keys allowed in a connector.
-pub const CONNECTOR_KEYS: &[&str] = &[
-    "account",
-    "principal",
-    "role_arn",
-    "external_id",
-    "policy",
-    "policy_file",
-    "policy_arns",
-    "max_duration",
-    "groups",
-    "system_scope",
-    "region",
-    "description",
-    "session_tags",
-    "source_identity",
-];
+/// The keys a table read as `T` may have: the names of the fields serde reads into `T`, asked of
+/// `T` itself (its `Deserialize` names them when it asks for a struct), so that the lists the
+/// unknown-key check offers are the structs' own.
+pub fn keys<T: de::DeserializeOwned>() -> &'static [&'static str] {
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Fields<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("only the names were asked for"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
+}
 
 /// A number of days: `90`, or `"90d"`.
 fn de_opt_days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
@@ -791,5 +755,24 @@ mod tests {
             e.contains("unknown key `adress` in [settings.vault]") && e.contains("addresses"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_keys_are_the_fields_of_the_types() {
+        assert_eq!(
+            keys::<Config>(),
+            ["settings", "accounts", "connectors", "groups"]
+        );
+        assert_eq!(
+            keys::<Account>(),
+            ["kind", "mfa_serial", "mfa_process", "description"]
+        );
+        for (what, keys) in [
+            ("settings", keys::<Settings>()),
+            ("vault", keys::<VaultSettings>()),
+            ("connector", keys::<Connector>()),
+        ] {
+            assert!(keys.len() > 10, "{what}: {keys:?}");
+        }
     }
 }
