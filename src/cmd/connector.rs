@@ -1,13 +1,15 @@
 //! `fedaws connector add|edit|remove|list|show`: recipes for temporary credentials.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 
-use serde_json::json;
+use serde::Serialize;
 use toml_edit::{Item, Value};
 
 use super::dialog;
 use crate::cli::{ConnectorAddArgs, ConnectorCommand, ConnectorEditArgs, ConnectorFields};
-use crate::config::{Account, Connector, Depth, edit};
+use crate::config::{Account, Config, Connector, Depth, edit};
 use crate::context::Context;
 use crate::error::UserError;
 use crate::output;
@@ -368,14 +370,138 @@ fn remove(name: &str, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The lifetime a caller gets by default, and the most it may ask for.
-fn durations(config: &crate::config::Config, c: &Connector) -> Option<(u32, u32)> {
-    let kind = config.accounts.get(&c.account)?.kind;
-    Some(
-        c.principal
-            .duration_range(kind)?
-            .capped(c.max_duration_secs()),
-    )
+/// What `connector list` and `connector show` say about a connector: the JSON object of both,
+/// and the cells of their tables.
+#[derive(Serialize)]
+struct ConnectorView<'a> {
+    name: &'a str,
+    account: &'a str,
+    principal: Principal,
+    api: &'static str,
+    role_arn: Option<&'a str>,
+    external_id: Option<&'a str>,
+    policy: Option<&'a str>,
+    policy_file: Option<&'a Path>,
+    policy_arns: &'a [String],
+    max_duration_seconds: Option<u32>,
+    default_duration_seconds: Option<u32>,
+    groups: &'a [String],
+    system_scope: bool,
+    region: Option<&'a str>,
+    description: Option<&'a str>,
+    session_tags: &'a BTreeMap<String, String>,
+    source_identity: bool,
+}
+
+/// The columns of [`ConnectorView::row`].
+const LIST_HEADERS: [&str; 7] = [
+    "NAME",
+    "PRINCIPAL",
+    "ACCOUNT",
+    "MAX",
+    "GROUPS",
+    "SYSTEM",
+    "DESCRIPTION",
+];
+
+impl<'a> ConnectorView<'a> {
+    fn of(config: &Config, name: &'a str, c: &'a Connector) -> ConnectorView<'a> {
+        // The lifetime a caller gets by default, and the most it may ask for.
+        let durations = config.accounts.get(&c.account).and_then(|a| {
+            let range = c.principal.duration_range(a.kind)?;
+            Some(range.capped(c.max_duration_secs()))
+        });
+        ConnectorView {
+            name,
+            account: &c.account,
+            principal: c.principal,
+            api: c.principal.api(),
+            role_arn: c.role_arn.as_deref(),
+            external_id: c.external_id.as_deref(),
+            policy: c.policy.as_deref(),
+            policy_file: c.policy_file.as_deref(),
+            policy_arns: &c.policy_arns,
+            max_duration_seconds: durations.map(|(_, max)| max),
+            default_duration_seconds: durations.map(|(default, _)| default),
+            groups: &c.groups,
+            system_scope: c.system_scope,
+            region: c.region.as_deref(),
+            description: c.description.as_deref(),
+            session_tags: &c.session_tags,
+            source_identity: c.source_identity,
+        }
+    }
+
+    /// A row of `list`'s table (see [`LIST_HEADERS`]).
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.name.to_string(),
+            self.principal.to_string(),
+            self.account.to_string(),
+            self.max_duration_seconds
+                .map_or("-".into(), validate::format_duration),
+            output::joined(self.groups),
+            yes_no(self.system_scope).to_string(),
+            self.description.unwrap_or_default().to_string(),
+        ]
+    }
+
+    /// The lines of `show`'s table.
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let or_dash = |v: Option<&str>| v.unwrap_or("-").to_string();
+        let policy = match (self.policy, self.policy_file) {
+            (Some(p), _) => format!(
+                "inline, {} characters without whitespace",
+                validate::compact_len(p)
+            ),
+            (None, Some(f)) => format!("file {}", f.display()),
+            (None, None) => "-".into(),
+        };
+        let durations = self
+            .default_duration_seconds
+            .zip(self.max_duration_seconds)
+            .map_or("-".into(), |(default, max)| {
+                format!(
+                    "default {}, at most {}",
+                    validate::format_duration(default),
+                    validate::format_duration(max)
+                )
+            });
+        let tags: Vec<String> = self
+            .session_tags
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        vec![
+            ("name", self.name.to_string()),
+            ("principal", format!("{} ({})", self.principal, self.api)),
+            ("account", self.account.to_string()),
+            ("role arn", or_dash(self.role_arn)),
+            ("external id", or_dash(self.external_id)),
+            ("session policy", policy),
+            ("policy arns", output::joined(self.policy_arns)),
+            ("duration", durations),
+            ("groups", output::joined(self.groups)),
+            ("system scope", yes_no(self.system_scope).into()),
+            ("region", or_dash(self.region)),
+            ("session tags", output::joined(&tags)),
+            (
+                "source identity",
+                if self.source_identity {
+                    "the caller's name (SourceIdentity)"
+                } else {
+                    "no"
+                }
+                .into(),
+            ),
+            ("description", or_dash(self.description)),
+            ("can do", self.principal.summary().to_string()),
+        ]
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
 }
 
 fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
@@ -390,71 +516,24 @@ fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
             .collect();
         config.connectors.retain(|name, _| usable.contains(name));
     }
+    let views: Vec<ConnectorView<'_>> = config
+        .connectors
+        .iter()
+        .map(|(name, c)| ConnectorView::of(&config, name, c))
+        .collect();
     let text = if json {
-        let items: Vec<serde_json::Value> = config
-            .connectors
-            .iter()
-            .map(|(name, c)| connector_json(&config, name, c))
-            .collect();
-        output::json(&serde_json::Value::Array(items))
-    } else if config.connectors.is_empty() {
+        output::json(&views)
+    } else if views.is_empty() {
         ctx.note("no connectors yet; add one with `fedaws connector add NAME`");
         String::new()
     } else {
-        let rows = config
-            .connectors
-            .iter()
-            .map(|(name, c)| {
-                let d = durations(&config, c);
-                vec![
-                    name.clone(),
-                    c.principal.to_string(),
-                    c.account.clone(),
-                    d.map_or("-".into(), |(_, max)| validate::format_duration(max)),
-                    output::joined(&c.groups),
-                    if c.system_scope { "yes" } else { "no" }.to_string(),
-                    c.description.clone().unwrap_or_default(),
-                ]
-            })
-            .collect();
         output::table(
-            &[
-                "NAME",
-                "PRINCIPAL",
-                "ACCOUNT",
-                "MAX",
-                "GROUPS",
-                "SYSTEM",
-                "DESCRIPTION",
-            ],
-            rows,
+            &LIST_HEADERS,
+            views.iter().map(ConnectorView::row).collect(),
         ) + "\n"
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(())
-}
-
-fn connector_json(config: &crate::config::Config, name: &str, c: &Connector) -> serde_json::Value {
-    let d = durations(config, c);
-    json!({
-        "name": name,
-        "account": c.account,
-        "principal": c.principal.as_str(),
-        "api": c.principal.api(),
-        "role_arn": c.role_arn,
-        "external_id": c.external_id,
-        "policy": c.policy,
-        "policy_file": c.policy_file,
-        "policy_arns": c.policy_arns,
-        "max_duration_seconds": d.map(|(_, max)| max),
-        "default_duration_seconds": d.map(|(def, _)| def),
-        "groups": c.groups,
-        "system_scope": c.system_scope,
-        "region": c.region,
-        "description": c.description,
-        "session_tags": c.session_tags,
-        "source_identity": c.source_identity,
-    })
 }
 
 fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
@@ -463,69 +542,11 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     if let Some(id) = super::own_only(ctx, &config)? {
         crate::authz::decide(&config, name, c, &id)?;
     }
+    let view = ConnectorView::of(&config, name, c);
     let text = if json {
-        output::json(&connector_json(&config, name, c))
+        output::json(&view)
     } else {
-        let d = durations(&config, c);
-        let policy = match (&c.policy, &c.policy_file) {
-            (Some(p), _) => format!(
-                "inline, {} characters without whitespace",
-                validate::compact_len(p)
-            ),
-            (None, Some(f)) => format!("file {}", f.display()),
-            (None, None) => "-".into(),
-        };
-        let tags: Vec<String> = c
-            .session_tags
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        output::fields(vec![
-            ("name", name.to_string()),
-            (
-                "principal",
-                format!("{} ({})", c.principal, c.principal.api()),
-            ),
-            ("account", c.account.clone()),
-            ("role arn", c.role_arn.clone().unwrap_or_else(|| "-".into())),
-            (
-                "external id",
-                c.external_id.clone().unwrap_or_else(|| "-".into()),
-            ),
-            ("session policy", policy),
-            ("policy arns", output::joined(&c.policy_arns)),
-            (
-                "duration",
-                d.map_or("-".into(), |(def, max)| {
-                    format!(
-                        "default {}, at most {}",
-                        validate::format_duration(def),
-                        validate::format_duration(max)
-                    )
-                }),
-            ),
-            ("groups", output::joined(&c.groups)),
-            (
-                "system scope",
-                if c.system_scope { "yes" } else { "no" }.into(),
-            ),
-            ("region", c.region.clone().unwrap_or_else(|| "-".into())),
-            ("session tags", output::joined(&tags)),
-            (
-                "source identity",
-                if c.source_identity {
-                    "the caller's name (SourceIdentity)"
-                } else {
-                    "no"
-                }
-                .into(),
-            ),
-            (
-                "description",
-                c.description.clone().unwrap_or_else(|| "-".into()),
-            ),
-            ("can do", c.principal.summary().to_string()),
-        ]) + "\n"
+        output::fields(view.fields()) + "\n"
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(())
