@@ -1,6 +1,6 @@
 //! Every command-line type, as plain data. Values with a shape of their own (`--duration`,
-//! `--region`, `--mfa-code`) are parsed into types as clap reads them, so a bad one fails the
-//! same way with or without a config; commands turn the rest into checked requests before doing
+//! `--max-duration`, `--region`, `--principal`, `--kind`, `--keyring`, `--mfa-code`…) are parsed
+//! into their types as clap reads them, so a bad one fails the same way with or without a config; commands turn the rest into checked requests before doing
 //! any I/O. Nothing here reads files or talks to a store.
 
 use std::path::PathBuf;
@@ -9,9 +9,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::issue::plan::MfaCode;
 use crate::issue::{CacheUse, CredsRequest};
+use crate::principal::{AccountKind, Principal};
+use crate::secret::Backend;
 use crate::validate::{
-    Lifetime, Region, account_name_arg, connector_name_arg, duration_arg, group_name_arg,
-    keyring_arg, kind_arg, name_arg, principal_arg,
+    Lifetime, MaxDuration, Region, account_name_arg, connector_name_arg, duration_arg,
+    group_name_arg, keyring_arg, kind_arg, name_arg, principal_arg, store_arg,
 };
 
 /// A command-line AWS credential broker: long-term keys in the OS keyring, short-lived STS
@@ -35,7 +37,7 @@ pub struct Global {
     pub config: Option<PathBuf>,
     /// Secret store backend, overriding `settings.keyring`
     #[arg(long, global = true, env = "FEDAWS_KEYRING", value_name = "BACKEND", value_parser = keyring_arg)]
-    pub keyring: Option<String>,
+    pub keyring: Option<Backend>,
     /// Work through the broker listening on this socket
     #[arg(long, global = true, env = "FEDAWS_BROKER", value_name = "SOCKET")]
     pub broker: Option<PathBuf>,
@@ -117,10 +119,10 @@ pub struct BrokerRunArgs {
 pub struct InitArgs {
     /// Default AWS region
     #[arg(long)]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// Secret store backend to record in the settings
-    #[arg(long = "store", value_name = "BACKEND")]
-    pub store: Option<String>,
+    #[arg(long = "store", value_name = "BACKEND", value_parser = store_arg)]
+    pub store: Option<Backend>,
     /// An administrator (repeatable) [default: the current user]
     #[arg(long = "admin", value_name = "USER")]
     pub admins: Vec<String>,
@@ -181,7 +183,7 @@ pub struct AccountAddArgs {
     pub name: String,
     /// iam-user (recommended) or root
     #[arg(long, value_name = "KIND", value_parser = kind_arg)]
-    pub kind: Option<String>,
+    pub kind: Option<AccountKind>,
     /// ARN of the account's MFA device
     #[arg(long, value_name = "ARN")]
     pub mfa_serial: Option<String>,
@@ -204,7 +206,7 @@ pub struct AccountEditArgs {
     pub name: String,
     /// iam-user or root
     #[arg(long, value_name = "KIND", value_parser = kind_arg)]
-    pub kind: Option<String>,
+    pub kind: Option<AccountKind>,
     /// ARN of the account's MFA device
     #[arg(long, value_name = "ARN")]
     pub mfa_serial: Option<String>,
@@ -278,7 +280,7 @@ pub struct ConnectorFields {
     pub account: Option<String>,
     /// federated-user, iam-user or assume-role
     #[arg(long, value_name = "TYPE", value_parser = principal_arg)]
-    pub principal: Option<String>,
+    pub principal: Option<Principal>,
     /// Role to assume (assume-role)
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
@@ -296,7 +298,7 @@ pub struct ConnectorFields {
     pub policy_arns: Vec<String>,
     /// Longest lifetime callers may ask for (900, 15m, 1h30m, 36h)
     #[arg(long, value_name = "DURATION", value_parser = duration_arg)]
-    pub max_duration: Option<String>,
+    pub max_duration: Option<MaxDuration>,
     /// Group allowed to use the connector (repeatable)
     #[arg(long = "group", value_name = "GROUP")]
     pub groups: Vec<String>,
@@ -305,7 +307,7 @@ pub struct ConnectorFields {
     pub system_scope: Option<bool>,
     /// Region for the STS call
     #[arg(long)]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// Free text
     #[arg(long)]
     pub description: Option<String>,
@@ -477,7 +479,7 @@ impl IssueArgs {
         CredsRequest {
             connector: self.connector.clone(),
             duration: self.duration.map(|d| d.0),
-            region: self.region.as_ref().map(|r| r.0.clone()),
+            region: self.region.clone(),
             mfa_code: self.mfa_code.as_ref().map(|c| c.0.clone()),
             cache: match (self.no_cache, self.refresh) {
                 (true, _) => CacheUse::Off,
@@ -537,7 +539,7 @@ pub struct AwsProfileAddArgs {
     pub profile: Option<String>,
     /// `region` of the profile [default: the connector's, else settings.region]
     #[arg(long)]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// Replace an existing profile of that name
     #[arg(long)]
     pub force: bool,

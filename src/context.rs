@@ -18,8 +18,8 @@ pub struct Context {
     pub location: Location,
     /// The config was named by `--config` or `FEDAWS_CONFIG`, not found by search.
     pub location_explicit: bool,
-    /// `--keyring` / `FEDAWS_KEYRING`, a backend name clap has checked.
-    pub keyring_flag: Option<String>,
+    /// `--keyring` / `FEDAWS_KEYRING`.
+    pub keyring_flag: Option<Backend>,
     /// Whether prompting is allowed (a terminal, and no `--no-input`).
     pub interactive: bool,
     /// `-q`: only errors on stderr.
@@ -70,7 +70,7 @@ impl Context {
             loaded: None,
             location,
             location_explicit: global.config.is_some(),
-            keyring_flag: global.keyring.clone(),
+            keyring_flag: global.keyring,
             interactive: terminal && !global.no_input,
             quiet: global.quiet,
             verbose: global.verbose,
@@ -175,13 +175,16 @@ impl Context {
 
     /// The stores this context uses (see [`secret::choose`]).
     pub fn stores(&self, config: Option<&Config>) -> anyhow::Result<secret::Chosen> {
-        let settings = config.map(|c| &c.settings);
+        let (keyring, cache) = match config {
+            Some(c) => (c.settings.keyring()?, c.settings.cache()?),
+            None => (None, None),
+        };
         Ok(secret::choose(
             self.mode(),
-            self.keyring_flag.as_deref(),
-            settings.and_then(|s| s.keyring.as_deref()),
-            settings.and_then(|s| s.cache.as_deref()),
-        )?)
+            self.keyring_flag,
+            keyring,
+            cache,
+        ))
     }
 
     /// The account store's backend (see [`secret::choose`]).
@@ -263,7 +266,7 @@ pub struct PeerContext {
     /// The broker's config.
     pub location: Location,
     /// The broker's `--keyring` (the account store's backend, else chosen as a broker chooses).
-    pub keyring: Option<String>,
+    pub keyring: Option<Backend>,
     /// The peer, as the kernel named it.
     pub identity: crate::authz::Identity,
     /// The broker's state directory.

@@ -51,7 +51,6 @@ pub fn exit_of(e: &(dyn std::error::Error + 'static)) -> Option<Exit> {
     }
     if let Some(e) = e.downcast_ref::<crate::secret::ChoiceError>() {
         return Some(match e {
-            crate::secret::ChoiceError::Flag(_) => Exit::Usage,
             crate::secret::ChoiceError::Setting(_) => Exit::Config,
         });
     }
@@ -137,7 +136,6 @@ mod tests {
                 Exit::Usage,
                 vec![
                     UserError::usage("x").into(),
-                    crate::secret::ChoiceError::Flag("x".into()).into(),
                     crate::config::NotFound {
                         what: "connector".into(),
                         name: "x".into(),

@@ -88,9 +88,11 @@ fn arrange(t: &mut Table) {
     t.set_content_arrangement(arrangement);
 }
 
-/// Pretty JSON followed by a newline.
-pub fn json(value: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("JSON values serialize");
+/// Pretty JSON followed by a newline, with the keys of every object in alphabetical order,
+/// whatever order a struct declares its fields in.
+pub fn json(value: &(impl serde::Serialize + ?Sized)) -> String {
+    let value = serde_json::to_value(value).expect("what fedaws prints serializes to JSON");
+    let mut s = serde_json::to_string_pretty(&value).expect("JSON values serialize");
     s.push('\n');
     s
 }

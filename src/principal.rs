@@ -9,11 +9,16 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// Kind of long-term account whose access keys fedaws holds.
 ///
 /// The kind matters because AWS treats root-account keys differently: root sessions are capped
-/// at one hour and a root account cannot call `AssumeRole` at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// at one hour and a root account cannot call `AssumeRole` at all. In the config and on the
+/// command line it is its spelling ([`AccountKind::as_str`]); any other word is refused with
+/// the choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum AccountKind {
     /// Access keys of an IAM user (the recommended setup, and the default).
     #[default]
@@ -41,6 +46,21 @@ impl AccountKind {
     }
 }
 
+impl TryFrom<String> for AccountKind {
+    type Error = String;
+
+    /// [`AccountKind::parse`], with a message that names the field, the value and the choices.
+    fn try_from(s: String) -> Result<AccountKind, String> {
+        AccountKind::parse(&s).ok_or_else(|| format!("kind = {s:?}: allowed: iam-user, root"))
+    }
+}
+
+impl From<AccountKind> for &'static str {
+    fn from(kind: AccountKind) -> &'static str {
+        kind.as_str()
+    }
+}
+
 impl fmt::Display for AccountKind {
     /// Writes [`AccountKind::as_str`], so messages use the same word as the config file.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -49,7 +69,11 @@ impl fmt::Display for AccountKind {
 }
 
 /// STS principal type of a connector: which STS API issues its temporary credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// In the config and on the command line it is its name or an alias ([`Principal::parse`]);
+/// fedaws writes the name back. Any other word is refused with the names and aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum Principal {
     /// `GetFederationToken`: a federated user limited by a session policy.
     FederatedUser,
@@ -344,6 +368,31 @@ impl Principal {
             q(&action),
             q(resource)
         )
+    }
+}
+
+impl TryFrom<String> for Principal {
+    type Error = String;
+
+    /// [`Principal::parse`], with a message that names the field, the value, and every name and
+    /// alias.
+    fn try_from(s: String) -> Result<Principal, String> {
+        Principal::parse(&s).ok_or_else(|| {
+            let choices: Vec<String> = Principal::ALL
+                .iter()
+                .map(|p| format!("{} (alias {})", p.as_str(), p.aliases().join(", ")))
+                .collect();
+            format!(
+                "principal = {s:?} is not a principal type; allowed: {}",
+                choices.join("; ")
+            )
+        })
+    }
+}
+
+impl From<Principal> for &'static str {
+    fn from(principal: Principal) -> &'static str {
+        principal.as_str()
     }
 }
 

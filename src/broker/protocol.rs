@@ -77,7 +77,7 @@ impl CredsBody {
         CredsBody {
             connector: request.connector.clone(),
             duration: request.duration,
-            region: request.region.clone(),
+            region: request.region.as_ref().map(ToString::to_string),
             mfa_code: request
                 .mfa_code
                 .as_ref()
@@ -98,8 +98,7 @@ impl CredsBody {
         let region = match self.region {
             Some(r) => Some(
                 r.parse::<crate::validate::Region>()
-                    .map_err(|e| format!("region: {e}"))?
-                    .0,
+                    .map_err(|e| format!("region: {e}"))?,
             ),
             None => None,
         };

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
-use serde_json::json;
-use toml_edit::{Item, Table};
+use serde::Serialize;
+use toml_edit::Item;
 
 use super::dialog;
 use crate::cli::{AccountAddArgs, AccountCommand, AccountEditArgs, KeySource, RemoveArgs};
-use crate::config::{Depth, edit};
+use crate::config::{Account, Config, Depth, edit};
 use crate::context::Context;
 use crate::exit::UserError;
 use crate::output;
@@ -49,18 +49,11 @@ fn usage(e: validate::FieldError) -> UserError {
 
 impl AccountSpec {
     fn new(
-        kind: Option<&str>,
+        kind: Option<AccountKind>,
         mfa_serial: Option<String>,
         mfa_process: Option<String>,
         description: Option<String>,
     ) -> Result<AccountSpec, UserError> {
-        let kind = kind
-            .map(|k| {
-                AccountKind::parse(k).ok_or_else(|| {
-                    UserError::usage(format!("--kind {k:?}: allowed: iam-user, root"))
-                })
-            })
-            .transpose()?;
         if let Some(s) = &mfa_serial {
             validate::check_serial_number("--mfa-serial", s).map_err(usage)?;
         }
@@ -77,17 +70,18 @@ impl AccountSpec {
         })
     }
 
-    fn apply(&self, table: &mut Table) {
+    /// `account` with every given setting.
+    fn apply(&self, account: &mut Account) {
         if let Some(k) = self.kind {
-            edit::set_str(table, "kind", Some(k.as_str()));
+            account.kind = k;
         }
-        for (key, value) in [
-            ("mfa_serial", &self.mfa_serial),
-            ("mfa_process", &self.mfa_process),
-            ("description", &self.description),
+        for (field, value) in [
+            (&mut account.mfa_serial, &self.mfa_serial),
+            (&mut account.mfa_process, &self.mfa_process),
+            (&mut account.description, &self.description),
         ] {
-            if let Some(v) = value {
-                edit::set_str(table, key, Some(v));
+            if value.is_some() {
+                field.clone_from(value);
             }
         }
     }
@@ -103,7 +97,7 @@ impl AccountSpec {
 fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     validate::check_name("account name", &args.name).map_err(usage)?;
     let spec = AccountSpec::new(
-        args.kind.as_deref(),
+        args.kind,
         args.mfa_serial,
         args.mfa_process,
         args.description,
@@ -158,13 +152,12 @@ fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let name = args.name.clone();
     let mut stored = false;
     let result = edit::edit(&ctx.location.path, |doc| {
-        let accounts = edit::section(doc, "accounts")?;
-        if accounts.contains_key(&name) {
+        if edit::has_account(doc, &name) {
             return Err(UserError::usage(format!("account `{name}` already exists")).into());
         }
-        let mut table = Table::new();
-        spec.apply(&mut table);
-        accounts.insert(&name, Item::Table(table));
+        let mut account = Account::default();
+        spec.apply(&mut account);
+        edit::put_account(doc, &name, &account)?;
         store.set(&key, &keys.to_secret())?;
         stored = true;
         Ok(())
@@ -188,9 +181,17 @@ fn add(args: AccountAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The settings `--unset` may remove: every account key but `kind`, which `--kind` sets.
+fn unsettable() -> impl Iterator<Item = &'static str> {
+    crate::config::keys::<Account>()
+        .iter()
+        .copied()
+        .filter(|k| *k != "kind")
+}
+
 fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let spec = AccountSpec::new(
-        args.kind.as_deref(),
+        args.kind,
         args.mfa_serial,
         args.mfa_process,
         args.description,
@@ -198,13 +199,19 @@ fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> 
     let unset: Vec<&'static str> = args
         .unset
         .iter()
-        .map(|f| match f.replace('_', "-").as_str() {
-            "mfa-serial" => Ok("mfa_serial"),
-            "mfa-process" => Ok("mfa_process"),
-            "description" => Ok("description"),
-            other => Err(UserError::usage(format!(
-                "--unset {other:?}: allowed: mfa-serial, mfa-process, description"
-            ))),
+        .map(|f| {
+            let flag = f.replace('_', "-");
+            unsettable()
+                .find(|k| k.replace('_', "-") == flag)
+                .ok_or_else(|| {
+                    UserError::usage(format!(
+                        "--unset {flag:?}: allowed: {}",
+                        unsettable()
+                            .map(|k| k.replace('_', "-"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })
         })
         .collect::<Result<_, _>>()?;
     let source_given =
@@ -284,12 +291,9 @@ fn edit_account(args: AccountEditArgs, ctx: &mut Context) -> anyhow::Result<()> 
     let mut stored = false;
     let name = args.name.clone();
     let result = edit::edit(&ctx.location.path, |doc| {
-        let table = edit::entry(doc, "accounts", &name)
-            .with_context(|| format!("account `{name}` disappeared from the config"))?;
-        spec.apply(table);
-        for f in &unset {
-            table.remove(f);
-        }
+        let mut account = edit::account(doc, &name, &unset)?;
+        spec.apply(&mut account);
+        edit::put_account(doc, &name, &account)?;
         if let (Some(store), Some(keys)) = (&store, &keys) {
             store.set(&key, &keys.to_secret())?;
             stored = true;
@@ -369,13 +373,6 @@ fn remove(args: RemoveArgs, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Add `extra`'s fields to the JSON object `item`.
-fn merge(item: &mut serde_json::Value, extra: serde_json::Value) {
-    if let (Some(item), serde_json::Value::Object(extra)) = (item.as_object_mut(), extra) {
-        item.extend(extra);
-    }
-}
-
 /// What `list` and `show` say about an account's key pair.
 #[derive(Default)]
 struct KeyStatus {
@@ -388,32 +385,6 @@ struct KeyStatus {
     written: Option<jiff::Timestamp>,
     /// When IAM made the key (one `account rotate` made), or when it was stored.
     created: Option<jiff::Timestamp>,
-}
-
-impl KeyStatus {
-    fn age_seconds(&self) -> Option<i64> {
-        self.created
-            .map(|c| (jiff::Timestamp::now() - c).get_seconds().max(0))
-    }
-
-    fn json_fields(&self) -> serde_json::Value {
-        json!({
-            "key_version": self.version,
-            "key_written": self.written.map(|t| t.to_string()),
-            "key_created": self.created.map(|t| t.to_string()),
-            "key_age_seconds": self.age_seconds(),
-        })
-    }
-
-    /// `12 days`, `5 hours`, `-`.
-    fn age_text(&self) -> String {
-        match self.age_seconds() {
-            None => "-".into(),
-            Some(s) if s >= 2 * 86_400 => format!("{} days", s / 86_400),
-            Some(s) if s >= 2 * 3_600 => format!("{} hours", s / 3_600),
-            Some(s) => format!("{} minutes", s / 60),
-        }
-    }
 }
 
 /// The key pair's status; a store that keeps particulars beside the secret (Vault's metadata)
@@ -450,16 +421,160 @@ fn key_status(store: Option<&dyn SecretStore>, name: &str) -> KeyStatus {
     }
 }
 
-fn open_store_for_listing(
-    ctx: &mut Context,
-    config: &crate::config::Config,
-) -> Option<Box<dyn SecretStore>> {
+fn open_store_for_listing(ctx: &mut Context, config: &Config) -> Option<Box<dyn SecretStore>> {
     match ctx.store(Some(config)) {
         Ok(s) => Some(s),
         Err(e) => {
             ctx.warn(format!("{e:#}"));
             None
         }
+    }
+}
+
+/// What `account list` and `account show` say about an account: the JSON object of both
+/// (`show`'s with the store, and whether there is an `mfa_process`), and the cells of their
+/// tables.
+#[derive(Serialize)]
+struct AccountView<'a> {
+    name: &'a str,
+    kind: AccountKind,
+    /// Masked.
+    access_key_id: Option<String>,
+    /// `stored`, `missing`, `unreadable`, `store unavailable`.
+    key_pair: &'static str,
+    /// The entry's version and when it was written, where the store keeps versions.
+    key_version: Option<u64>,
+    key_written: Option<jiff::Timestamp>,
+    /// When IAM made the key (one `account rotate` made), or when it was stored.
+    key_created: Option<jiff::Timestamp>,
+    key_age_seconds: Option<i64>,
+    mfa_serial: Option<&'a str>,
+    description: Option<&'a str>,
+    connectors: Vec<String>,
+    #[serde(flatten)]
+    shown: Option<Shown>,
+}
+
+/// What `account show` adds.
+#[derive(Serialize)]
+struct Shown {
+    /// The account store's backend, when it could be opened.
+    store: Option<&'static str>,
+    /// Whether there is an `mfa_process`: the command may hold a TOTP seed, so only that.
+    mfa_process: Option<&'static str>,
+}
+
+/// The columns of [`AccountView::row`].
+const LIST_HEADERS: [&str; 7] = [
+    "NAME",
+    "KIND",
+    "ACCESS KEY",
+    "KEY AGE",
+    "MFA",
+    "CONNECTORS",
+    "DESCRIPTION",
+];
+
+impl<'a> AccountView<'a> {
+    /// The view of account `name`, with its key pair as `store` has it; `show` adds what only
+    /// `show` shows.
+    fn of(
+        config: &Config,
+        name: &'a str,
+        a: &'a Account,
+        store: Option<&dyn SecretStore>,
+        show: bool,
+    ) -> AccountView<'a> {
+        let key = key_status(store, name);
+        AccountView {
+            name,
+            kind: a.kind,
+            access_key_id: key.id,
+            key_pair: key.status,
+            key_version: key.version,
+            key_written: key.written,
+            key_created: key.created,
+            key_age_seconds: key
+                .created
+                .map(|c| (jiff::Timestamp::now() - c).get_seconds().max(0)),
+            mfa_serial: a.mfa_serial.as_deref(),
+            description: a.description.as_deref(),
+            connectors: config
+                .connectors_using(name)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            shown: show.then(|| Shown {
+                store: store.map(|s| s.backend().as_str()),
+                mfa_process: a.mfa_process.as_ref().map(|_| HIDDEN),
+            }),
+        }
+    }
+
+    /// The masked key id, else the key pair's status.
+    fn access_key(&self) -> String {
+        self.access_key_id
+            .clone()
+            .unwrap_or_else(|| format!("({})", self.key_pair))
+    }
+
+    /// `12 days`, `5 hours`, `-`.
+    fn key_age(&self) -> String {
+        match self.key_age_seconds {
+            None => "-".into(),
+            Some(s) if s >= 2 * 86_400 => format!("{} days", s / 86_400),
+            Some(s) if s >= 2 * 3_600 => format!("{} hours", s / 3_600),
+            Some(s) => format!("{} minutes", s / 60),
+        }
+    }
+
+    /// A row of `list`'s table (see [`LIST_HEADERS`]).
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.name.to_string(),
+            self.kind.to_string(),
+            self.access_key(),
+            self.key_age(),
+            if self.mfa_serial.is_some() {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_string(),
+            output::joined(&self.connectors),
+            self.description.unwrap_or_default().to_string(),
+        ]
+    }
+
+    /// The lines of `show`'s table.
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let or_dash = |v: Option<&str>| v.unwrap_or("-").to_string();
+        let shown = self.shown.as_ref();
+        let mut fields = vec![
+            ("name", self.name.to_string()),
+            ("kind", self.kind.to_string()),
+            ("access key", self.access_key()),
+            ("key age", self.key_age()),
+            (
+                "store",
+                shown
+                    .and_then(|s| s.store)
+                    .unwrap_or("unavailable")
+                    .to_string(),
+            ),
+            ("mfa serial", or_dash(self.mfa_serial)),
+            ("mfa process", or_dash(shown.and_then(|s| s.mfa_process))),
+            ("description", or_dash(self.description)),
+            ("connectors", output::joined(&self.connectors)),
+        ];
+        if let Some(v) = self.key_version {
+            let when = self
+                .key_written
+                .map(|t| format!(" (written {})", t.round(jiff::Unit::Second).unwrap_or(t)))
+                .unwrap_or_default();
+            fields.insert(4, ("key version", format!("{v}{when}")));
+        }
+        fields
     }
 }
 
@@ -470,55 +585,18 @@ fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     } else {
         open_store_for_listing(ctx, &config)
     };
-    let mut items = Vec::new();
-    let mut rows = Vec::new();
-    for (name, a) in &config.accounts {
-        let key = key_status(store.as_deref(), name);
-        let (id, status) = (key.id.clone(), key.status);
-        let users: Vec<String> = config
-            .connectors_using(name)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-        let mut item = json!({
-            "name": name,
-            "kind": a.kind.as_str(),
-            "access_key_id": id,
-            "key_pair": status,
-            "mfa_serial": a.mfa_serial,
-            "description": a.description,
-            "connectors": users,
-        });
-        merge(&mut item, key.json_fields());
-        items.push(item);
-        rows.push(vec![
-            name.clone(),
-            a.kind.to_string(),
-            id.unwrap_or_else(|| format!("({status})")),
-            key.age_text(),
-            if a.mfa_serial.is_some() { "yes" } else { "no" }.to_string(),
-            output::joined(&users),
-            a.description.clone().unwrap_or_default(),
-        ]);
-    }
+    let views: Vec<AccountView<'_>> = config
+        .accounts
+        .iter()
+        .map(|(name, a)| AccountView::of(&config, name, a, store.as_deref(), false))
+        .collect();
     let text = if json {
-        output::json(&serde_json::Value::Array(items))
-    } else if rows.is_empty() {
+        output::json(&views)
+    } else if views.is_empty() {
         ctx.note("no accounts yet; add one with `fedaws account add NAME`");
         String::new()
     } else {
-        output::table(
-            &[
-                "NAME",
-                "KIND",
-                "ACCESS KEY",
-                "KEY AGE",
-                "MFA",
-                "CONNECTORS",
-                "DESCRIPTION",
-            ],
-            rows,
-        ) + "\n"
+        output::table(&LIST_HEADERS, views.iter().map(AccountView::row).collect()) + "\n"
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(())
@@ -526,59 +604,13 @@ fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
 
 fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     let config = ctx.load(Depth::Shallow)?;
-    let a = config.account(name)?.clone();
+    let a = config.account(name)?;
     let store = open_store_for_listing(ctx, &config);
-    let key = key_status(store.as_deref(), name);
-    let (id, status) = (key.id.clone(), key.status);
-    let users: Vec<String> = config
-        .connectors_using(name)
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    let (version, written) = (key.version, key.written);
+    let view = AccountView::of(&config, name, a, store.as_deref(), true);
     let text = if json {
-        let mut item = json!({
-            "name": name,
-            "kind": a.kind.as_str(),
-            "access_key_id": id,
-            "key_pair": status,
-            "store": store.as_ref().map(|s| s.backend().as_str()),
-            "mfa_serial": a.mfa_serial,
-            // The command may hold a TOTP seed: only whether there is one is shown.
-            "mfa_process": a.mfa_process.as_ref().map(|_| HIDDEN),
-            "description": a.description,
-            "connectors": users,
-        });
-        merge(&mut item, key.json_fields());
-        output::json(&item)
+        output::json(&view)
     } else {
-        let mut fields = vec![
-            ("name", name.to_string()),
-            ("kind", a.kind.to_string()),
-            ("access key", id.unwrap_or_else(|| format!("({status})"))),
-            ("key age", key.age_text()),
-            (
-                "store",
-                store
-                    .as_ref()
-                    .map_or("unavailable".to_string(), |s| s.backend().to_string()),
-            ),
-            ("mfa serial", a.mfa_serial.unwrap_or_else(|| "-".into())),
-            (
-                "mfa process",
-                a.mfa_process
-                    .map_or_else(|| "-".into(), |_| HIDDEN.to_string()),
-            ),
-            ("description", a.description.unwrap_or_else(|| "-".into())),
-            ("connectors", output::joined(&users)),
-        ];
-        if let Some(v) = version {
-            let when = written
-                .map(|t| format!(" (written {})", t.round(jiff::Unit::Second).unwrap_or(t)))
-                .unwrap_or_default();
-            fields.insert(4, ("key version", format!("{v}{when}")));
-        }
-        output::fields(fields) + "\n"
+        output::fields(view.fields()) + "\n"
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(())

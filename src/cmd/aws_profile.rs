@@ -9,7 +9,6 @@ use crate::cli::{AwsProfileAddArgs, AwsProfileCommand, AwsProfileRemoveArgs};
 use crate::config::Depth;
 use crate::context::Context;
 use crate::exit::UserError;
-use crate::validate;
 
 /// Dispatch `fedaws aws-profile …`.
 pub fn run(command: AwsProfileCommand, ctx: &mut Context) -> anyhow::Result<()> {
@@ -64,20 +63,17 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
         None => {
             let config = ctx.load(Depth::Shallow)?;
             let connector = config.connector(&args.connector)?;
-            args.region
-                .clone()
-                .or_else(|| connector.region.clone())
-                .or_else(|| config.settings.region.clone())
+            let configured = match connector.region()? {
+                Some(r) => Some(r),
+                None => config.settings.region()?,
+            };
+            args.region.clone().or(configured)
         }
     };
-    if let Some(r) = &region {
-        validate::check_region("--region", r).map_err(|e| UserError::usage(e.to_string()))?;
-    }
     let command = command_line(ctx, &args.connector)?;
     let mut settings = vec![("credential_process", command)];
-    if let Some(r) = &region {
-        plain_line("--region", r)?;
-        settings.push(("region", r.clone()));
+    if let Some(r) = region {
+        settings.push(("region", r.to_string()));
     }
     let path = aws_config_path()?;
     let connector_name = args.connector.clone();

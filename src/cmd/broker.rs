@@ -22,7 +22,7 @@ fn serve(args: BrokerRunArgs, ctx: &mut Context) -> anyhow::Result<()> {
         location,
         socket: args.socket,
         allow_root: args.allow_root,
-        keyring: ctx.keyring_flag.clone(),
+        keyring: ctx.keyring_flag,
         verbose: ctx.verbose,
         run: super::run,
     })

@@ -1,14 +1,15 @@
 //! `fedaws connector add|edit|remove|list|show`: recipes for temporary credentials.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 
-use anyhow::Context as _;
-use serde_json::json;
-use toml_edit::{InlineTable, Item, Table, Value};
+use serde::Serialize;
+use toml_edit::{Item, Value};
 
 use super::dialog;
 use crate::cli::{ConnectorAddArgs, ConnectorCommand, ConnectorEditArgs, ConnectorFields};
-use crate::config::{Connector, Depth, edit, principal_choices};
+use crate::config::{Account, Config, Connector, Depth, edit};
 use crate::context::Context;
 use crate::exit::UserError;
 use crate::output;
@@ -28,8 +29,6 @@ pub fn run(command: ConnectorCommand, ctx: &mut Context) -> anyhow::Result<()> {
 
 /// The flags, checked one by one; rules across fields are checked on the resulting config.
 struct Fields {
-    principal: Option<Principal>,
-    max_duration: Option<String>,
     session_tags: Vec<(String, String)>,
     raw: ConnectorFields,
 }
@@ -40,15 +39,6 @@ fn usage(e: validate::FieldError) -> UserError {
 
 impl Fields {
     fn check(raw: ConnectorFields) -> Result<Fields, UserError> {
-        let principal = raw
-            .principal
-            .as_deref()
-            .map(|p| {
-                Principal::parse(p).ok_or_else(|| {
-                    UserError::usage(principal_choices(p).replacen("principal", "--principal", 1))
-                })
-            })
-            .transpose()?;
         if let Some(a) = &raw.account {
             validate::check_name("--account", a).map_err(usage)?;
         }
@@ -62,17 +52,8 @@ impl Fields {
             validate::check_policy("--policy", p).map_err(usage)?;
         }
         validate::check_policy_arns("--policy-arn", &raw.policy_arns).map_err(usage)?;
-        let max_duration = raw
-            .max_duration
-            .as_deref()
-            .map(|d| validate::parse_duration("--max-duration", d).map(|_| d.to_string()))
-            .transpose()
-            .map_err(usage)?;
         for g in &raw.groups {
             validate::check_name("--group", g).map_err(usage)?;
-        }
-        if let Some(r) = &raw.region {
-            validate::check_region("--region", r).map_err(usage)?;
         }
         let session_tags = raw
             .session_tags
@@ -85,66 +66,68 @@ impl Fields {
                     })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Fields {
-            principal,
-            max_duration,
-            session_tags,
-            raw,
-        })
+        Ok(Fields { session_tags, raw })
     }
 
-    /// Write every given field into the connector's table.
-    fn apply(&self, t: &mut Table) {
+    /// `c` with every given field.
+    fn apply(&self, c: &mut Connector) {
         let r = &self.raw;
         if let Some(a) = &r.account {
-            edit::set_str(t, "account", Some(a));
+            c.account = a.clone();
         }
-        if let Some(p) = self.principal {
-            edit::set_str(t, "principal", Some(p.as_str()));
+        if let Some(p) = r.principal {
+            c.principal = p;
         }
-        for (key, value) in [
-            ("role_arn", &r.role_arn),
-            ("external_id", &r.external_id),
-            ("region", &r.region),
-            ("description", &r.description),
+        for (field, value) in [
+            (&mut c.role_arn, &r.role_arn),
+            (&mut c.external_id, &r.external_id),
+            (&mut c.description, &r.description),
         ] {
-            if let Some(v) = value {
-                edit::set_str(t, key, Some(v));
+            if value.is_some() {
+                field.clone_from(value);
             }
+        }
+        if let Some(region) = &r.region {
+            c.region = Some(region.to_string());
         }
         if let Some(p) = &r.policy {
-            t.remove("policy_file");
-            edit::set_str(t, "policy", Some(p));
+            c.policy_file = None;
+            c.policy = Some(p.clone());
         }
         if let Some(f) = &r.policy_file {
-            t.remove("policy");
-            edit::set_str(t, "policy_file", Some(&f.to_string_lossy()));
+            c.policy = None;
+            c.policy_file = Some(f.clone());
         }
         if !r.policy_arns.is_empty() {
-            edit::set_list(t, "policy_arns", &r.policy_arns);
+            c.policy_arns.clone_from(&r.policy_arns);
         }
-        if let Some(d) = &self.max_duration {
-            match d.parse::<i64>() {
-                Ok(secs) => edit::set_value(t, "max_duration", Value::from(secs)),
-                Err(_) => edit::set_str(t, "max_duration", Some(d)),
-            }
+        if let Some(d) = &r.max_duration {
+            c.max_duration = Some(d.clone());
         }
         if !r.groups.is_empty() {
-            edit::set_list(t, "groups", &r.groups);
+            c.groups.clone_from(&r.groups);
         }
         if let Some(s) = r.system_scope {
-            edit::set_value(t, "system_scope", Value::from(s));
+            c.system_scope = s;
         }
         if let Some(s) = r.source_identity {
-            edit::set_value(t, "source_identity", Value::from(s));
+            c.source_identity = s;
         }
         if !self.session_tags.is_empty() {
-            let mut tags = InlineTable::new();
-            for (k, v) in &self.session_tags {
-                tags.insert(k, Value::from(v.as_str()));
-            }
-            edit::set_value(t, "session_tags", Value::InlineTable(tags));
+            c.session_tags = self.session_tags.iter().cloned().collect();
         }
+    }
+
+    /// A new connector of the given fields, which name its account and principal type.
+    fn new_connector(&self) -> anyhow::Result<Connector> {
+        let (Some(account), Some(principal)) = (&self.raw.account, self.raw.principal) else {
+            anyhow::bail!(UserError::usage(
+                "a new connector needs --account and --principal"
+            ));
+        };
+        let mut c = Connector::new(account.clone(), principal);
+        self.apply(&mut c);
+        Ok(c)
     }
 }
 
@@ -160,10 +143,11 @@ fn add(args: ConnectorAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     if fields.raw.account.is_none() {
         missing.push("--account ACCOUNT");
     }
-    if fields.principal.is_none() {
+    if fields.raw.principal.is_none() {
         missing.push("--principal federated-user|iam-user|assume-role");
     }
-    if fields.principal.is_some_and(Principal::needs_role_arn) && fields.raw.role_arn.is_none() {
+    if fields.raw.principal.is_some_and(Principal::needs_role_arn) && fields.raw.role_arn.is_none()
+    {
         missing.push("--role-arn ARN");
     }
     if missing.is_empty() {
@@ -238,18 +222,17 @@ fn save(
     let mut stored: Option<String> = None;
     let result = edit::edit(&ctx.location.path, |doc| {
         if let Some(a) = &extras.new_account {
-            let accounts = edit::section(doc, "accounts")?;
-            if accounts.contains_key(&a.name) {
+            if edit::has_account(doc, &a.name) {
                 return Err(
                     UserError::usage(format!("account `{}` already exists", a.name)).into(),
                 );
             }
-            let mut t = Table::new();
-            if a.kind != crate::principal::AccountKind::IamUser {
-                edit::set_str(&mut t, "kind", Some(a.kind.as_str()));
-            }
-            edit::set_str(&mut t, "mfa_serial", a.mfa_serial.as_deref());
-            accounts.insert(&a.name, Item::Table(t));
+            let account = Account {
+                kind: a.kind,
+                mfa_serial: a.mfa_serial.clone(),
+                ..Account::default()
+            };
+            edit::put_account(doc, &a.name, &account)?;
         }
         if !extras.new_groups.is_empty() {
             let groups = edit::section(doc, "groups")?;
@@ -259,32 +242,20 @@ fn save(
                 }
             }
         }
-        if editing {
-            if edit::entry(doc, "connectors", name).is_none() {
-                let existing: Vec<String> = doc
-                    .get("connectors")
-                    .and_then(Item::as_table)
-                    .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
-                    .unwrap_or_default();
-                return Err(crate::config::not_found("connector", name, existing.iter()).into());
-            }
-            let table = edit::entry(doc, "connectors", name).context("connector vanished")?;
-            for key in unset {
-                table.remove(key);
-            }
-            fields.apply(table);
+        let connector = if editing {
+            let mut c = edit::connector(doc, name, unset)?;
+            fields.apply(&mut c);
+            c
         } else {
-            let connectors = edit::section(doc, "connectors")?;
-            if connectors.contains_key(name) {
+            if edit::has_connector(doc, name) {
                 return Err(UserError::usage(format!(
                     "connector `{name}` already exists; change it with `fedaws connector edit {name}`"
                 ))
                 .into());
             }
-            let mut table = Table::new();
-            fields.apply(&mut table);
-            connectors.insert(name, Item::Table(table));
-        }
+            fields.new_connector()?
+        };
+        edit::put_connector(doc, name, &connector)?;
         if let (Some(a), Some(store)) = (&extras.new_account, &store) {
             let key = crate::secret::account_key(&a.name);
             store.set(&key, &a.keys.to_secret())?;
@@ -323,7 +294,7 @@ fn save(
 
 /// The fields `--unset` may remove: every connector key but the two it cannot do without.
 fn unsettable() -> impl Iterator<Item = &'static str> {
-    crate::config::CONNECTOR_KEYS
+    crate::config::keys::<Connector>()
         .iter()
         .copied()
         .filter(|k| !matches!(*k, "account" | "principal"))
@@ -399,10 +370,138 @@ fn remove(name: &str, ctx: &mut Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The lifetime a caller gets by default, and the most it may ask for.
-fn durations(config: &crate::config::Config, c: &Connector) -> Option<(u32, u32)> {
-    let kind = config.accounts.get(&c.account)?.kind;
-    Some(c.principal.duration_range(kind)?.capped(c.max_duration))
+/// What `connector list` and `connector show` say about a connector: the JSON object of both,
+/// and the cells of their tables.
+#[derive(Serialize)]
+struct ConnectorView<'a> {
+    name: &'a str,
+    account: &'a str,
+    principal: Principal,
+    api: &'static str,
+    role_arn: Option<&'a str>,
+    external_id: Option<&'a str>,
+    policy: Option<&'a str>,
+    policy_file: Option<&'a Path>,
+    policy_arns: &'a [String],
+    max_duration_seconds: Option<u32>,
+    default_duration_seconds: Option<u32>,
+    groups: &'a [String],
+    system_scope: bool,
+    region: Option<&'a str>,
+    description: Option<&'a str>,
+    session_tags: &'a BTreeMap<String, String>,
+    source_identity: bool,
+}
+
+/// The columns of [`ConnectorView::row`].
+const LIST_HEADERS: [&str; 7] = [
+    "NAME",
+    "PRINCIPAL",
+    "ACCOUNT",
+    "MAX",
+    "GROUPS",
+    "SYSTEM",
+    "DESCRIPTION",
+];
+
+impl<'a> ConnectorView<'a> {
+    fn of(config: &Config, name: &'a str, c: &'a Connector) -> ConnectorView<'a> {
+        // The lifetime a caller gets by default, and the most it may ask for.
+        let durations = config.accounts.get(&c.account).and_then(|a| {
+            let range = c.principal.duration_range(a.kind)?;
+            Some(range.capped(c.max_duration_secs()))
+        });
+        ConnectorView {
+            name,
+            account: &c.account,
+            principal: c.principal,
+            api: c.principal.api(),
+            role_arn: c.role_arn.as_deref(),
+            external_id: c.external_id.as_deref(),
+            policy: c.policy.as_deref(),
+            policy_file: c.policy_file.as_deref(),
+            policy_arns: &c.policy_arns,
+            max_duration_seconds: durations.map(|(_, max)| max),
+            default_duration_seconds: durations.map(|(default, _)| default),
+            groups: &c.groups,
+            system_scope: c.system_scope,
+            region: c.region.as_deref(),
+            description: c.description.as_deref(),
+            session_tags: &c.session_tags,
+            source_identity: c.source_identity,
+        }
+    }
+
+    /// A row of `list`'s table (see [`LIST_HEADERS`]).
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.name.to_string(),
+            self.principal.to_string(),
+            self.account.to_string(),
+            self.max_duration_seconds
+                .map_or("-".into(), validate::format_duration),
+            output::joined(self.groups),
+            yes_no(self.system_scope).to_string(),
+            self.description.unwrap_or_default().to_string(),
+        ]
+    }
+
+    /// The lines of `show`'s table.
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let or_dash = |v: Option<&str>| v.unwrap_or("-").to_string();
+        let policy = match (self.policy, self.policy_file) {
+            (Some(p), _) => format!(
+                "inline, {} characters without whitespace",
+                validate::compact_len(p)
+            ),
+            (None, Some(f)) => format!("file {}", f.display()),
+            (None, None) => "-".into(),
+        };
+        let durations = self
+            .default_duration_seconds
+            .zip(self.max_duration_seconds)
+            .map_or("-".into(), |(default, max)| {
+                format!(
+                    "default {}, at most {}",
+                    validate::format_duration(default),
+                    validate::format_duration(max)
+                )
+            });
+        let tags: Vec<String> = self
+            .session_tags
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        vec![
+            ("name", self.name.to_string()),
+            ("principal", format!("{} ({})", self.principal, self.api)),
+            ("account", self.account.to_string()),
+            ("role arn", or_dash(self.role_arn)),
+            ("external id", or_dash(self.external_id)),
+            ("session policy", policy),
+            ("policy arns", output::joined(self.policy_arns)),
+            ("duration", durations),
+            ("groups", output::joined(self.groups)),
+            ("system scope", yes_no(self.system_scope).into()),
+            ("region", or_dash(self.region)),
+            ("session tags", output::joined(&tags)),
+            (
+                "source identity",
+                if self.source_identity {
+                    "the caller's name (SourceIdentity)"
+                } else {
+                    "no"
+                }
+                .into(),
+            ),
+            ("description", or_dash(self.description)),
+            ("can do", self.principal.summary().to_string()),
+        ]
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
 }
 
 fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
@@ -417,71 +516,24 @@ fn list(json: bool, ctx: &mut Context) -> anyhow::Result<()> {
             .collect();
         config.connectors.retain(|name, _| usable.contains(name));
     }
+    let views: Vec<ConnectorView<'_>> = config
+        .connectors
+        .iter()
+        .map(|(name, c)| ConnectorView::of(&config, name, c))
+        .collect();
     let text = if json {
-        let items: Vec<serde_json::Value> = config
-            .connectors
-            .iter()
-            .map(|(name, c)| connector_json(&config, name, c))
-            .collect();
-        output::json(&serde_json::Value::Array(items))
-    } else if config.connectors.is_empty() {
+        output::json(&views)
+    } else if views.is_empty() {
         ctx.note("no connectors yet; add one with `fedaws connector add NAME`");
         String::new()
     } else {
-        let rows = config
-            .connectors
-            .iter()
-            .map(|(name, c)| {
-                let d = durations(&config, c);
-                vec![
-                    name.clone(),
-                    c.principal.to_string(),
-                    c.account.clone(),
-                    d.map_or("-".into(), |(_, max)| validate::format_duration(max)),
-                    output::joined(&c.groups),
-                    if c.system_scope { "yes" } else { "no" }.to_string(),
-                    c.description.clone().unwrap_or_default(),
-                ]
-            })
-            .collect();
         output::table(
-            &[
-                "NAME",
-                "PRINCIPAL",
-                "ACCOUNT",
-                "MAX",
-                "GROUPS",
-                "SYSTEM",
-                "DESCRIPTION",
-            ],
-            rows,
+            &LIST_HEADERS,
+            views.iter().map(ConnectorView::row).collect(),
         ) + "\n"
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(())
-}
-
-fn connector_json(config: &crate::config::Config, name: &str, c: &Connector) -> serde_json::Value {
-    let d = durations(config, c);
-    json!({
-        "name": name,
-        "account": c.account,
-        "principal": c.principal.as_str(),
-        "api": c.principal.api(),
-        "role_arn": c.role_arn,
-        "external_id": c.external_id,
-        "policy": c.policy,
-        "policy_file": c.policy_file,
-        "policy_arns": c.policy_arns,
-        "max_duration_seconds": d.map(|(_, max)| max),
-        "default_duration_seconds": d.map(|(def, _)| def),
-        "groups": c.groups,
-        "system_scope": c.system_scope,
-        "region": c.region,
-        "description": c.description,
-        "session_tags": c.session_tags,
-        "source_identity": c.source_identity,
-    })
 }
 
 fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
@@ -490,69 +542,11 @@ fn show(name: &str, json: bool, ctx: &mut Context) -> anyhow::Result<()> {
     if let Some(id) = super::own_only(ctx, &config)? {
         crate::authz::decide(&config, name, c, &id)?;
     }
+    let view = ConnectorView::of(&config, name, c);
     let text = if json {
-        output::json(&connector_json(&config, name, c))
+        output::json(&view)
     } else {
-        let d = durations(&config, c);
-        let policy = match (&c.policy, &c.policy_file) {
-            (Some(p), _) => format!(
-                "inline, {} characters without whitespace",
-                validate::compact_len(p)
-            ),
-            (None, Some(f)) => format!("file {}", f.display()),
-            (None, None) => "-".into(),
-        };
-        let tags: Vec<String> = c
-            .session_tags
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        output::fields(vec![
-            ("name", name.to_string()),
-            (
-                "principal",
-                format!("{} ({})", c.principal, c.principal.api()),
-            ),
-            ("account", c.account.clone()),
-            ("role arn", c.role_arn.clone().unwrap_or_else(|| "-".into())),
-            (
-                "external id",
-                c.external_id.clone().unwrap_or_else(|| "-".into()),
-            ),
-            ("session policy", policy),
-            ("policy arns", output::joined(&c.policy_arns)),
-            (
-                "duration",
-                d.map_or("-".into(), |(def, max)| {
-                    format!(
-                        "default {}, at most {}",
-                        validate::format_duration(def),
-                        validate::format_duration(max)
-                    )
-                }),
-            ),
-            ("groups", output::joined(&c.groups)),
-            (
-                "system scope",
-                if c.system_scope { "yes" } else { "no" }.into(),
-            ),
-            ("region", c.region.clone().unwrap_or_else(|| "-".into())),
-            ("session tags", output::joined(&tags)),
-            (
-                "source identity",
-                if c.source_identity {
-                    "the caller's name (SourceIdentity)"
-                } else {
-                    "no"
-                }
-                .into(),
-            ),
-            (
-                "description",
-                c.description.clone().unwrap_or_else(|| "-".into()),
-            ),
-            ("can do", c.principal.summary().to_string()),
-        ]) + "\n"
+        output::fields(view.fields()) + "\n"
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(())

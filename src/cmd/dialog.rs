@@ -16,7 +16,7 @@ use crate::policies;
 use crate::principal::{AccountKind, Principal};
 use crate::prompt::{Cancelled, Choice, Prompter};
 use crate::secret::AccountKeys;
-use crate::validate::{self, format_duration};
+use crate::validate::{self, MaxDuration, format_duration};
 
 /// An account created inside the connector dialog.
 pub struct NewAccount {
@@ -144,7 +144,7 @@ pub fn connector(
     };
 
     // 3. The principal type, with what it can and cannot do, and the permission it needs.
-    let principal = match preset.principal.as_deref().and_then(Principal::parse) {
+    let principal = match preset.principal {
         Some(pr) => pr,
         None => {
             let items: Vec<String> = Principal::ALL
@@ -170,7 +170,7 @@ pub fn connector(
 
     let mut fields = ConnectorFields {
         account: Some(account.clone()),
-        principal: Some(principal.as_str().to_string()),
+        principal: Some(principal),
         ..ConnectorFields::default()
     };
     let mut unset: Vec<&'static str> = Vec::new();
@@ -258,10 +258,17 @@ pub fn connector(
     let range = principal.duration_range(kind).ok_or_else(|| {
         crate::exit::UserError::usage(format!("a {kind} account cannot use {principal}"))
     })?;
+    let max_duration = |s: &str| {
+        let d = MaxDuration::parse("duration", s).map_err(|e| e.problem)?;
+        validate::check_duration("duration", d.secs(), principal, kind).map_err(|e| e.problem)?;
+        Ok::<_, String>(d)
+    };
     fields.max_duration = match &preset.max_duration {
         Some(d) => Some(d.clone()),
         None => {
-            let current_max = current.and_then(|c| c.max_duration).map(format_duration);
+            let current_max = current
+                .and_then(Connector::max_duration_secs)
+                .map(format_duration);
             let d = p.input(
                 &format!(
                     "Maximum duration ({} to {}; empty for the AWS default, {})",
@@ -274,16 +281,14 @@ pub fn connector(
                     if s.is_empty() {
                         return Ok(());
                     }
-                    let secs = validate::parse_duration("duration", s).map_err(|e| e.problem)?;
-                    validate::check_duration("duration", secs, principal, kind)
-                        .map_err(|e| e.problem)
+                    max_duration(s).map(drop)
                 },
             )?;
             if d.is_empty() {
                 unset.push("max_duration");
                 None
             } else {
-                Some(d)
+                Some(max_duration(&d).map_err(crate::exit::UserError::usage)?)
             }
         }
     };
@@ -379,10 +384,10 @@ pub fn connector(
         ("policy arns", output::joined(&fields.policy_arns)),
         (
             "max duration",
-            fields
-                .max_duration
-                .clone()
-                .unwrap_or_else(|| format!("AWS default ({})", format_duration(range.default))),
+            fields.max_duration.as_ref().map_or_else(
+                || format!("AWS default ({})", format_duration(range.default)),
+                ToString::to_string,
+            ),
         ),
         (
             "groups",
@@ -659,8 +664,15 @@ mod tests {
             connector(&person, &config(), Some("sess"), None, &preset("a"), true).unwrap();
         assert_eq!(person.left(), 0);
         assert_eq!(answers.name, "sess");
-        assert_eq!(answers.fields.principal.as_deref(), Some("iam-user"));
-        assert_eq!(answers.fields.max_duration.as_deref(), Some("2h"));
+        assert_eq!(answers.fields.principal, Some(Principal::IamUser));
+        assert_eq!(
+            answers
+                .fields
+                .max_duration
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2h")
+        );
         assert_eq!(answers.fields.groups, ["dev", "new-team"]);
         assert_eq!(answers.new_groups, ["new-team"]);
         assert_eq!(answers.fields.system_scope, Some(true));

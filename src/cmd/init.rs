@@ -8,17 +8,11 @@ use crate::context::Context;
 use crate::exit::UserError;
 use crate::fsutil;
 use crate::secret::Backend;
-use crate::validate;
+use crate::validate::Region;
 
 /// Create the config file.
 pub fn run(args: InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let path = ctx.location.path.clone();
-    if let Some(r) = &args.region {
-        validate::check_region("--region", r).map_err(|e| UserError::usage(e.to_string()))?;
-    }
-    if let Some(s) = &args.store {
-        Backend::parse("--store", s).map_err(UserError::usage)?;
-    }
     let mut args = args;
     if ctx.interactive && args.region.is_none() && args.store.is_none() && args.admins.is_empty() {
         if path.exists() {
@@ -31,7 +25,7 @@ pub fn run(args: InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
     } else {
         args.admins
     };
-    let text = starter(args.region.as_deref(), args.store.as_deref(), &admins);
+    let text = starter(args.region.as_ref(), args.store, &admins);
     Config::from_text(&path, &text, Depth::Shallow)?;
     // A config made where others could change it would be refused by every later command.
     crate::trust::check_for_writing(&path, crate::trust::Role::Config)
@@ -65,7 +59,7 @@ fn dialog(args: &mut InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
         ctx.location.path.display()
     ));
     let region = p.input("Default AWS region", Some("us-east-1"), &|s: &str| {
-        validate::check_region("region", s).map_err(|e| e.problem)
+        Region::parse("region", s).map(drop).map_err(|e| e.problem)
     })?;
     let stores: Vec<String> = Backend::CHOICES
         .iter()
@@ -88,8 +82,9 @@ fn dialog(args: &mut InitArgs, ctx: &mut Context) -> anyhow::Result<()> {
         (!me.is_empty()).then_some(me.as_str()),
         &|_: &str| Ok(()),
     )?;
-    args.region = Some(region);
-    args.store = Some(Backend::CHOICES[store].as_str().to_string());
+    args.region =
+        Some(Region::parse("region", &region).map_err(|e| UserError::usage(e.to_string()))?);
+    args.store = Some(Backend::CHOICES[store]);
     args.admins = admins
         .split([',', ' '])
         .map(str::trim)
@@ -118,13 +113,13 @@ fn quoted(s: &str) -> String {
 }
 
 /// The starter config: every setting present, most commented out with its default.
-fn starter(region: Option<&str>, store: Option<&str>, admins: &[String]) -> String {
+fn starter(region: Option<&Region>, store: Option<Backend>, admins: &[String]) -> String {
     let region_line = match region {
-        Some(r) => format!("region = {}", quoted(r)),
+        Some(r) => format!("region = {}", quoted(r.as_str())),
         None => "# region = \"us-east-1\"            # default region for STS calls".into(),
     };
     let store_line = match store {
-        Some(s) => format!("keyring = {}", quoted(s)),
+        Some(s) => format!("keyring = {}", quoted(s.as_str())),
         None => format!(
             "# keyring = \"{}\"    # secret-service | keyutils | keychain | windows | file | vault",
             Backend::platform_default()
@@ -178,16 +173,17 @@ mod tests {
     fn starter_configs_are_valid() {
         // The store named must be one this platform has.
         let store = if cfg!(target_os = "linux") {
-            "keyutils"
+            Backend::Keyutils
         } else {
-            "file"
+            Backend::File
         };
-        for (region, store) in [(None, None), (Some("eu-central-1"), Some(store))] {
+        let region = Region::parse("region", "eu-central-1").unwrap();
+        for (region, store) in [(None, None), (Some(&region), Some(store))] {
             let text = starter(region, store, &["alice".into(), "b\"ob".into()]);
             let config = Config::from_text(std::path::Path::new("c.toml"), &text, Depth::Deep)
                 .unwrap_or_else(|e| panic!("{e}\n{text}"));
             assert_eq!(config.settings.admins, ["alice", "b\"ob"]);
-            assert_eq!(config.settings.region.as_deref(), region);
+            assert_eq!(config.settings.region().unwrap().as_ref(), region);
         }
     }
 }

@@ -51,7 +51,7 @@ pub fn run(args: WhoamiArgs, ctx: &mut Context) -> anyhow::Result<()> {
                 "name": name,
                 "usable": d.is_ok(),
                 "principal": config.connectors[name].principal.to_string(),
-                "max_duration": config.connectors[name].max_duration,
+                "max_duration": config.connectors[name].max_duration_secs(),
                 "description": config.connectors[name].description,
                 "why": match d {
                     Ok(g) => g.to_string(),
@@ -102,7 +102,7 @@ pub fn run(args: WhoamiArgs, ctx: &mut Context) -> anyhow::Result<()> {
                         let c = &config.connectors[name];
                         row.extend([
                             c.principal.to_string(),
-                            c.max_duration
+                            c.max_duration_secs()
                                 .map_or("-".to_string(), crate::validate::format_duration),
                             c.description.clone().unwrap_or_else(|| "-".into()),
                         ]);

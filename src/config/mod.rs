@@ -12,10 +12,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
 
 use crate::principal::{AccountKind, Principal};
+use crate::secret::{Backend, CacheSetting};
+use crate::validate::{FieldError, MaxDuration, Region};
 
 pub use rules::{Problem, Severity, Subject, with_lines as rules_with_lines};
 
@@ -46,21 +48,18 @@ pub struct Config {
     pub path: PathBuf,
 }
 
-/// The keys allowed at the top of the file.
-pub const TOP_KEYS: &[&str] = &["settings", "accounts", "connectors", "groups"];
-
 /// `[settings]`.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
-    /// Default AWS region for STS calls.
+    /// Default AWS region for STS calls, as written ([`Settings::region`] is the value).
     pub region: Option<String>,
     /// User names that may use every connector.
     pub admins: Vec<String>,
     /// Groups whose members may use every connector.
     pub admin_groups: Vec<String>,
     /// The account store's backend (`secret-service`, `keyutils`, `keychain`, `windows`, `file`,
-    /// `vault`; see [`crate::secret::Backend`]).
+    /// `vault`), as written ([`Settings::keyring`] is the value).
     pub keyring: Option<String>,
     /// STS endpoint URL, for testing or private endpoints.
     pub sts_endpoint: Option<String>,
@@ -77,7 +76,8 @@ pub struct Settings {
     /// Whole-request timeout for STS calls.
     #[serde(deserialize_with = "de_opt_duration")]
     pub request_timeout: Option<u32>,
-    /// Where issued credentials are cached: a store backend, or `none`.
+    /// Where issued credentials are cached: a store backend, or `none`, as written
+    /// ([`Settings::cache`] is the value).
     pub cache: Option<String>,
     /// How long a caller waits for another one issuing the same credentials.
     #[serde(deserialize_with = "de_opt_duration")]
@@ -137,22 +137,37 @@ pub struct VaultSettings {
     pub approle_mount: Option<String>,
 }
 
-/// The keys allowed in `[settings.vault]`.
-pub const VAULT_KEYS: &[&str] = &[
-    "addresses",
-    "mount",
-    "prefix",
-    "namespace",
-    "ca_cert",
-    "insecure_http",
-    "auth",
-    "token_file",
-    "role_id",
-    "secret_id_file",
-    "approle_mount",
-];
-
+/// The names the rules check are kept as written, not parsed when the file is read: a bad one is
+/// then one of the problems `check` lists with every other, with its line, and one an edit may
+/// leave as it was (see [`Depth`], [`Config::problems`]), instead of a file that does not parse.
+/// These accessors give the values, parsed with the functions the rules use.
 impl Settings {
+    /// `region`, parsed.
+    pub fn region(&self) -> Result<Option<Region>, FieldError> {
+        self.region
+            .as_deref()
+            .map(|r| Region::parse("region", r))
+            .transpose()
+    }
+
+    /// `keyring`, parsed: the account store's backend, where the settings name one.
+    pub fn keyring(&self) -> Result<Option<Backend>, crate::secret::ChoiceError> {
+        self.keyring
+            .as_deref()
+            .map(|k| Backend::parse("settings.keyring", k))
+            .transpose()
+            .map_err(crate::secret::ChoiceError::Setting)
+    }
+
+    /// `cache`, parsed: where issued credentials go, where the settings say.
+    pub fn cache(&self) -> Result<Option<CacheSetting>, crate::secret::ChoiceError> {
+        self.cache
+            .as_deref()
+            .map(|c| CacheSetting::parse("settings.cache", c))
+            .transpose()
+            .map_err(crate::secret::ChoiceError::Setting)
+    }
+
     /// How long before they expire cached credentials are refreshed: `refresh_margin`, else
     /// `default`.
     pub fn refresh_margin_or(&self, default: std::time::Duration) -> std::time::Duration {
@@ -161,39 +176,12 @@ impl Settings {
     }
 }
 
-/// The keys allowed in `[settings]`.
-pub const SETTINGS_KEYS: &[&str] = &[
-    "region",
-    "admins",
-    "admin_groups",
-    "keyring",
-    "sts_endpoint",
-    "refresh_margin",
-    "system_identity",
-    "session_name",
-    "connect_timeout",
-    "request_timeout",
-    "cache",
-    "lock_timeout",
-    "federation_endpoint",
-    "mfa_process_timeout",
-    "system_users",
-    "file_store",
-    "file_store_key",
-    "broker",
-    "broker_socket",
-    "broker_socket_group",
-    "vault",
-    "iam_endpoint",
-    "max_key_age",
-];
-
 /// `[accounts.NAME]`. `Debug` does not show the `mfa_process` text (it may hold a TOTP seed).
-#[derive(Default, Clone, Deserialize)]
+/// `Serialize` is what [`edit::put_account`] writes.
+#[derive(Default, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Account {
     /// `iam-user` (default) or `root`.
-    #[serde(deserialize_with = "de_kind")]
     pub kind: AccountKind,
     /// ARN or serial of the account's MFA device.
     pub mfa_serial: Option<String>,
@@ -217,17 +205,13 @@ impl fmt::Debug for Account {
     }
 }
 
-/// The keys allowed in an account.
-pub const ACCOUNT_KEYS: &[&str] = &["kind", "mfa_serial", "mfa_process", "description"];
-
-/// `[connectors.NAME]`.
-#[derive(Debug, Clone, Deserialize)]
+/// `[connectors.NAME]`. `Serialize` is what [`edit::put_connector`] writes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Connector {
     /// The account whose keys sign the STS call.
     pub account: String,
     /// Which STS call makes the credentials.
-    #[serde(deserialize_with = "de_principal")]
     pub principal: Principal,
     /// The role to assume (`assume-role` only).
     #[serde(default)]
@@ -245,15 +229,16 @@ pub struct Connector {
     #[serde(default)]
     pub policy_arns: Vec<String>,
     /// Longest lifetime a caller may ask for.
-    #[serde(default, deserialize_with = "de_opt_duration")]
-    pub max_duration: Option<u32>,
+    #[serde(default)]
+    pub max_duration: Option<MaxDuration>,
     /// Groups whose members may use this connector.
     #[serde(default)]
     pub groups: Vec<String>,
     /// Usable by `--system` callers without a user session.
     #[serde(default)]
     pub system_scope: bool,
-    /// Region for the STS call, overriding the settings.
+    /// Region for the STS call, overriding the settings, as written ([`Connector::region`] is
+    /// the value).
     #[serde(default)]
     pub region: Option<String>,
     /// Free text for people.
@@ -268,45 +253,34 @@ pub struct Connector {
     pub source_identity: bool,
 }
 
-/// The keys allowed in a connector.
-pub const CONNECTOR_KEYS: &[&str] = &[
-    "account",
-    "principal",
-    "role_arn",
-    "external_id",
-    "policy",
-    "policy_file",
-    "policy_arns",
-    "max_duration",
-    "groups",
-    "system_scope",
-    "region",
-    "description",
-    "session_tags",
-    "source_identity",
-];
-
-fn de_principal<'de, D: Deserializer<'de>>(d: D) -> Result<Principal, D::Error> {
-    let s = String::deserialize(d)?;
-    Principal::parse(&s).ok_or_else(|| de::Error::custom(principal_choices(&s)))
-}
-
-/// The message for an unknown principal type, listing names and aliases.
-pub fn principal_choices(value: &str) -> String {
-    let choices: Vec<String> = Principal::ALL
-        .iter()
-        .map(|p| format!("{} (alias {})", p.as_str(), p.aliases().join(", ")))
-        .collect();
-    format!(
-        "principal = {value:?} is not a principal type; allowed: {}",
-        choices.join("; ")
-    )
-}
-
-fn de_kind<'de, D: Deserializer<'de>>(d: D) -> Result<AccountKind, D::Error> {
-    let s = String::deserialize(d)?;
-    AccountKind::parse(&s)
-        .ok_or_else(|| de::Error::custom(format!("kind = {s:?}: allowed: iam-user, root")))
+/// The keys a table read as `T` may have: the names of the fields serde reads into `T`, asked of
+/// `T` itself (its `Deserialize` names them when it asks for a struct), so that the lists the
+/// unknown-key check offers are the structs' own.
+pub fn keys<T: de::DeserializeOwned>() -> &'static [&'static str] {
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Fields<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("only the names were asked for"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
 }
 
 /// A number of days: `90`, or `"90d"`.
@@ -589,6 +563,39 @@ impl Config {
 }
 
 impl Connector {
+    /// A connector of `account` and `principal` with nothing else set.
+    pub fn new(account: String, principal: Principal) -> Connector {
+        Connector {
+            account,
+            principal,
+            role_arn: None,
+            external_id: None,
+            policy: None,
+            policy_file: None,
+            policy_arns: Vec::new(),
+            max_duration: None,
+            groups: Vec::new(),
+            system_scope: false,
+            region: None,
+            description: None,
+            session_tags: BTreeMap::new(),
+            source_identity: false,
+        }
+    }
+
+    /// `max_duration` in seconds.
+    pub fn max_duration_secs(&self) -> Option<u32> {
+        self.max_duration.as_ref().map(MaxDuration::secs)
+    }
+
+    /// `region`, parsed (see [`Settings::region`] for why it is kept as written).
+    pub fn region(&self) -> Result<Option<Region>, FieldError> {
+        self.region
+            .as_deref()
+            .map(|r| Region::parse("region", r))
+            .transpose()
+    }
+
     /// The session policy text, from `policy` or the file named by `policy_file` (which, like
     /// the config, must be one only the caller or root can change).
     pub fn policy_text(&self, base_dir: &Path) -> Result<Option<String>, crate::trust::ReadError> {
@@ -760,5 +767,24 @@ mod tests {
             e.contains("unknown key `adress` in [settings.vault]") && e.contains("addresses"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_keys_are_the_fields_of_the_types() {
+        assert_eq!(
+            keys::<Config>(),
+            ["settings", "accounts", "connectors", "groups"]
+        );
+        assert_eq!(
+            keys::<Account>(),
+            ["kind", "mfa_serial", "mfa_process", "description"]
+        );
+        for (what, keys) in [
+            ("settings", keys::<Settings>()),
+            ("vault", keys::<VaultSettings>()),
+            ("connector", keys::<Connector>()),
+        ] {
+            assert!(keys.len() > 10, "{what}: {keys:?}");
+        }
     }
 }

@@ -8,12 +8,9 @@ use std::fmt;
 
 use toml_edit::{Document, Item, Table};
 
-use super::{
-    ACCOUNT_KEYS, CONNECTOR_KEYS, Config, Connector, Depth, SETTINGS_KEYS, TOP_KEYS, VAULT_KEYS,
-    did_you_mean,
-};
+use super::{Account, Config, Connector, Depth, Settings, VaultSettings, did_you_mean, keys};
 use crate::principal::{MAX_SESSION_TAGS, SESSION_NAME_FITS_ALL, SESSION_NAME_FITS_SOME};
-use crate::secret::Backend;
+use crate::secret::{Backend, CacheSetting};
 use crate::validate::{self, FieldError};
 
 /// How bad a problem is.
@@ -137,16 +134,22 @@ pub fn check_keys(doc: &Document<String>) -> Result<(), String> {
     let text = doc.raw();
     let mut found = Vec::new();
     let root = doc.as_table();
-    unknown_in(root, "the top level", TOP_KEYS, text, &mut found);
+    unknown_in(root, "the top level", keys::<Config>(), text, &mut found);
     if let Some(t) = root.get("settings").and_then(Item::as_table) {
-        unknown_in(t, "[settings]", SETTINGS_KEYS, text, &mut found);
+        unknown_in(t, "[settings]", keys::<Settings>(), text, &mut found);
         if let Some(v) = t.get("vault").and_then(Item::as_table) {
-            unknown_in(v, "[settings.vault]", VAULT_KEYS, text, &mut found);
+            unknown_in(
+                v,
+                "[settings.vault]",
+                keys::<VaultSettings>(),
+                text,
+                &mut found,
+            );
         }
     }
     for (section, keys, label) in [
-        ("accounts", ACCOUNT_KEYS, "account"),
-        ("connectors", CONNECTOR_KEYS, "connector"),
+        ("accounts", keys::<Account>(), "account"),
+        ("connectors", keys::<Connector>(), "connector"),
     ] {
         if let Some(t) = root.get(section).and_then(Item::as_table) {
             for (name, item) in t.iter() {
@@ -286,13 +289,11 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
             push(check_seconds(field, v, 1, 300));
         }
     }
-    if let Some(c) = &s.cache
-        && c != "none"
-    {
+    if let Some(c) = &s.cache {
         push(
-            Backend::parse("cache", c)
-                .map(|_| ())
-                .map_err(|m| field_error("cache", c, format!("{m}, none"))),
+            CacheSetting::parse("cache", c)
+                .map(drop)
+                .map_err(|m| field_error("cache", c, m)),
         );
     }
     if let Some(t) = s.lock_timeout {
@@ -333,7 +334,7 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
 /// `[settings.vault]`: addresses that prove who answers, KV paths, and a login that names what
 /// it needs; `insecure_http` is a warning, since it gives the token to whoever holds the port.
 fn check_vault(
-    v: &crate::config::VaultSettings,
+    v: &VaultSettings,
     push: &mut impl FnMut(Result<(), FieldError>),
     warnings: &mut Vec<FieldError>,
 ) {
@@ -530,7 +531,7 @@ fn check_connector(
             push(Err(field_error("account", &c.account, msg)));
         }
         Some(a) => {
-            if let Some(max) = c.max_duration {
+            if let Some(max) = c.max_duration_secs() {
                 push(validate::check_duration("max_duration", max, p, a.kind));
             } else if let Some(why) = p.refused_for(a.kind) {
                 push(Err(field_error(

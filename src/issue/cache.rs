@@ -85,7 +85,8 @@ pub fn slot_key(
     field(host.as_bytes());
     let duration = request.duration.map(|d| d.to_string());
     field(duration.as_deref().unwrap_or("\0").as_bytes());
-    field(request.region.as_deref().unwrap_or("\0").as_bytes());
+    let region = request.region.as_ref().map(crate::validate::Region::as_str);
+    field(region.unwrap_or("\0").as_bytes());
     for var in SHAPING_ENV {
         field(env(var).as_deref().unwrap_or("\0").as_bytes());
     }

@@ -70,7 +70,7 @@ pub struct CredsRequest {
     /// `--duration`, in seconds (checked against the connector when planning).
     pub duration: Option<u32>,
     /// `--region`.
-    pub region: Option<String>,
+    pub region: Option<crate::validate::Region>,
     /// `--mfa-code`, already checked to be six digits.
     pub mfa_code: Option<SecretString>,
     /// How the cache is used.

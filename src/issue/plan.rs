@@ -80,7 +80,7 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
             p.refused_for(account.kind).unwrap_or_default()
         ))
     })?;
-    let (default, max) = range.capped(c.max_duration);
+    let (default, max) = range.capped(c.max_duration_secs());
     let duration = match request.duration {
         Some(secs) => {
             validate::check_duration("--duration", secs, p, account.kind).map_err(request_error)?;
@@ -145,12 +145,20 @@ pub fn plan(config: &Config, request: &CredsRequest, caller: &Origin<'_>) -> any
         None
     };
 
-    let region = request
-        .region
-        .clone()
-        .or_else(|| c.region.clone())
-        .unwrap_or_else(|| settings_region(config, caller.env));
-    validate::check_region("region", &region).map_err(request_error)?;
+    // The request's region was parsed when it was made; the config's, or the environment's,
+    // are parsed here.
+    let region = match &request.region {
+        Some(r) => r.to_string(),
+        None => {
+            let named = c
+                .region
+                .clone()
+                .unwrap_or_else(|| settings_region(config, caller.env));
+            validate::Region::parse("region", &named)
+                .map_err(request_error)?
+                .to_string()
+        }
+    };
 
     let endpoint = endpoint_in(config, caller.env, region.clone());
 

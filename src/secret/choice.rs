@@ -1,5 +1,5 @@
 //! Which stores a command uses, decided in one place from the `--keyring` flag, the settings
-//! and the mode fedaws runs in: the account store (`--keyring`, else `settings.keyring`, else
+//! (each parsed where it is read) and the mode fedaws runs in: the account store (`--keyring`, else `settings.keyring`, else
 //! the platform's keyring locally and the `file` store in a broker) and the credential cache
 //! (off with `settings.cache = "none"`; a broker's memory in a broker; else `settings.cache`,
 //! else the kernel keyring on Linux, else the account store, never Vault).
@@ -13,6 +13,28 @@ pub enum Mode {
     Local,
     /// A broker's peers: the broker's stores.
     Broker,
+}
+
+/// What `settings.cache` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheSetting {
+    /// `none`: no cache.
+    Off,
+    /// A store backend's name.
+    Store(Backend),
+}
+
+impl CacheSetting {
+    /// `none`, or a store backend's name (see [`Backend::parse`]); the error names the field, the
+    /// value and the choices.
+    pub fn parse(field: &str, s: &str) -> Result<CacheSetting, String> {
+        if s == "none" {
+            return Ok(CacheSetting::Off);
+        }
+        Backend::parse(field, s)
+            .map(CacheSetting::Store)
+            .map_err(|m| format!("{m}, none"))
+    }
 }
 
 /// Where issued credentials are cached.
@@ -35,13 +57,10 @@ pub struct Chosen {
     pub cache: CacheAt,
 }
 
-/// A name that is not a store here, and where it was given.
+/// A name in the settings that is not a store here.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChoiceError {
-    /// In `--keyring` (or `FEDAWS_KEYRING`).
-    #[error("{0}")]
-    Flag(String),
-    /// In the settings.
+    /// In the settings (`keyring`, `cache`).
     #[error("{0}")]
     Setting(String),
 }
@@ -49,24 +68,19 @@ pub enum ChoiceError {
 /// The stores for `mode`, from the `--keyring` flag and the `keyring` and `cache` settings.
 pub fn choose(
     mode: Mode,
-    flag: Option<&str>,
-    keyring: Option<&str>,
-    cache: Option<&str>,
-) -> Result<Chosen, ChoiceError> {
-    let accounts = match (flag, keyring, mode) {
-        (Some(f), _, _) => Backend::parse("--keyring", f).map_err(ChoiceError::Flag)?,
-        (None, Some(k), _) => {
-            Backend::parse("settings.keyring", k).map_err(ChoiceError::Setting)?
-        }
-        (None, None, Mode::Local) => Backend::platform_default(),
-        (None, None, Mode::Broker) => Backend::File,
+    flag: Option<Backend>,
+    keyring: Option<Backend>,
+    cache: Option<CacheSetting>,
+) -> Chosen {
+    let accounts = match (flag.or(keyring), mode) {
+        (Some(backend), _) => backend,
+        (None, Mode::Local) => Backend::platform_default(),
+        (None, Mode::Broker) => Backend::File,
     };
     let cache = match (cache, mode) {
-        (Some("none"), _) => CacheAt::Off,
+        (Some(CacheSetting::Off), _) => CacheAt::Off,
         (_, Mode::Broker) => CacheAt::BrokerMemory,
-        (Some(name), Mode::Local) => {
-            CacheAt::Store(Backend::parse("settings.cache", name).map_err(ChoiceError::Setting)?)
-        }
+        (Some(CacheSetting::Store(backend)), Mode::Local) => CacheAt::Store(backend),
         (None, Mode::Local) if cfg!(target_os = "linux") => CacheAt::Store(Backend::Keyutils),
         // Issued credentials are never written to Vault.
         (None, Mode::Local) => CacheAt::Store(match accounts {
@@ -74,7 +88,7 @@ pub fn choose(
             other => other,
         }),
     };
-    Ok(Chosen { accounts, cache })
+    Chosen { accounts, cache }
 }
 
 #[cfg(test)]
@@ -83,56 +97,54 @@ mod tests {
 
     #[test]
     fn the_flag_then_the_settings_then_the_modes_default() {
-        let local = |flag, keyring, cache| choose(Mode::Local, flag, keyring, cache);
-        let broker = |flag, keyring, cache| choose(Mode::Broker, flag, keyring, cache);
+        let (file, vault) = (Some(Backend::File), Some(Backend::Vault));
         assert_eq!(
-            local(None, None, None).unwrap().accounts,
+            choose(Mode::Local, None, None, None).accounts,
             Backend::platform_default()
         );
-        assert_eq!(broker(None, None, None).unwrap().accounts, Backend::File);
         assert_eq!(
-            broker(Some("file"), Some("vault"), None).unwrap().accounts,
+            choose(Mode::Broker, None, None, None).accounts,
             Backend::File
         );
         assert_eq!(
-            broker(None, Some("vault"), None).unwrap().accounts,
+            choose(Mode::Broker, file, vault, None).accounts,
+            Backend::File
+        );
+        assert_eq!(
+            choose(Mode::Broker, None, vault, None).accounts,
             Backend::Vault
         );
-        assert!(matches!(
-            local(Some("nope"), None, None),
-            Err(ChoiceError::Flag(m)) if m.contains("--keyring")
-        ));
-        assert!(matches!(
-            local(None, Some("nope"), None),
-            Err(ChoiceError::Setting(m)) if m.contains("settings.keyring")
-        ));
     }
 
     #[test]
     fn the_cache_is_off_memory_or_a_store_never_vault() {
+        let off = Some(CacheSetting::Off);
+        let store = |b| Some(CacheSetting::Store(b));
+        assert_eq!(choose(Mode::Broker, None, None, off).cache, CacheAt::Off);
         assert_eq!(
-            choose(Mode::Broker, None, None, Some("none"))
-                .unwrap()
-                .cache,
-            CacheAt::Off
-        );
-        assert_eq!(
-            choose(Mode::Broker, None, None, Some("keyutils"))
-                .unwrap()
-                .cache,
+            choose(Mode::Broker, None, None, store(Backend::Keyutils)).cache,
             CacheAt::BrokerMemory
         );
+        assert_eq!(choose(Mode::Local, None, None, off).cache, CacheAt::Off);
         assert_eq!(
-            choose(Mode::Local, None, None, Some("none")).unwrap().cache,
-            CacheAt::Off
-        );
-        assert_eq!(
-            choose(Mode::Local, None, None, Some("file")).unwrap().cache,
+            choose(Mode::Local, None, None, store(Backend::File)).cache,
             CacheAt::Store(Backend::File)
         );
-        let vault = choose(Mode::Local, Some("vault"), None, None)
-            .unwrap()
-            .cache;
+        let vault = choose(Mode::Local, Some(Backend::Vault), None, None).cache;
         assert_ne!(vault, CacheAt::Store(Backend::Vault));
+    }
+
+    #[test]
+    fn a_cache_setting_is_none_or_a_store() {
+        assert_eq!(CacheSetting::parse("cache", "none"), Ok(CacheSetting::Off));
+        assert_eq!(
+            CacheSetting::parse("cache", "file"),
+            Ok(CacheSetting::Store(Backend::File))
+        );
+        let e = CacheSetting::parse("settings.cache", "nope").unwrap_err();
+        assert!(
+            e.starts_with("settings.cache = \"nope\"") && e.ends_with(", none"),
+            "{e}"
+        );
     }
 }

@@ -20,7 +20,7 @@ mod memory;
 mod native;
 mod vault;
 
-pub use choice::{CacheAt, ChoiceError, Chosen, Mode, choose};
+pub use choice::{CacheAt, CacheSetting, ChoiceError, Chosen, Mode, choose};
 pub use file::{CREDENTIAL_NAME, FileSpec, KeySource};
 pub use memory::MemoryStore;
 pub use vault::{Address, AddressError, VaultAuth, VaultSpec, is_vault_path, parse_address};

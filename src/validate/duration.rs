@@ -151,6 +151,86 @@ impl std::str::FromStr for Lifetime {
     }
 }
 
+/// A connector's longest lifetime (`max_duration`, `--max-duration`): its seconds, and the
+/// spelling it was given in (`900`, `"15m"`, `"1h30m"`), which is how fedaws writes it back, so
+/// an edit keeps the form people chose. The range depends on the connector's principal type and
+/// account, and is checked with them.
+#[derive(Debug, Clone)]
+pub struct MaxDuration {
+    secs: u32,
+    text: String,
+}
+
+impl MaxDuration {
+    /// The spelling of [`parse_duration`], for the field `field`.
+    pub fn parse(field: &str, s: &str) -> Result<MaxDuration, FieldError> {
+        Ok(MaxDuration {
+            secs: parse_duration(field, s)?,
+            text: s.to_owned(),
+        })
+    }
+
+    /// The lifetime in seconds.
+    pub fn secs(&self) -> u32 {
+        self.secs
+    }
+
+    /// Bare seconds, written as a TOML integer rather than a string.
+    fn is_seconds(&self) -> bool {
+        self.text.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
+impl std::fmt::Display for MaxDuration {
+    /// The spelling it was given in.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for MaxDuration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.is_seconds() {
+            s.serialize_u32(self.secs)
+        } else {
+            s.serialize_str(&self.text)
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MaxDuration {
+    /// A number of seconds (`900`) or a spelling of [`parse_duration`] (`"15m"`).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<MaxDuration, D::Error> {
+        use serde::de::{Error, Visitor};
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = MaxDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a duration such as 900, \"15m\", \"1h30m\" or \"36h\"")
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<MaxDuration, E> {
+                let secs = u32::try_from(v).map_err(|_| {
+                    E::custom(format!(
+                        "duration {v} is not a number of seconds from 0 to {}",
+                        u32::MAX
+                    ))
+                })?;
+                Ok(MaxDuration {
+                    secs,
+                    text: secs.to_string(),
+                })
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<MaxDuration, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(-1))
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<MaxDuration, E> {
+                MaxDuration::parse("duration", v).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

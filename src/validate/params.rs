@@ -127,44 +127,63 @@ pub fn name_arg(s: &str) -> Result<String, String> {
 }
 
 /// A principal type given on the command line (`--principal`), by its name or an alias,
-/// checked as clap reads it.
-pub fn principal_arg(s: &str) -> Result<String, String> {
-    crate::principal::Principal::parse(s)
-        .map(|_| s.to_string())
-        .ok_or_else(|| crate::config::principal_choices(s))
+/// parsed as clap reads it.
+pub fn principal_arg(s: &str) -> Result<crate::principal::Principal, String> {
+    s.to_string().try_into()
 }
 
-/// An account kind given on the command line (`--kind`), checked as clap reads it.
-pub fn kind_arg(s: &str) -> Result<String, String> {
-    crate::principal::AccountKind::parse(s)
-        .map(|_| s.to_string())
-        .ok_or_else(|| format!("kind = {s:?}: allowed: iam-user, root"))
+/// An account kind given on the command line (`--kind`), parsed as clap reads it.
+pub fn kind_arg(s: &str) -> Result<crate::principal::AccountKind, String> {
+    s.to_string().try_into()
 }
 
-/// A duration given on the command line (`--max-duration`), its spelling checked as clap reads
-/// it; the range depends on the connector, and is checked with it.
-pub fn duration_arg(s: &str) -> Result<String, String> {
-    parse_duration("duration", s)
-        .map(|_| s.to_string())
-        .map_err(|e| e.to_string())
+/// A connector's longest lifetime given on the command line (`--max-duration`), parsed as clap
+/// reads it; the range depends on the connector, and is checked with it.
+pub fn duration_arg(s: &str) -> Result<MaxDuration, String> {
+    MaxDuration::parse("duration", s).map_err(|e| e.to_string())
 }
 
-/// A secret store backend given on the command line (`--keyring`, `FEDAWS_KEYRING`), checked as
+/// A secret store backend given on the command line (`--keyring`, `FEDAWS_KEYRING`), parsed as
 /// clap reads it.
-pub fn keyring_arg(s: &str) -> Result<String, String> {
-    crate::secret::Backend::parse("--keyring", s).map(|_| s.to_string())
+pub fn keyring_arg(s: &str) -> Result<crate::secret::Backend, String> {
+    crate::secret::Backend::parse("--keyring", s)
 }
 
-/// A region named on the command line (`--region`), checked when the command line is read.
+/// The store `init` records (`--store`), parsed as clap reads it.
+pub fn store_arg(s: &str) -> Result<crate::secret::Backend, String> {
+    crate::secret::Backend::parse("--store", s)
+}
+
+/// An AWS region: a name [`check_region`] accepts, checked once, where it is made (a flag as
+/// clap reads it, a request a broker receives, the config's text when it is used).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Region(pub String);
+pub struct Region(String);
+
+impl Region {
+    /// The region named `s`, for the field `field`.
+    pub fn parse(field: &str, s: &str) -> Result<Region, FieldError> {
+        check_region(field, s)?;
+        Ok(Region(s.to_string()))
+    }
+
+    /// The region's name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 impl std::str::FromStr for Region {
     type Err = String;
 
+    /// A region named on the command line (`--region`).
     fn from_str(s: &str) -> Result<Region, String> {
-        check_region("--region", s).map_err(|e| e.to_string())?;
-        Ok(Region(s.to_string()))
+        Region::parse("--region", s).map_err(|e| e.to_string())
     }
 }
 

@@ -145,7 +145,7 @@ fn execute(shared: &Arc<Shared>, peer: &Peer, cli: crate::cli::Cli, body: RunBod
         let mut ctx = crate::context::Context::for_peer(
             crate::context::PeerContext {
                 location: shared.location.clone(),
-                keyring: shared.keyring.clone(),
+                keyring: shared.keyring,
                 identity: identity.clone(),
                 state_dir: shared.state_dir.clone(),
                 cache: shared.cache.clone(),

@@ -82,7 +82,7 @@ pub struct Options {
     /// `--allow-root`.
     pub allow_root: bool,
     /// `--keyring`: the account store, overriding `settings.keyring` (default `file`).
-    pub keyring: Option<String>,
+    pub keyring: Option<Backend>,
     /// `-v` count.
     pub verbose: u8,
     /// How a command is run for a peer (`crate::cmd::run`): passed in, so that the broker,
@@ -99,7 +99,7 @@ struct Shared {
     /// How commands are run for peers.
     run: Runner,
     config: RwLock<Arc<Config>>,
-    keyring: Option<String>,
+    keyring: Option<Backend>,
     cache: MemoryStore,
     state_dir: PathBuf,
     verbose: u8,
@@ -153,10 +153,10 @@ impl Shared {
     fn stores(&self, config: &Config) -> anyhow::Result<secret::Chosen> {
         Ok(secret::choose(
             secret::Mode::Broker,
-            self.keyring.as_deref(),
-            config.settings.keyring.as_deref(),
-            config.settings.cache.as_deref(),
-        )?)
+            self.keyring,
+            config.settings.keyring()?,
+            config.settings.cache()?,
+        ))
     }
 
     /// Put `event` in the audit log before the request is answered (one `write`, to the page
