@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'fedaws' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -56,7 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Default AWS region')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Secret store backend to record in the settings')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'An administrator (repeatable) [default: the current user]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -69,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;account' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -94,7 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--mfa-process', '--mfa-process', [CompletionResultType]::ParameterName, 'A command that prints a current MFA code')
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Free text')
             [CompletionResult]::new('--from-aws-profile', '--from-aws-profile', [CompletionResultType]::ParameterName, 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the access key id and the secret from stdin, one per line')
@@ -115,7 +115,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Free text')
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove a setting (mfa-serial, mfa-process, description); repeatable')
             [CompletionResult]::new('--from-aws-profile', '--from-aws-profile', [CompletionResultType]::ParameterName, 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Replace the key pair (from a hidden prompt unless a source flag is given)')
@@ -131,7 +131,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;account;remove' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove even when connectors still use it (they are left broken)')
@@ -145,7 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;account;list' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
@@ -159,7 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;account;show' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
@@ -173,7 +173,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;account;rotate' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--keep-old', '--keep-old', [CompletionResultType]::ParameterName, 'Stop after deactivating the old key (delete it yourself later)')
@@ -219,7 +219,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;connector' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -252,7 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Free text')
             [CompletionResult]::new('--session-tag', '--session-tag', [CompletionResultType]::ParameterName, 'Session tag KEY=VALUE (repeatable)')
             [CompletionResult]::new('--source-identity', '--source-identity', [CompletionResultType]::ParameterName, 'Send the caller''s name as AssumeRole''s SourceIdentity (the role''s trust policy must allow sts:SetSourceIdentity)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -280,7 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--session-tag', '--session-tag', [CompletionResultType]::ParameterName, 'Session tag KEY=VALUE (repeatable)')
             [CompletionResult]::new('--source-identity', '--source-identity', [CompletionResultType]::ParameterName, 'Send the caller''s name as AssumeRole''s SourceIdentity (the role''s trust policy must allow sts:SetSourceIdentity)')
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove a field (e.g. policy, external-id, max-duration, groups); repeatable')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -293,7 +293,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;connector;remove' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -306,7 +306,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;connector;list' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
@@ -320,7 +320,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;connector;show' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
@@ -361,7 +361,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;group' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -381,7 +381,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         }
         'fedaws;group;add' {
             [CompletionResult]::new('--member', '--member', [CompletionResultType]::ParameterName, 'A member (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -394,7 +394,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;group;remove' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove even when connectors still use it (they are left broken)')
@@ -408,7 +408,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;group;list' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
@@ -422,7 +422,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;group;add-member' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -435,7 +435,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;group;remove-member' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -475,7 +475,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;policy' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -491,7 +491,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;policy;examples' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'List as JSON')
@@ -505,7 +505,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;policy;check' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -538,7 +538,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'Current 6-digit code of the account''s MFA device')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, env otherwise]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, env otherwise]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the credential cache')
@@ -557,7 +557,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region for the STS call and the credentials')
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'Current 6-digit code of the account''s MFA device')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the credential cache')
@@ -575,7 +575,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;aws-profile' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -593,7 +593,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         'fedaws;aws-profile;add' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile name [default: the connector''s name]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, '`region` of the profile [default: the connector''s, else settings.region]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing profile of that name')
@@ -607,7 +607,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;aws-profile;remove' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove it even if fedaws did not write it')
@@ -636,7 +636,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;cache' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -652,7 +652,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;cache;list' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Entries issued from every config file, not only this one')
@@ -667,7 +667,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;cache;clear' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Entries issued from every config file, not only this one')
@@ -702,7 +702,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'The Issuer shown by AWS (where to go when the session ends)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region for the credentials and the console')
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'Current 6-digit code of the account''s MFA device')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the URL in the default browser instead of printing it')
@@ -720,7 +720,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region for the STS call and the credentials')
             [CompletionResult]::new('--mfa-code', '--mfa-code', [CompletionResultType]::ParameterName, 'Current 6-digit code of the account''s MFA device')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1 [default: a free one]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the credential cache')
@@ -736,7 +736,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;whoami' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Show what a `--system` caller may use')
@@ -754,7 +754,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N events')
             [CompletionResult]::new('--connector', '--connector', [CompletionResultType]::ParameterName, 'Only this connector''s events')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events since a time (RFC 3339) or for a duration back (e.g. 1h, 90m)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the events as JSON lines')
@@ -768,7 +768,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;check' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the findings as JSON')
@@ -782,7 +782,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;completions' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -795,7 +795,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             break
         }
         'fedaws;broker' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
@@ -811,7 +811,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
         }
         'fedaws;broker;run' {
             [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'Where to listen [default: settings.broker_socket, else /run/fedaws/broker.sock]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]')
             [CompletionResult]::new('--keyring', '--keyring', [CompletionResultType]::ParameterName, 'Secret store backend, overriding `settings.keyring`')
             [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Work through the broker listening on this socket')
             [CompletionResult]::new('--allow-root', '--allow-root', [CompletionResultType]::ParameterName, 'Run even as root (a broker belongs to a service user of its own)')

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
     }
     var completions = [
         &'fedaws'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -52,7 +52,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --region 'Default AWS region'
             cand --store 'Secret store backend to record in the settings'
             cand --admin 'An administrator (repeatable) [default: the current user]'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -64,7 +64,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;account'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -88,7 +88,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --mfa-process 'A command that prints a current MFA code'
             cand --description 'Free text'
             cand --from-aws-profile 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --secret-stdin 'Read the access key id and the secret from stdin, one per line'
@@ -108,7 +108,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --description 'Free text'
             cand --unset 'Remove a setting (mfa-serial, mfa-process, description); repeatable'
             cand --from-aws-profile 'Import a profile''s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --rotate 'Replace the key pair (from a hidden prompt unless a source flag is given)'
@@ -123,7 +123,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;account;remove'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --force 'Remove even when connectors still use it (they are left broken)'
@@ -136,7 +136,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;account;list'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
@@ -149,7 +149,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;account;show'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
@@ -162,7 +162,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;account;rotate'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --keep-old 'Stop after deactivating the old key (delete it yourself later)'
@@ -199,7 +199,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;account;help;help'= {
         }
         &'fedaws;connector'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -231,7 +231,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --description 'Free text'
             cand --session-tag 'Session tag KEY=VALUE (repeatable)'
             cand --source-identity 'Send the caller''s name as AssumeRole''s SourceIdentity (the role''s trust policy must allow sts:SetSourceIdentity)'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -258,7 +258,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --session-tag 'Session tag KEY=VALUE (repeatable)'
             cand --source-identity 'Send the caller''s name as AssumeRole''s SourceIdentity (the role''s trust policy must allow sts:SetSourceIdentity)'
             cand --unset 'Remove a field (e.g. policy, external-id, max-duration, groups); repeatable'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -270,7 +270,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;connector;remove'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -282,7 +282,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;connector;list'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
@@ -295,7 +295,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;connector;show'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
@@ -328,7 +328,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;connector;help;help'= {
         }
         &'fedaws;group'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -347,7 +347,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         }
         &'fedaws;group;add'= {
             cand --member 'A member (repeatable)'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -359,7 +359,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;group;remove'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --force 'Remove even when connectors still use it (they are left broken)'
@@ -372,7 +372,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;group;list'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print JSON instead of a table'
@@ -385,7 +385,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;group;add-member'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -397,7 +397,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;group;remove-member'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -429,7 +429,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;group;help;help'= {
         }
         &'fedaws;policy'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -444,7 +444,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fedaws;policy;examples'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --json 'List as JSON'
@@ -457,7 +457,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;policy;check'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -485,7 +485,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --mfa-code 'Current 6-digit code of the account''s MFA device'
             cand -f 'Output format [default: table on a terminal, env otherwise]'
             cand --format 'Output format [default: table on a terminal, env otherwise]'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-cache 'Neither read nor write the credential cache'
@@ -503,7 +503,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --duration 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]'
             cand --region 'Region for the STS call and the credentials'
             cand --mfa-code 'Current 6-digit code of the account''s MFA device'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-cache 'Neither read nor write the credential cache'
@@ -520,7 +520,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;aws-profile'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -537,7 +537,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;aws-profile;add'= {
             cand --profile 'Profile name [default: the connector''s name]'
             cand --region '`region` of the profile [default: the connector''s, else settings.region]'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --force 'Replace an existing profile of that name'
@@ -550,7 +550,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;aws-profile;remove'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --force 'Remove it even if fedaws did not write it'
@@ -574,7 +574,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         &'fedaws;aws-profile;help;help'= {
         }
         &'fedaws;cache'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -589,7 +589,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fedaws;cache;list'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --all 'Entries issued from every config file, not only this one'
@@ -603,7 +603,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;cache;clear'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --all 'Entries issued from every config file, not only this one'
@@ -633,7 +633,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --issuer 'The Issuer shown by AWS (where to go when the session ends)'
             cand --region 'Region for the credentials and the console'
             cand --mfa-code 'Current 6-digit code of the account''s MFA device'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --open 'Open the URL in the default browser instead of printing it'
@@ -650,7 +650,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --region 'Region for the STS call and the credentials'
             cand --mfa-code 'Current 6-digit code of the account''s MFA device'
             cand --port 'Port on 127.0.0.1 [default: a free one]'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-cache 'Neither read nor write the credential cache'
@@ -665,7 +665,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;whoami'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --system 'Show what a `--system` caller may use'
@@ -682,7 +682,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --tail 'Only the last N events'
             cand --connector 'Only this connector''s events'
             cand --since 'Only events since a time (RFC 3339) or for a duration back (e.g. 1h, 90m)'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print the events as JSON lines'
@@ -695,7 +695,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;check'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --json 'Print the findings as JSON'
@@ -708,7 +708,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help'
         }
         &'fedaws;completions'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -720,7 +720,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fedaws;broker'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
@@ -735,7 +735,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
         }
         &'fedaws;broker;run'= {
             cand --socket 'Where to listen [default: settings.broker_socket, else /run/fedaws/broker.sock]'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
             cand --allow-root 'Run even as root (a broker belongs to a service user of its own)'

@@ -24,7 +24,7 @@ function __fish_fedaws_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c fedaws -n "__fish_fedaws_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_needs_command" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_needs_command" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_needs_command" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -52,14 +52,14 @@ complete -c fedaws -n "__fish_fedaws_needs_command" -f -a "help" -d 'Print this 
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l region -d 'Default AWS region' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l store -d 'Secret store backend to record in the settings' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l admin -d 'An administrator (repeatable) [default: the current user]' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand init" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and not __fish_seen_subcommand_from add edit remove list show rotate help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -78,7 +78,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l mfa-process -d 'A command that prints a current MFA code' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l description -d 'Free text' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l from-aws-profile -d 'Import a profile\'s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from add" -l secret-stdin -d 'Read the access key id and the secret from stdin, one per line'
@@ -93,7 +93,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l description -d 'Free text' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l unset -d 'Remove a setting (mfa-serial, mfa-process, description); repeatable' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l from-aws-profile -d 'Import a profile\'s keys from ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -l rotate -d 'Replace the key pair (from a hidden prompt unless a source flag is given)'
@@ -103,7 +103,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -l force -d 'Remove even when connectors still use it (they are left broken)'
@@ -111,7 +111,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
@@ -119,7 +119,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
@@ -127,7 +127,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from rotate" -l keep-old -d 'Stop after deactivating the old key (delete it yourself later)'
@@ -143,7 +143,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_s
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace the account\'s access key through IAM: make a new one, wait until it works, store it, deactivate and delete the old one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and not __fish_seen_subcommand_from add edit remove list show help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -172,7 +172,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l session-tag -d 'Session tag KEY=VALUE (repeatable)' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l source-identity -d 'Send the caller\'s name as AssumeRole\'s SourceIdentity (the role\'s trust policy must allow sts:SetSourceIdentity)' -r -f -a "true\t''
 false\t''"
-complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -196,21 +196,21 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l source-identity -d 'Send the caller\'s name as AssumeRole\'s SourceIdentity (the role\'s trust policy must allow sts:SetSourceIdentity)' -r -f -a "true\t''
 false\t''"
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l unset -d 'Remove a field (e.g. policy, external-id, max-duration, groups); repeatable' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
@@ -218,7 +218,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
@@ -232,7 +232,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "list" -d 'List connectors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one connector'
 complete -c fedaws -n "__fish_fedaws_using_subcommand connector; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -246,14 +246,14 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -f -a "remove-member" -d 'Remove users from a group'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and not __fish_seen_subcommand_from add remove list add-member remove-member help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l member -d 'A member (repeatable)' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -l force -d 'Remove even when connectors still use it (they are left broken)'
@@ -261,7 +261,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
@@ -269,14 +269,14 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from add-member" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -289,7 +289,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "add-member" -d 'Add users to a group'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "remove-member" -d 'Remove users from a group'
 complete -c fedaws -n "__fish_fedaws_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -299,7 +299,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_see
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -f -a "examples" -d 'List the example session policies, or print one'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -f -a "check" -d 'Check a session policy file (or - for stdin) against the AWS rules'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and not __fish_seen_subcommand_from examples check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -l json -d 'List as JSON'
@@ -307,7 +307,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_su
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from examples" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -327,7 +327,7 @@ powershell\t'PowerShell `$Env:` assignments'
 dotenv\t'KEY=value lines for .env files and `docker --env-file`'
 ini\t'A profile block for ~/.aws/credentials'
 table\t'A table for people'"
-complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -l no-cache -d 'Neither read nor write the credential cache'
@@ -340,7 +340,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand creds" -s h -l help -d 'Pr
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l duration -d 'Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l region -d 'Region for the STS call and the credentials' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-cache -d 'Neither read nor write the credential cache'
@@ -352,7 +352,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -l no-input -d 'Neve
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand exec" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -364,7 +364,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fis
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and not __fish_seen_subcommand_from add remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l profile -d 'Profile name [default: the connector\'s name]' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l region -d '`region` of the profile [default: the connector\'s, else settings.region]' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -l force -d 'Replace an existing profile of that name'
@@ -372,7 +372,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_se
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even if fedaws did not write it'
@@ -383,7 +383,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_se
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "add" -d 'Write a credential_process profile for a connector into ~/.aws/config'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile that fedaws wrote'
 complete -c fedaws -n "__fish_fedaws_using_subcommand aws-profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -393,7 +393,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -f -a "list" -d 'List cached credentials (no secrets)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -f -a "clear" -d 'Remove cached credentials, of one connector or all'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and not __fish_seen_subcommand_from list clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -l all -d 'Entries issued from every config file, not only this one'
@@ -402,7 +402,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_sub
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand cache; and __fish_seen_subcommand_from clear" -l all -d 'Entries issued from every config file, not only this one'
@@ -419,7 +419,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l duration -d 'C
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l issuer -d 'The Issuer shown by AWS (where to go when the session ends)' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l region -d 'Region for the credentials and the console' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand console" -l open -d 'Open the URL in the default browser instead of printing it'
@@ -431,7 +431,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l duration -d 'Lif
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l region -d 'Region for the STS call and the credentials' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l mfa-code -d 'Current 6-digit code of the account\'s MFA device' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l port -d 'Port on 127.0.0.1 [default: a free one]' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l no-cache -d 'Neither read nor write the credential cache'
@@ -441,7 +441,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l no-input -d 'Nev
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -l system -d 'Show what a `--system` caller may use'
@@ -453,7 +453,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand whoami" -s h -l help -d 'P
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l tail -d 'Only the last N events' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l connector -d 'Only this connector\'s events' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l since -d 'Only events since a time (RFC 3339) or for a duration back (e.g. 1h, 90m)' -r
-complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l json -d 'Print the events as JSON lines'
@@ -461,7 +461,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -l no-input -d 'Nev
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand audit" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l json -d 'Print the findings as JSON'
@@ -469,14 +469,14 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand check" -l no-input -d 'Nev
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand check" -s h -l help -d 'Print help'
-complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c fedaws -n "__fish_fedaws_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
@@ -486,7 +486,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_see
 complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Serve the config\'s connectors to the host\'s users, in the foreground'
 complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l socket -d 'Where to listen [default: settings.broker_socket, else /run/fedaws/broker.sock]' -r -F
-complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]' -r -F
+complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l config -d 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l keyring -d 'Secret store backend, overriding `settings.keyring`' -r
 complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l broker -d 'Work through the broker listening on this socket' -r -F
 complete -c fedaws -n "__fish_fedaws_using_subcommand broker; and __fish_seen_subcommand_from run" -l allow-root -d 'Run even as root (a broker belongs to a service user of its own)'

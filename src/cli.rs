@@ -32,7 +32,7 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml]
+    /// Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]
     #[arg(long, global = true, env = "FEDAWS_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Secret store backend, overriding `settings.keyring`

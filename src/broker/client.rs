@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 use std::time::Duration;
 
 use serde::Serialize;
@@ -20,7 +20,7 @@ use crate::secret::AccountKeys;
 
 /// How long a request may wait for its answer: issuing may wait for another caller's STS call
 /// (`settings.lock_timeout`), so this is generous; a broker that goes away ends it at once.
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The broker could not be reached: exit 8.
@@ -218,7 +218,7 @@ pub fn keys_on_stdin(args: Vec<String>, keys: &AccountKeys) -> (Vec<String>, Zer
 }
 
 /// Connect to the socket at `path` and make sure it is the broker's (see the module docs).
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 fn connect(path: &Path) -> anyhow::Result<std::os::unix::net::UnixStream> {
     let unreachable = |reason: String| Unreachable {
         path: path.to_path_buf(),
@@ -226,22 +226,39 @@ fn connect(path: &Path) -> anyhow::Result<std::os::unix::net::UnixStream> {
     };
     let stream =
         std::os::unix::net::UnixStream::connect(path).map_err(|e| unreachable(e.to_string()))?;
-    let peer = rustix::net::sockopt::socket_peercred(&stream)
+    let uid = listener_uid(&stream)
         .map_err(|e| unreachable(format!("cannot tell who listens there: {e}")))?;
-    crate::trust::check_socket(path, peer.uid.as_raw())?;
+    crate::trust::check_socket(path, uid)?;
     stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
     Ok(stream)
 }
 
-/// Other platforms: brokers serve Linux hosts.
-#[cfg(not(target_os = "linux"))]
+/// The user at the other end of `stream`, as the kernel says: `SO_PEERCRED` on Linux.
+#[cfg(target_os = "linux")]
+fn listener_uid(stream: &std::os::unix::net::UnixStream) -> std::io::Result<u32> {
+    Ok(rustix::net::sockopt::socket_peercred(stream)?.uid.as_raw())
+}
+
+/// The user at the other end of `stream`, as the kernel says: `getpeereid` (`LOCAL_PEERCRED`) on
+/// macOS and the BSDs, which tokio asks for a copy of the socket.
+#[cfg(all(unix, not(target_os = "linux")))]
+fn listener_uid(stream: &std::os::unix::net::UnixStream) -> std::io::Result<u32> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    let copy = stream.try_clone()?;
+    runtime.block_on(async move {
+        copy.set_nonblocking(true)?;
+        Ok(tokio::net::UnixStream::from_std(copy)?.peer_cred()?.uid())
+    })
+}
+
+/// Windows has no Unix sockets that say who is at the other end: a broker cannot be asked.
+#[cfg(not(unix))]
 fn connect(path: &Path) -> anyhow::Result<std::net::TcpStream> {
-    Err(Unreachable {
-        path: path.to_path_buf(),
-        reason: "brokers are served on Linux only".into(),
-    }
-    .into())
+    let _ = path;
+    Err(UserError::usage(super::NEEDS_UNIX).into())
 }
 
 /// The status code and body of an HTTP/1.1 answer read to its end.

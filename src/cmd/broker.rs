@@ -10,13 +10,13 @@ pub fn run(command: BrokerCommand, ctx: &mut Context) -> anyhow::Result<()> {
     }
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 fn serve(args: BrokerRunArgs, ctx: &mut Context) -> anyhow::Result<()> {
     // The broker's config is the one it was given, else the system's (never a user's own).
     let location = if ctx.location_explicit {
         ctx.location.clone()
     } else {
-        crate::config::locate(Some(std::path::Path::new(crate::config::SYSTEM_CONFIG)))
+        crate::config::locate(Some(&crate::config::system_config_path()))
     };
     crate::broker::daemon::run(crate::broker::daemon::Options {
         location,
@@ -28,7 +28,7 @@ fn serve(args: BrokerRunArgs, ctx: &mut Context) -> anyhow::Result<()> {
     })
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(unix))]
 fn serve(_args: BrokerRunArgs, _ctx: &mut Context) -> anyhow::Result<()> {
-    Err(crate::exit::UserError::usage("the broker runs on Linux only").into())
+    Err(crate::exit::UserError::usage(crate::broker::NEEDS_UNIX).into())
 }

@@ -24,8 +24,19 @@ pub use rules::{Problem, Severity, Subject, with_lines as rules_with_lines};
 /// The environment variable that points at a config file.
 pub const CONFIG_ENV: &str = "FEDAWS_CONFIG";
 
-/// The system-wide config, used when the user has none.
-pub const SYSTEM_CONFIG: &str = "/etc/fedaws/config.toml";
+/// The system-wide config, used when the user has none (and by a broker): under `/etc` on
+/// Unix, under `%ProgramData%` (`C:\ProgramData`) on Windows.
+pub fn system_config_path() -> PathBuf {
+    #[cfg(windows)]
+    {
+        let data = std::env::var_os("ProgramData").unwrap_or_else(|| r"C:\ProgramData".into());
+        PathBuf::from(data).join("fedaws").join("config.toml")
+    }
+    #[cfg(not(windows))]
+    {
+        PathBuf::from("/etc/fedaws/config.toml")
+    }
+}
 
 /// The whole config file.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -401,7 +412,7 @@ pub struct Location {
 }
 
 /// Find the config: `--config`/`FEDAWS_CONFIG` (already merged by the caller), else the user's
-/// config dir, else `/etc/fedaws/config.toml` when only that exists.
+/// config dir, else the system's ([`system_config_path`]) when only that exists.
 pub fn locate(explicit: Option<&Path>) -> Location {
     if let Some(p) = explicit {
         return Location {
@@ -410,7 +421,7 @@ pub fn locate(explicit: Option<&Path>) -> Location {
         };
     }
     let user = user_config_path();
-    let system = PathBuf::from(SYSTEM_CONFIG);
+    let system = system_config_path();
     let path = match &user {
         Some(u) if !u.exists() && system.exists() => system.clone(),
         Some(u) => u.clone(),

@@ -1572,3 +1572,41 @@ fn the_example_systemd_units_are_valid() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_example_launchd_plist_is_valid_and_runs_the_broker() {
+    let plist =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/launchd/com.fedaws.broker.plist");
+    // Python's plistlib reads it as launchd would (an XML property list), and gives the command.
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import json, plistlib, sys; d = plistlib.load(open(sys.argv[1], 'rb')); print(json.dumps(d))",
+        ])
+        .arg(&plist)
+        .output()
+        .expect("run python3");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let job: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(job["Label"], "com.fedaws.broker");
+    assert_eq!(job["UserName"], "_fedaws", "its own user, never root");
+    assert_eq!(job["Umask"], 0o077);
+    let args: Vec<&str> = job["ProgramArguments"]
+        .as_array()
+        .expect("ProgramArguments")
+        .iter()
+        .map(|a| a.as_str().expect("a string"))
+        .collect();
+    assert_eq!(args[0], "/usr/local/bin/fedaws");
+    // The command line is one fedaws takes: parsed (with --help, so nothing runs) as given.
+    let help = Command::new(env!("CARGO_BIN_EXE_fedaws"))
+        .args(&args[1..])
+        .arg("--help")
+        .output()
+        .expect("run fedaws");
+    assert!(
+        help.status.success() && stdout(&help).contains("broker"),
+        "{args:?}: {}",
+        stderr(&help)
+    );
+}

@@ -271,6 +271,21 @@ fn the_windows_build_keeps_accounts_in_the_credential_manager_and_issues_through
     assert!(refused.stdout.is_empty());
     std::fs::write(&config, &granted).unwrap();
 
+    // There is no broker on Windows, and it says so at once.
+    let exe = windows.exe.to_str().unwrap();
+    for args in [
+        &["broker", "run"][..],
+        &["--broker", r"C:\broker.sock", "creds", "fed"][..],
+    ] {
+        let out = windows.run(exe, args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("needs Unix domain sockets"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+
     // The account goes, with its connector first.
     windows.fedaws(&["connector", "remove", "fed"]);
     windows.fedaws(&["account", "remove", &account]);

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::broker::log;
 use crate::exit::UserError;
 
 /// The listening socket: the one systemd passed (`LISTEN_FDS`), else one made at `path`
@@ -77,6 +76,7 @@ pub(super) fn listen(
 }
 
 /// Tell systemd the broker is ready (`Type=notify`), when it asks (`NOTIFY_SOCKET`).
+#[cfg(target_os = "linux")]
 pub(super) fn notify_ready() {
     let Some(target) = std::env::var_os("NOTIFY_SOCKET") else {
         return;
@@ -95,8 +95,12 @@ pub(super) fn notify_ready() {
         Ok(())
     })();
     if let Err(e) = sent {
-        log(format_args!(
+        crate::broker::log(format_args!(
             "could not tell systemd the broker is ready: {e}"
         ));
     }
 }
+
+/// Elsewhere (launchd on macOS) nobody waits to be told.
+#[cfg(not(target_os = "linux"))]
+pub(super) fn notify_ready() {}
