@@ -91,6 +91,15 @@ pub fn run(args: CheckArgs, ctx: &mut Context) -> anyhow::Result<()> {
         })
         .collect();
 
+    // Windows has owners and ACLs, not modes; fedaws does not read them, and says so.
+    if cfg!(windows) {
+        findings.push(Finding {
+            severity: Severity::Warning,
+            text: "file permissions: not checked on Windows (fedaws does not read ACLs): keep the config and state in your profile (%APPDATA%, %LOCALAPPDATA%), which only you and administrators can change unless their ACLs were changed".into(),
+            line: None,
+        });
+    }
+
     // Files and directories others can change: the same refusals every other command makes, each
     // an error here.
     let mut refuse = |text: String| {

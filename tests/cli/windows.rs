@@ -117,7 +117,14 @@ fn the_windows_build_keeps_accounts_in_the_credential_manager_and_issues_through
         ),
     )
     .unwrap();
-    windows.fedaws(&["check"]);
+    // check says which rules cannot apply here.
+    let checked = windows.fedaws(&["check"]);
+    assert!(
+        text(&checked.stdout).contains("file permissions: not checked on Windows"),
+        "{}{}",
+        stdout(&checked),
+        stderr(&checked)
+    );
 
     // Accounts in the Credential Manager: added, listed, shown; never in a file.
     let added = windows.fedaws_with(
