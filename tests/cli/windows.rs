@@ -193,6 +193,13 @@ fn the_windows_build_keeps_accounts_in_the_credential_manager_and_issues_through
         );
     }
     assert_eq!(sts.count(), 1, "every later creds came from the cache");
+    // The audit log is where Windows keeps a user's local state.
+    let audit = windows.profile().join("AppData/Local/fedaws/audit.jsonl");
+    let log = std::fs::read_to_string(&audit).expect("the audit log under %LOCALAPPDATA%");
+    assert!(
+        log.contains("\"issued\"") && log.contains("\"cached\""),
+        "{log}"
+    );
 
     // exec: a Windows child (cmd /c) sees the credentials.
     let exec = windows.fedaws(&[
