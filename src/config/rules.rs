@@ -258,7 +258,7 @@ fn check_settings(config: &Config, out: &mut Vec<Problem>) {
         );
     }
     for g in &s.admin_groups {
-        push(validate::check_name("admin_groups", g));
+        push(validate::check_group_ref("admin_groups", g));
     }
     if let Some(url) = &s.sts_endpoint {
         push(check_url("sts_endpoint", url));
@@ -650,7 +650,7 @@ fn check_connector(
     }
 
     for g in &c.groups {
-        push(validate::check_name("groups", g));
+        push(validate::check_group_ref("groups", g));
     }
     if let Some(r) = &c.region {
         push(validate::check_region("region", r));

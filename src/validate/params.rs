@@ -66,6 +66,32 @@ pub fn check_name(field: &str, s: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// Checks a group a grant names (a connector's `groups`, `settings.admin_groups`): a fedaws
+/// name, or an OS group's, whose words may be parted by single spaces as Windows' local groups
+/// are (`Remote Desktop Users`).
+pub fn check_group_ref(field: &str, s: &str) -> Result<(), FieldError> {
+    let spaced = s.contains(' ');
+    if !spaced {
+        return check_name(field, s);
+    }
+    let words: Vec<&str> = s.split(' ').collect();
+    let fits = s.chars().count() <= 64
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.chars().all(is_fedaws_name_char))
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric());
+    if fits {
+        return Ok(());
+    }
+    Err(FieldError::new(
+        field,
+        s,
+        format!(
+            "is not a group's name; a group's name has {NAME_HELP}, its words parted by single spaces"
+        ),
+    ))
+}
+
 /// Checks the shape of an AWS region name (`us-east-1`, `us-gov-west-1`, `cn-north-1`): 1 to 3
 /// hyphen-separated groups of lowercase letters, then a number, at most 32 characters. Whether
 /// the region exists is left to AWS, so new regions need no fedaws update.
@@ -189,6 +215,31 @@ impl std::str::FromStr for Region {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_grant_may_name_a_windows_group_of_several_words() {
+        for ok in [
+            "ops",
+            "Remote Desktop Users",
+            "Backup Operators",
+            "a.b c_d-e",
+        ] {
+            assert!(check_group_ref("groups", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            " Users",
+            "Users ",
+            "Remote  Desktop",
+            "a\tb",
+            "a;b c",
+            "x y\nz",
+            "",
+        ] {
+            let e = check_group_ref("groups", bad).unwrap_err().to_string();
+            assert!(e.contains("groups"), "{bad:?}: {e}");
+        }
+        assert!(check_group_ref("groups", &format!("a {}", "b".repeat(63))).is_err());
+    }
     use super::*;
     use crate::principal::Principal::*;
     use crate::validate::repeat as s;

@@ -253,8 +253,8 @@ fn the_windows_build_keeps_accounts_in_the_credential_manager_and_issues_through
     assert_eq!(sts.count(), 1, "the profile's command used the cache too");
 
     // Who the caller is, and their groups, come from Windows (the process's token): a
-    // connector granted to a local group the user is in serves them, one granted to another
-    // group does not.
+    // connector granted to a group the user is in (of two words, as many Windows groups are)
+    // serves them, one granted to another group does not.
     let whoami: serde_json::Value =
         serde_json::from_slice(&windows.fedaws(&["whoami", "--json"]).stdout).expect("JSON");
     assert_eq!(whoami["user"], crate::sts_fixture::os_user().as_str());
@@ -271,7 +271,7 @@ fn the_windows_build_keeps_accounts_in_the_credential_manager_and_issues_through
     std::fs::write(
         &config,
         format!(
-            "{granted}\n[connectors.users]\naccount = \"{account}\"\nprincipal = \"federated-user\"\ngroups = [\"Users\"]\n\n[connectors.others]\naccount = \"{account}\"\nprincipal = \"federated-user\"\ngroups = [\"Guests\"]\n"
+            "{granted}\n[connectors.users]\naccount = \"{account}\"\nprincipal = \"federated-user\"\ngroups = [\"Authenticated Users\"]\n\n[connectors.others]\naccount = \"{account}\"\nprincipal = \"federated-user\"\ngroups = [\"Backup Operators\"]\n"
         ),
     )
     .unwrap();
