@@ -574,6 +574,11 @@ mod tests {
                 }
                 let words: Vec<&str> = line.split_whitespace().collect();
                 if let Err(e) = Cli::try_parse_from(&words) {
+                    // An example of a store another platform has (keyutils on Linux) is refused
+                    // elsewhere for that reason alone.
+                    if e.to_string().contains("not available on this platform") {
+                        continue;
+                    }
                     panic!("`{line}` (examples of `{path}`) does not parse: {e}");
                 }
                 checked += 1;
