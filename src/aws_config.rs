@@ -336,11 +336,13 @@ pub fn with_profile(
     };
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let Some((start, end)) = find_section(&lines, profile) else {
+        // After the text, a blank line of fedaws's own, which removing the profile takes back
+        // with it: the text's own blank lines stay, however many it ends with.
         let mut out = text.to_string();
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-        if !out.is_empty() && !out.ends_with("\n\n") {
+        if !out.is_empty() {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
             out.push('\n');
         }
         out.push_str(&block());
@@ -505,6 +507,32 @@ mod tests {
         );
         let again = with_profile(&out, "app", &settings, |_| true, false).unwrap();
         assert_eq!(again, out, "a second run changes nothing");
+    }
+
+    /// Found by fuzzing: a file that ended with a blank line lost it when the profile added after
+    /// it was removed again.
+    #[test]
+    fn adding_and_removing_a_profile_gives_back_every_byte() {
+        let settings = ours("app");
+        for text in [
+            "",
+            "[a]\nx = 1",
+            "[a]\nx = 1\n",
+            "[a]\nx = 1\n\n",
+            "[a]\n\n\n",
+            "\n",
+            "x\n  \n",
+        ] {
+            let added = with_profile(text, "app", &settings, |_| true, false).unwrap();
+            assert!(added.starts_with(text), "{text:?} -> {added:?}");
+            let removed = without_profile(&added, "app", true, Path::new("config")).unwrap();
+            let expected = if text.is_empty() || text.ends_with('\n') {
+                text.to_string()
+            } else {
+                format!("{text}\n")
+            };
+            assert_eq!(removed, expected, "{text:?} -> {added:?}");
+        }
     }
 
     #[test]
