@@ -248,10 +248,14 @@ fn listener_uid(stream: &std::os::unix::net::UnixStream) -> std::io::Result<u32>
         .enable_io()
         .build()?;
     let copy = stream.try_clone()?;
-    runtime.block_on(async move {
-        copy.set_nonblocking(true)?;
-        Ok(tokio::net::UnixStream::from_std(copy)?.peer_cred()?.uid())
-    })
+    // The copy shares the socket's flags: non-blocking while tokio holds it, blocking again
+    // before the request is written.
+    copy.set_nonblocking(true)?;
+    let uid = runtime.block_on(async move {
+        Ok::<_, std::io::Error>(tokio::net::UnixStream::from_std(copy)?.peer_cred()?.uid())
+    });
+    stream.set_nonblocking(false)?;
+    uid
 }
 
 /// Windows has no Unix sockets that say who is at the other end: a broker cannot be asked.
