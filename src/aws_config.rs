@@ -41,16 +41,19 @@ pub fn plain_line(what: &str, value: &str) -> Result<(), ProfileError> {
     }
 }
 
+/// A word every reader of the command takes as it is: not empty, and only `allowed` characters.
+fn is_bare(word: &str, allowed: impl Fn(char) -> bool) -> bool {
+    !word.is_empty() && word.chars().all(allowed)
+}
+
 /// Quote one word of the command the way both botocore (shell-like split) and the Rust SDK
 /// (`sh -c`) read it.
 #[cfg(not(windows))]
 fn quote_word(what: &str, word: &str) -> Result<String, ProfileError> {
     plain_line(what, word)?;
-    if !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c))
-    {
+    if is_bare(word, |c| {
+        c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c)
+    }) {
         return Ok(word.to_string());
     }
     if word.contains(['"', '\\', '$', '`']) {
@@ -68,11 +71,7 @@ fn quote_word(what: &str, word: &str) -> Result<String, ProfileError> {
 #[cfg(windows)]
 fn quote_word(what: &str, word: &str) -> Result<String, ProfileError> {
     plain_line(what, word)?;
-    if !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_alphanumeric() || "/\\._-+=:,@~".contains(c))
-    {
+    if is_bare(word, |c| c.is_alphanumeric() || "/\\._-+=:,@~".contains(c)) {
         return Ok(word.to_string());
     }
     Err(ProfileError(format!(

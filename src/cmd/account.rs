@@ -75,15 +75,11 @@ impl AccountSpec {
         if let Some(k) = self.kind {
             account.kind = k;
         }
-        for (field, value) in [
+        super::set_given([
             (&mut account.mfa_serial, &self.mfa_serial),
             (&mut account.mfa_process, &self.mfa_process),
             (&mut account.description, &self.description),
-        ] {
-            if value.is_some() {
-                field.clone_from(value);
-            }
-        }
+        ]);
     }
 
     fn is_empty(&self) -> bool {

@@ -78,15 +78,11 @@ impl Fields {
         if let Some(p) = r.principal {
             c.principal = p;
         }
-        for (field, value) in [
+        super::set_given([
             (&mut c.role_arn, &r.role_arn),
             (&mut c.external_id, &r.external_id),
             (&mut c.description, &r.description),
-        ] {
-            if value.is_some() {
-                field.clone_from(value);
-            }
-        }
+        ]);
         if let Some(region) = &r.region {
             c.region = Some(region.to_string());
         }

@@ -162,6 +162,15 @@ fn own_only(
     Ok(id.admin(config).is_none().then_some(id))
 }
 
+/// Set each field whose value the command line gave; leave the others as they are.
+fn set_given<const N: usize>(fields: [(&mut Option<String>, &Option<String>); N]) {
+    for (field, value) in fields {
+        if value.is_some() {
+            field.clone_from(value);
+        }
+    }
+}
+
 /// Print warnings about a config that was just written.
 fn print_warnings(ctx: &mut Context, warnings: &[crate::config::Problem]) {
     for w in warnings {
