@@ -113,7 +113,10 @@ impl Server {
             return Ok(c.clone());
         }
         let source = self.source.clone();
-        let issued = tokio::task::spawn_blocking(move || source()).await??;
+        // A panic's message may hold a secret: the error says only that it happened.
+        let issued = tokio::task::spawn_blocking(move || source())
+            .await
+            .map_err(|_| anyhow::anyhow!("obtaining credentials failed inside fedaws (a bug)"))??;
         *current = Some(issued.clone());
         Ok(issued)
     }

@@ -189,7 +189,15 @@ pub(crate) fn static_credentials(keys: &AccountKeys) -> Credentials {
     )
 }
 
+/// The STS client of `keys` at `endpoint`.
 pub(crate) fn client(keys: &AccountKeys, endpoint: &Endpoint) -> aws_sdk_sts::Client {
+    aws_sdk_sts::Client::from_conf(config(keys, endpoint).build())
+}
+
+/// How the STS client of `keys` at `endpoint` is set up (its retries, timeouts and endpoint),
+/// for [`client`], and for the fuzz target of STS answers, which gives it an HTTP client that
+/// answers what the fuzzer makes.
+pub fn config(keys: &AccountKeys, endpoint: &Endpoint) -> aws_sdk_sts::config::Builder {
     let credentials = static_credentials(keys);
     let mut builder = aws_sdk_sts::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -209,10 +217,12 @@ pub(crate) fn client(keys: &AccountKeys, endpoint: &Endpoint) -> aws_sdk_sts::Cl
     if let Some(url) = &endpoint.url {
         builder = builder.endpoint_url(url.clone());
     }
-    aws_sdk_sts::Client::from_conf(builder.build())
+    builder
 }
 
-async fn send(
+/// Make `call` with `client`: the answer's credentials once checked ([`check_issued`]), or the
+/// error that says what went wrong.
+pub async fn send(
     client: &aws_sdk_sts::Client,
     endpoint: &Endpoint,
     call: &Call,
@@ -347,10 +357,32 @@ fn issued(answer: Answer, call: &Call, endpoint: &Endpoint) -> Result<Issued, St
 pub const CLOCK_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(15 * 60);
 
 /// Check that credentials are shaped as AWS makes them before anything prints or caches them:
-/// an access key id of 16 to 128 capital letters and digits, a secret and a session token in the
-/// base64 alphabet, and an expiry in the future but no later than `requested` seconds from `now`
-/// (give or take [`CLOCK_SKEW`]). The message names the part, never its value.
+/// their parts ([`check_shape`]), and an expiry in the future but no later than `requested`
+/// seconds from `now` (give or take [`CLOCK_SKEW`]). The message names the part, never its value.
 pub fn check_issued(issued: &Issued, requested: u32, now: jiff::Timestamp) -> Result<(), String> {
+    check_shape(issued)?;
+    if issued.expiration <= now {
+        return Err(format!(
+            "they expired at {}, before they were issued",
+            crate::output::rfc3339(issued.expiration)
+        ));
+    }
+    let latest = now + jiff::SignedDuration::from_secs(i64::from(requested)) + CLOCK_SKEW;
+    if issued.expiration > latest {
+        return Err(format!(
+            "they expire at {}, later than the {} asked for allows",
+            crate::output::rfc3339(issued.expiration),
+            crate::validate::format_duration(requested)
+        ));
+    }
+    Ok(())
+}
+
+/// Check the parts of credentials, wherever they come from (STS, the cache, a broker): an access
+/// key id of 16 to 128 capital letters and digits, a secret and a session token in the base64
+/// alphabet, so that nothing else can ride in them into a shell, an INI file or a JSON document.
+/// The message names the part, never its value.
+pub fn check_shape(issued: &Issued) -> Result<(), String> {
     let id = &issued.access_key_id;
     if !(16..=128).contains(&id.len())
         || !id
@@ -375,20 +407,6 @@ pub fn check_issued(issued: &Issued, requested: u32, now: jiff::Timestamp) -> Re
     }
     if !base64(issued.session_token.expose_secret()) {
         return Err("the session token is empty, too long, or not in the base64 alphabet".into());
-    }
-    if issued.expiration <= now {
-        return Err(format!(
-            "they expired at {}, before they were issued",
-            crate::output::rfc3339(issued.expiration)
-        ));
-    }
-    let latest = now + jiff::SignedDuration::from_secs(i64::from(requested)) + CLOCK_SKEW;
-    if issued.expiration > latest {
-        return Err(format!(
-            "they expire at {}, later than the {} asked for allows",
-            crate::output::rfc3339(issued.expiration),
-            crate::validate::format_duration(requested)
-        ));
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ mod completions;
 mod connector;
 mod console;
 mod creds;
-mod dialog;
+pub mod dialog;
 mod exec;
 mod group;
 mod init;

@@ -262,7 +262,7 @@ pub fn read(
     let Ok(expiration) = jiff::Timestamp::from_second(stored.expiration) else {
         return Ok(Err("the entry is not one fedaws wrote"));
     };
-    Ok(Ok(Hit {
+    let hit = Hit {
         issued: Issued {
             access_key_id: std::mem::take(&mut stored.access_key_id),
             secret_access_key: SecretString::from(std::mem::take(&mut stored.secret_access_key)),
@@ -277,7 +277,13 @@ pub fn read(
         principal: std::mem::take(&mut stored.principal),
         account: std::mem::take(&mut stored.account),
         duration: stored.duration,
-    }))
+    };
+    // What fedaws wrote passed these checks when STS gave it; what else is there is not handed
+    // on (it could carry text into a shell or an INI file).
+    if crate::sts::check_shape(&hit.issued).is_err() {
+        return Ok(Err("the entry is not one fedaws wrote"));
+    }
+    Ok(Ok(hit))
 }
 
 /// What to record with freshly issued credentials.
@@ -793,6 +799,48 @@ mod tests {
         );
         assert_ne!(a, fingerprint(&plan(7200, None), AccountKind::IamUser));
         assert_ne!(a, fingerprint(&plan(3600, None), AccountKind::Root));
+    }
+
+    #[test]
+    fn an_entry_whose_credentials_are_not_shaped_as_aws_makes_them_is_a_miss() {
+        let store = MemoryStore::default();
+        let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let k = key("/c.toml", "c", "alice", None);
+        let record = Record {
+            config: Path::new("/c.toml"),
+            fingerprint: "fp".into(),
+            stamps: Vec::new(),
+            margin: Duration::from_secs(300),
+            region: "eu-central-1",
+            grant: &Grant::AdminUser,
+            principal: Principal::FederatedUser,
+            account: "a",
+            duration: 3600,
+        };
+        let later = now + jiff::SignedDuration::from_secs(3600);
+        write(&store, &k, &record, &issued(later)).unwrap();
+        assert!(
+            read(&store, &k, Check::Fingerprint("fp"), now, None)
+                .unwrap()
+                .is_ok()
+        );
+        let mut smuggled = issued(later);
+        smuggled.session_token = SecretString::from("token\"; rm -rf ~; echo \"".to_string());
+        write(&store, &k, &record, &smuggled).unwrap();
+        assert_eq!(
+            read(&store, &k, Check::Fingerprint("fp"), now, None)
+                .unwrap()
+                .err(),
+            Some("the entry is not one fedaws wrote")
+        );
+        let mut smuggled = issued(later);
+        smuggled.access_key_id = "ASIA\n[profile x]".into();
+        write(&store, &k, &record, &smuggled).unwrap();
+        assert!(
+            read(&store, &k, Check::Fingerprint("fp"), now, None)
+                .unwrap()
+                .is_err()
+        );
     }
 
     #[test]

@@ -174,3 +174,119 @@ fn aws_profile_remove_gives_back_the_hand_written_file() {
     );
     broker.finish(&[&sts]);
 }
+
+/// Each config's sections as botocore reads them (`raw_config_parse`), or the error it raises,
+/// as JSON, one line per file.
+fn botocore_reads(paths: &[PathBuf]) -> Vec<serde_json::Value> {
+    let script = r#"
+import json, sys
+from botocore.configloader import raw_config_parse
+for path in sys.argv[1:]:
+    try:
+        print(json.dumps(raw_config_parse(path, parse_subsections=True)))
+    except Exception as e:
+        print(json.dumps({"error": type(e).__name__}))
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(paths)
+        .output()
+        .expect("run python3 with botocore");
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect()
+}
+
+/// Configs people and programs write, including the odd ones a fuzzer would make: no final line
+/// end, CRLF, a continuation line at the end, sections whose names are close to the profile's,
+/// duplicate keys, tabs, a byte-order mark, text before any section.
+const ODD_CONFIGS: &[&str] = &[
+    "",
+    "[default]\nregion = eu-west-1",
+    "[default]\r\nregion = eu-west-1\r\n\r\n[profile a]\r\noutput = json\r\n",
+    "[profile a]\ns3 =\n  max_concurrent_requests = 10\n  addressing_style = path",
+    "[profile a]\nregion = x\n[profile fedaws-it2]\nregion = y\n[profile fedaws-i]\nregion = z\n",
+    "[profile  fedaws-it ]\nregion = spaced\n",
+    "stray = before any section\n[default]\nregion = a\n",
+    "\u{feff}[default]\nregion = bom\n",
+    "[default]\n\tregion = tabbed\n\n[profile b]\nregion = b ; note\n# [profile fedaws-it]\n",
+    "[sso-session s]\nsso_region = us-east-1\n[services x]\ns3 =\n  endpoint_url = http://localhost\n",
+    "[default]\nregion = a\n\n\n\n",
+];
+
+#[test]
+fn aws_profile_add_and_remove_leave_every_other_profile_as_botocore_reads_it() {
+    let sts = TestServer::moto_recorder();
+    let (broker, aws_config) = with_hand_written_file(&sts);
+    let with_file = [("AWS_CONFIG_FILE", aws_config.to_str().expect("UTF-8 path"))];
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/aws_profile");
+    let mut inputs: Vec<String> = ODD_CONFIGS.iter().map(|s| s.to_string()).collect();
+    for entry in std::fs::read_dir(&seeds).expect("the fuzz seeds") {
+        inputs.push(std::fs::read_to_string(entry.expect("a seed").path()).expect("a seed"));
+    }
+    let dir = broker.env.root().join("botocore");
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let mut compared = 0;
+    for (i, original) in inputs.iter().enumerate() {
+        std::fs::write(&aws_config, original).expect("write the AWS config");
+        let added = broker.run_with(
+            &["aws-profile", "add", "role", "--profile", PROFILE],
+            &with_file,
+        );
+        let after_add = read(&aws_config);
+        if !added.status.success() {
+            assert_eq!(&after_add, original, "a refused add changed the file");
+            continue;
+        }
+        let removed = broker.run_with(&["aws-profile", "remove", PROFILE], &with_file);
+        assert!(removed.status.success(), "{}", stderr(&removed));
+        let after_remove = read(&aws_config);
+        assert!(
+            after_remove == *original || after_remove == format!("{original}\n"),
+            "add then remove did not give the file back: {original:?} became {after_remove:?}"
+        );
+        let paths: Vec<PathBuf> = [original.as_str(), &after_add, &after_remove]
+            .iter()
+            .enumerate()
+            .map(|(n, text)| {
+                let path = dir.join(format!("{i}-{n}"));
+                std::fs::write(&path, text).expect("write a copy");
+                path
+            })
+            .collect();
+        let [before, with_ours, after] = &botocore_reads(&paths)[..] else {
+            panic!("botocore read three files");
+        };
+        if before.get("error").is_some() {
+            // A file botocore cannot read at all stays one it cannot read.
+            assert_eq!(with_ours, before, "{original:?}");
+            assert_eq!(after, before, "{original:?}");
+            continue;
+        }
+        let mut others = with_ours.clone();
+        if let Some(sections) = others.as_object_mut() {
+            let ours = sections
+                .remove(&format!("profile {PROFILE}"))
+                .unwrap_or_else(|| panic!("botocore does not see the profile in {after_add:?}"));
+            assert!(ours["credential_process"].is_string(), "{ours}");
+        }
+        assert_eq!(
+            &others, before,
+            "other profiles read differently after add: {original:?}"
+        );
+        assert_eq!(
+            after, before,
+            "profiles read differently after remove: {original:?}"
+        );
+        compared += 1;
+    }
+    assert!(
+        compared + 3 >= inputs.len(),
+        "only {compared} of {} configs took the profile",
+        inputs.len()
+    );
+    broker.finish(&[&sts]);
+}

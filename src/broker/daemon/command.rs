@@ -43,16 +43,13 @@ pub(super) async fn run(shared: Arc<Shared>, peer: Peer, body: RunBody) -> Respo
             StatusCode::OK,
             serde_json::to_vec(&answer).unwrap_or_default(),
         ),
-        Err(e) => refusal(&ErrorBody::new(
-            Exit::Failure,
-            format!("the command failed: {e}"),
-        )),
+        Err(_) => refusal(&ErrorBody::new(Exit::Failure, super::BUG)),
     }
 }
 
 /// The command line of a request, or clap's own answer to it (a usage error, `--help`), written
 /// as clap writes it locally.
-fn parse(args: &[String]) -> Result<crate::cli::Cli, Box<RunAnswer>> {
+pub fn parse(args: &[String]) -> Result<crate::cli::Cli, Box<RunAnswer>> {
     let args = std::iter::once("fedaws".to_string()).chain(args.iter().cloned());
     <crate::cli::Cli as clap::Parser>::try_parse_from(args).map_err(|e| {
         let text = e.render().to_string();

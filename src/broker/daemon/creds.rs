@@ -153,9 +153,6 @@ pub(super) async fn creds(
             json(StatusCode::OK, body.to_vec())
         }
         Ok(Err(e)) => refusal(&error_body(&access::for_peer(e, &config, &identity))),
-        Err(e) => refusal(&ErrorBody::new(
-            Exit::Failure,
-            format!("the request failed: {e}"),
-        )),
+        Err(_) => refusal(&ErrorBody::new(Exit::Failure, super::BUG)),
     }
 }

@@ -38,6 +38,7 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::Semaphore;
 
+pub use self::command::parse as parse_command_line;
 use self::peer::{Known, Peer};
 use super::log;
 use super::protocol::{self, CredsBody, ErrorBody, RunBody};
@@ -251,27 +252,68 @@ fn error_body(error: &anyhow::Error) -> ErrorBody {
     ErrorBody::of(error, crate::error::exit_for(error))
 }
 
+/// What a request asks for, once its route and body are read.
+pub enum Asked {
+    /// `POST /v1/creds`.
+    Creds(CredsBody),
+    /// `POST /v1/run`.
+    Run(RunBody),
+}
+
+/// What the broker makes of any request before it knows more than who sent it: the route, and
+/// the JSON body that route takes; anything else is the refusal it is answered with.
+pub async fn read_request(request: Request<Incoming>) -> Result<Asked, ErrorBody> {
+    let route = (request.method().clone(), request.uri().path().to_string());
+    match (&route.0, route.1.as_str()) {
+        (&Method::POST, protocol::CREDS) => body_of(request).await.map(Asked::Creds),
+        (&Method::POST, protocol::RUN) => body_of(request).await.map(Asked::Run),
+        (method, path) => Err(ErrorBody::new(
+            Exit::Usage,
+            format!("the broker has no endpoint {method} {path}; the README lists them"),
+        )),
+    }
+}
+
 /// Answer one request of `peer`.
 async fn answer(
     shared: Arc<Shared>,
     peer: Peer,
     request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
-    let route = (request.method().clone(), request.uri().path().to_string());
-    match (&route.0, route.1.as_str()) {
-        (&Method::POST, protocol::CREDS) => match body_of::<CredsBody>(request).await {
-            Ok(body) => creds::creds(shared, peer, body).await,
-            Err(refused) => refusal(&refused),
-        },
-        (&Method::POST, protocol::RUN) => match body_of::<RunBody>(request).await {
-            Ok(body) => command::run(shared, peer, body).await,
-            Err(refused) => refusal(&refused),
-        },
-        (method, path) => refusal(&ErrorBody::new(
-            Exit::Usage,
-            format!("the broker has no endpoint {method} {path}; the README lists them"),
-        )),
+    match read_request(request).await {
+        Ok(Asked::Creds(body)) => creds::creds(shared, peer, body).await,
+        Ok(Asked::Run(body)) => command::run(shared, peer, body).await,
+        Err(refused) => refusal(&refused),
     }
+}
+
+/// What a request whose work panicked is told: that the broker failed, not how (what a panic
+/// says may hold a secret). The log has the place ([`bug_line`]).
+pub const BUG: &str =
+    "the broker failed inside while answering this request (a bug: the broker's log says where)";
+
+/// `work`, the answer to one request, on a task of its own: should a bug panic in it, that
+/// request is answered 500 ([`BUG`]) and the broker goes on serving everyone else.
+pub async fn guarded<F>(work: F) -> Response<Full<Bytes>>
+where
+    F: Future<Output = Response<Full<Bytes>>> + Send + 'static,
+{
+    match tokio::spawn(work).await {
+        Ok(response) => response,
+        Err(_) => refusal(&ErrorBody::new(Exit::Failure, BUG)),
+    }
+}
+
+/// The log line of a panic: where it happened, never what it said (a message formatted from a
+/// request or a store's answer may hold a secret).
+pub fn bug_line(location: Option<&std::panic::Location<'_>>) -> String {
+    let place = location.map_or_else(
+        || "an unknown place".to_string(),
+        |l| format!("{}:{}", l.file(), l.line()),
+    );
+    format!(
+        "a bug: a panic at {place} (its message is not logged, as it may hold a secret); the request it was working on was answered 500, and the broker goes on"
+    )
 }
 
 /// A request's JSON body, read up to [`protocol::MAX_BODY`] bytes.
@@ -320,6 +362,9 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         )
         .into());
     }
+    // A panic in a request's work is that request's failure (see `guarded`); the log says
+    // where it happened, and never what it said.
+    std::panic::set_hook(Box::new(|info| log(bug_line(info.location()))));
     let config = Config::load(&options.location, Depth::Shallow)?;
     let state_dir = std::env::var_os("STATE_DIRECTORY")
         .and_then(|d| std::env::split_paths(&d).next())
@@ -458,8 +503,11 @@ async fn serve(
             move |request, state| {
                 let shared = shared.clone();
                 async move {
-                    let peer = shared.peer(uid, pid).await;
-                    let response = answer(shared, peer, request).await;
+                    let response = guarded(async move {
+                        let peer = shared.peer(uid, pid).await;
+                        answer(shared, peer, request).await
+                    })
+                    .await;
                     state.proven.store(true, Ordering::SeqCst);
                     response
                 }
@@ -471,4 +519,58 @@ async fn serve(
     connections.drain(DRAIN).await;
     log("stopped");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+    }
+
+    async fn body_text(response: Response<Full<Bytes>>) -> String {
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        String::from_utf8(bytes.to_vec()).expect("text")
+    }
+
+    #[test]
+    fn a_request_that_panics_is_answered_500_without_its_message_and_the_next_is_served() {
+        runtime().block_on(async {
+            let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+            let failed = guarded(async move {
+                if !secret.is_empty() {
+                    panic!("the store answered {secret}");
+                }
+                json(StatusCode::OK, b"{}".to_vec())
+            })
+            .await;
+            assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let text = body_text(failed).await;
+            assert!(text.contains("failed inside"), "{text}");
+            assert!(!text.contains(secret), "{text}");
+            let next = guarded(async { json(StatusCode::OK, b"{}".to_vec()) }).await;
+            assert_eq!(next.status(), StatusCode::OK);
+        });
+    }
+
+    #[test]
+    fn a_panic_is_logged_by_its_place_only() {
+        let here = std::panic::Location::caller();
+        let line = bug_line(Some(here));
+        assert!(
+            line.contains(&format!("{}:{}", here.file(), here.line())),
+            "{line}"
+        );
+        assert!(line.contains("answered 500"), "{line}");
+        assert!(bug_line(None).contains("unknown place"));
+    }
 }
