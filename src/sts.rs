@@ -633,6 +633,9 @@ fn percent_in(message: &str) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
     use super::*;
     use crate::error::exit_of;
     use crate::exit::Exit;
@@ -834,6 +837,207 @@ mod tests {
             e.to_string()
                 .starts_with("STS answered with malformed credentials")
         );
+    }
+
+    /// Credentials as an answer carries them, and what `check_issued` is given with them.
+    #[derive(Debug, Clone)]
+    struct Answer {
+        id: String,
+        secret: String,
+        token: String,
+        requested: u32,
+        now: jiff::Timestamp,
+        expiration: jiff::Timestamp,
+    }
+
+    impl Answer {
+        fn issued(&self) -> Issued {
+            Issued {
+                access_key_id: self.id.clone(),
+                secret_access_key: SecretString::from(self.secret.clone()),
+                session_token: SecretString::from(self.token.clone()),
+                expiration: self.expiration,
+                arn: None,
+                packed_policy_size: None,
+                request_id: None,
+            }
+        }
+
+        fn check(&self) -> Result<(), String> {
+            check_issued(&self.issued(), self.requested, self.now)
+        }
+    }
+
+    /// The key id, secret and token the first tier's fake STS issues for its request `n` in
+    /// process `pid` (`sts_answer` in `tests/support/sts.rs`).
+    fn as_the_fake_issues() -> impl Strategy<Value = (String, String, String)> {
+        (any::<u32>(), any::<u32>()).prop_map(|(n, pid)| {
+            (
+                format!("ASIAFAKE{n:012}"),
+                format!("FakeIssuedSecret{pid:08}{n:016}"),
+                format!("FakeIssuedSessionToken/{pid:08}+{n:016}="),
+            )
+        })
+    }
+
+    /// A key id, secret and token of the shapes AWS gives: 16 to 128 capitals and digits, and
+    /// base64 text.
+    fn as_aws_issues() -> impl Strategy<Value = (String, String, String)> {
+        (
+            "[A-Z0-9]{16,128}",
+            "[A-Za-z0-9+/]{16,64}={0,2}",
+            "[A-Za-z0-9+/]{16,1024}={0,2}",
+        )
+    }
+
+    /// Credentials as STS issues them: for a lifetime some principal type may ask for, expiring
+    /// within it (STS's clock may run up to [`CLOCK_SKEW`] ahead), at any time of day.
+    fn well_formed() -> impl Strategy<Value = Answer> {
+        let (shortest, longest) = crate::principal::any_lifetime();
+        (
+            prop_oneof![as_the_fake_issues(), as_aws_issues()],
+            shortest..=longest,
+            1_500_000_000..2_500_000_000i64,
+            0..1_000_000_000i32,
+        )
+            .prop_flat_map(|((id, secret, token), requested, second, nanos)| {
+                let now = jiff::Timestamp::new(second, nanos).expect("a time");
+                let latest = jiff::SignedDuration::from_secs(i64::from(requested)) + CLOCK_SKEW;
+                let left = 1..=i64::try_from(latest.as_nanos()).expect("a lifetime in nanoseconds");
+                left.prop_map(move |left| Answer {
+                    id: id.clone(),
+                    secret: secret.clone(),
+                    token: token.clone(),
+                    requested,
+                    now,
+                    expiration: now + jiff::SignedDuration::from_nanos(left),
+                })
+            })
+    }
+
+    /// One rule an answer can break, and how.
+    #[derive(Debug, Clone)]
+    enum Broken {
+        KeyIdCharacter(Index, char),
+        KeyIdShort(usize),
+        KeyIdLong(usize),
+        SecretCharacter(Index, char),
+        SecretEmpty,
+        SecretLong(usize),
+        TokenCharacter(Index, char),
+        TokenEmpty,
+        TokenLong(usize),
+        /// Expired this many nanoseconds before now (0: now).
+        Expired(i64),
+        /// Expires this many nanoseconds after the latest the lifetime asked for allows.
+        TooLate(i64),
+    }
+
+    impl Broken {
+        /// The part of the answer the message names.
+        fn part(&self) -> &'static str {
+            match self {
+                Broken::KeyIdCharacter(..) | Broken::KeyIdShort(_) | Broken::KeyIdLong(_) => {
+                    "access key id"
+                }
+                Broken::SecretCharacter(..) | Broken::SecretEmpty | Broken::SecretLong(_) => {
+                    "secret access key"
+                }
+                Broken::TokenCharacter(..) | Broken::TokenEmpty | Broken::TokenLong(_) => {
+                    "session token"
+                }
+                Broken::Expired(_) => "expired",
+                Broken::TooLate(_) => "later than",
+            }
+        }
+
+        fn apply(&self, a: &mut Answer) {
+            let replace = |s: &mut String, at: &Index, c: char| {
+                let mut chars: Vec<char> = s.chars().collect();
+                let i = at.index(chars.len());
+                chars[i] = c;
+                *s = chars.into_iter().collect();
+            };
+            let lengthen = |s: &mut String, n: usize| {
+                let more = n.saturating_sub(s.len());
+                s.push_str(&"A".repeat(more));
+            };
+            match self {
+                Broken::KeyIdCharacter(at, c) => replace(&mut a.id, at, *c),
+                Broken::KeyIdShort(n) => a.id.truncate(*n),
+                Broken::KeyIdLong(n) => lengthen(&mut a.id, *n),
+                Broken::SecretCharacter(at, c) => replace(&mut a.secret, at, *c),
+                Broken::SecretEmpty => a.secret.clear(),
+                Broken::SecretLong(n) => lengthen(&mut a.secret, *n),
+                Broken::TokenCharacter(at, c) => replace(&mut a.token, at, *c),
+                Broken::TokenEmpty => a.token.clear(),
+                Broken::TokenLong(n) => lengthen(&mut a.token, *n),
+                Broken::Expired(back) => {
+                    a.expiration = a.now - jiff::SignedDuration::from_nanos(*back);
+                }
+                Broken::TooLate(after) => {
+                    let latest = jiff::SignedDuration::from_secs(i64::from(a.requested))
+                        + CLOCK_SKEW
+                        + jiff::SignedDuration::from_nanos(*after);
+                    a.expiration = a.now + latest;
+                }
+            }
+        }
+    }
+
+    /// A character outside what `allowed` allows: a lower-case letter, punctuation, or any.
+    fn not_in(allowed: fn(char) -> bool) -> impl Strategy<Value = char> {
+        prop_oneof![
+            proptest::char::range('a', 'z'),
+            proptest::char::range('!', '/'),
+            proptest::char::range('\0', ' '),
+            any::<char>(),
+        ]
+        .prop_filter("a character the rule refuses", move |c| !allowed(*c))
+    }
+
+    fn broken() -> impl Strategy<Value = Broken> {
+        let key_id = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit();
+        let base64 = |c: char| c.is_ascii_alphanumeric() || "+/=".contains(c);
+        let day = 86_400 * 1_000_000_000i64;
+        prop_oneof![
+            (any::<Index>(), not_in(key_id)).prop_map(|(at, c)| Broken::KeyIdCharacter(at, c)),
+            (0..16usize).prop_map(Broken::KeyIdShort),
+            (129..=300usize).prop_map(Broken::KeyIdLong),
+            (any::<Index>(), not_in(base64)).prop_map(|(at, c)| Broken::SecretCharacter(at, c)),
+            Just(Broken::SecretEmpty),
+            (8193..=9000usize).prop_map(Broken::SecretLong),
+            (any::<Index>(), not_in(base64)).prop_map(|(at, c)| Broken::TokenCharacter(at, c)),
+            Just(Broken::TokenEmpty),
+            (8193..=9000usize).prop_map(Broken::TokenLong),
+            (0..=day).prop_map(Broken::Expired),
+            (1..=day).prop_map(Broken::TooLate),
+        ]
+    }
+
+    proptest! {
+        /// What STS (and the fake that stands in for it) issues is taken.
+        #[test]
+        fn well_formed_credentials_pass(answer in well_formed()) {
+            prop_assert_eq!(answer.check(), Ok(()));
+        }
+
+        /// Credentials that break one rule are refused, with a message that names the part that
+        /// broke it and never holds the secret or the token.
+        #[test]
+        fn credentials_that_break_one_rule_are_refused(
+            mut answer in well_formed(),
+            broken in broken(),
+        ) {
+            broken.apply(&mut answer);
+            let e = answer.check();
+            prop_assert!(e.is_err(), "{:?} was taken", broken);
+            let e = e.unwrap_err();
+            prop_assert!(e.contains(broken.part()), "{:?}: {}", broken, e);
+            for secret in [&answer.secret, &answer.token] {
+                prop_assert!(secret.is_empty() || !e.contains(secret.as_str()), "{}", e);
+            }
+        }
     }
 
     #[test]

@@ -270,14 +270,23 @@ fn same(a: &Value, b: &Value) -> bool {
     plain(a) == plain(b)
 }
 
-/// Set a key to a value, keeping the decoration (comments, spacing) of an existing key.
+/// Set a key to a value, keeping the decoration (comments, spacing) of an existing key: the
+/// comment after its value, and the comment lines above it and its indent, which belong to the
+/// key itself (`Table::insert` would reset the key, so a value is replaced in place).
 fn set_value(table: &mut Table, key: &str, mut value: Value) {
-    if let Some(old) = table.get(key).and_then(Item::as_value) {
-        let decor = old.decor().clone();
-        *value.decor_mut() = decor;
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        _ => {
+            table.insert(key, Item::Value(value));
+        }
     }
-    table.insert(key, Item::Value(value));
 }
+
+#[cfg(test)]
+mod properties;
 
 #[cfg(test)]
 mod tests {
@@ -355,6 +364,16 @@ mod tests {
             doc.to_string(),
             "[connectors.c] # the table\naccount = 'a' # literal quotes\nprincipal = \"session-token\" # an alias\nmax_duration = \"2h\" # spelled so\nsystem_scope = false # for cron\ndescription = \"new\"\n\n[groups]\nx = [] # after\n"
         );
+    }
+
+    #[test]
+    fn a_changed_key_keeps_the_comment_lines_above_it_and_its_indent() {
+        let text = "[connectors.c]\naccount = \"a\"\nprincipal = \"iam-user\"\n# for the nightly job\n  max_duration = \"4h\" # the longest\n";
+        let mut doc: DocumentMut = text.parse().unwrap();
+        let mut c = connector(&mut doc, "c", &[]).unwrap();
+        c.max_duration = Some(crate::validate::MaxDuration::parse("d", "2h").unwrap());
+        put_connector(&mut doc, "c", &c).unwrap();
+        assert_eq!(doc.to_string(), text.replace("4h", "2h"));
     }
 
     #[test]

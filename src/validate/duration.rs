@@ -233,6 +233,9 @@ impl<'de> serde::Deserialize<'de> for MaxDuration {
 
 #[cfg(test)]
 mod tests {
+    use proptest::option;
+    use proptest::prelude::*;
+
     use super::*;
     use crate::principal::{AccountKind, Principal::*};
 
@@ -379,5 +382,63 @@ mod tests {
         let e = check_duration("d", 899, FederatedUser, AccountKind::IamUser).unwrap_err();
         let shown = e.to_string();
         assert!(shown.starts_with("d = \"14m59s\": out of range"), "{shown}");
+    }
+
+    /// A spelling [`parse_duration`] reads, with the seconds it stands for: bare seconds, maybe
+    /// zero-padded, or hours, minutes and seconds in that order, each at most once, any of them
+    /// zero or zero-padded (`0h90m`, `01h0s`).
+    fn spelling() -> impl Strategy<Value = (String, u32)> {
+        let padded = |n: u64, zeros: usize| format!("{}{n}", "0".repeat(zeros));
+        let part = |most: u64| option::of((0..=most, 0..3usize));
+        prop_oneof![
+            (any::<u32>(), 0..3usize).prop_map(move |(n, z)| (padded(n.into(), z), n)),
+            (part(1_193_046), part(99_999), part(99_999)).prop_filter_map(
+                "a unit and no more than u32::MAX seconds",
+                move |(h, m, s)| {
+                    let mut text = String::new();
+                    let mut total = 0;
+                    for (part, unit, factor) in [(h, 'h', 3600), (m, 'm', 60), (s, 's', 1)] {
+                        if let Some((n, zeros)) = part {
+                            text.push_str(&padded(n, zeros));
+                            text.push(unit);
+                            total += n * factor;
+                        }
+                    }
+                    let total = u32::try_from(total).ok()?;
+                    (!text.is_empty()).then_some((text, total))
+                }
+            ),
+        ]
+    }
+
+    proptest! {
+        /// Every number of seconds the parser's range holds (all of `u32`) is printed as a
+        /// spelling that parses back to it.
+        #[test]
+        fn printed_durations_parse_back(secs in any::<u32>()) {
+            prop_assert_eq!(parse_duration("d", &format_duration(secs)), Ok(secs));
+        }
+
+        /// Every spelling parses to the seconds it stands for, and printing those is stable: the
+        /// printed form parses to the same seconds and prints as itself.
+        #[test]
+        fn parsed_durations_print_stably((text, secs) in spelling()) {
+            prop_assert_eq!(parse_duration("d", &text), Ok(secs));
+            let printed = format_duration(secs);
+            let again = parse_duration("d", &printed);
+            prop_assert_eq!(again.clone(), Ok(secs), "{} printed as {}", text, printed);
+            prop_assert_eq!(again.map(format_duration), Ok(printed));
+        }
+
+        /// Whatever text the parser accepts, not only the spellings above, prints stably.
+        #[test]
+        fn any_accepted_text_prints_stably(
+            text in "([0-9]{1,7}[hms]){0,3}[0-9]{0,10}|[0-9hmsdHM +-]{0,8}"
+        ) {
+            if let Ok(secs) = parse_duration("d", &text) {
+                let printed = format_duration(secs);
+                prop_assert_eq!(parse_duration("d", &printed), Ok(secs), "{}", text);
+            }
+        }
     }
 }
