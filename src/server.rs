@@ -15,10 +15,15 @@
 //! lower). At the cap the server keeps
 //! accepting and closes the oldest connection that has not completed an authorized request, so
 //! a flood of idle or half-sent requests never locks out the SDK the server is for.
+//!
+//! Beside the token, on Linux, the kernel is asked who owns the client's end of each connection
+//! ([`crate::identity::loopback`]): a connection from another user (but root) is closed
+//! unanswered, whatever it would bring, and counted; the first is reported on stderr. Elsewhere
+//! the token alone guards.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -48,6 +53,10 @@ pub struct Server {
     margin: Duration,
     source: Arc<Source>,
     current: tokio::sync::Mutex<Option<Issued>>,
+    /// The user whose connections are answered (the server's own).
+    owner: u32,
+    /// Connections from other users, closed unanswered.
+    strangers: AtomicU64,
 }
 
 /// A new random token: 32 bytes from the OS, hex-encoded.
@@ -92,7 +101,37 @@ impl Server {
             margin,
             source,
             current: tokio::sync::Mutex::new(None),
+            owner: crate::identity::current_uid(),
+            strangers: AtomicU64::new(0),
         })
+    }
+
+    /// How many connections from other users were closed unanswered.
+    pub fn strangers(&self) -> u64 {
+        self.strangers.load(Ordering::Relaxed)
+    }
+
+    /// Whether the connection from `client` to `local` may be answered: not when the kernel
+    /// says another user than the server's own (or root) owns the client's end (counted, and
+    /// the first reported on stderr).
+    fn welcomes(&self, local: SocketAddr, client: SocketAddr) -> bool {
+        let Some(uid) = crate::identity::loopback::tcp_client_owner(local, client) else {
+            return true;
+        };
+        // Root is let in: it could read the token, or the server's memory, anyway (and a
+        // container of `docker run --network host` runs as root).
+        if uid == self.owner || uid == 0 {
+            return true;
+        }
+        if self.strangers.fetch_add(1, Ordering::Relaxed) == 0 {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "fedaws: the credential server closed a connection from uid {uid}: it answers uid {} (and root) only (further ones are counted, not reported)",
+                self.owner
+            );
+        }
+        false
     }
 
     /// Start with credentials already obtained (the ones that proved the caller may use them).
@@ -175,6 +214,7 @@ async fn accept_loop(
     mut stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
     let connections = Registry::default();
+    let local = listener.local_addr().ok();
     loop {
         let accepted = tokio::select! {
             _ = &mut stopped => break,
@@ -187,6 +227,10 @@ async fn accept_loop(
             }
             continue;
         };
+        if local.is_some_and(|local| !server.welcomes(local, peer)) {
+            drop(stream);
+            continue;
+        }
         if connections.count(None) >= cap && !connections.evict(None) {
             // Every connection is mid-request: this one waits for none of them.
             drop(stream);

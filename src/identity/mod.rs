@@ -2,6 +2,7 @@
 //! On Unix, from the user and group databases and the kernel's credentials of the process; on
 //! Windows, from the process's access token (`windows`).
 
+pub mod loopback;
 #[cfg(windows)]
 mod windows;
 

@@ -662,3 +662,50 @@ printf 'second=%s\n' "$(fetch)"
     assert_ne!(access_key_id(&first), access_key_id(&second));
     broker.finish(&[&sts]);
 }
+
+#[test]
+fn another_user_with_the_right_token_is_closed_on_unanswered() {
+    crate::users::require_root();
+    let sts = TestServer::moto_recorder();
+    let broker = Broker::new(Some(sts.url()), &[], &role_connector(""));
+    let mut serving = Serving::start(&broker, &["c"]);
+    let other = crate::users::User::create("srvother", &[]);
+    // The other user knows the address and the token, and asks as the SDKs do.
+    let script = "import socket, sys\n\
+        s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)\n\
+        s.sendall(('GET / HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: ' + sys.argv[2] + '\\r\\nConnection: close\\r\\n\\r\\n').encode())\n\
+        data = b''\n\
+        try:\n\
+        \x20   while True:\n\
+        \x20       chunk = s.recv(65536)\n\
+        \x20       if not chunk: break\n\
+        \x20       data += chunk\n\
+        except ConnectionResetError:\n\
+        \x20   pass\n\
+        sys.stdout.write(repr(data))\n";
+    let port = serving.port.to_string();
+    for _ in 0..3 {
+        let out = other
+            .command("/usr/bin/python3")
+            .args(["-c", script, &port, &serving.token])
+            .output()
+            .expect("run python3 as the other user");
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            stdout(&out),
+            "b''",
+            "another user got an answer from the credential server"
+        );
+    }
+    // The server's own user is answered as before.
+    let value = credentials(serving.port, &serving.token);
+    assert!(value["AccessKeyId"].is_string());
+    let out = serving.stop_with("TERM");
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("closed a connection from uid").count(),
+        1,
+        "the first stranger is reported, the rest counted: {err}"
+    );
+    assert!(err.contains(&format!("uid {}", other.uid)), "{err}");
+}
