@@ -452,6 +452,14 @@ pub struct IssueArgs {
     /// Connector name
     #[arg(value_parser = connector_name_arg)]
     pub connector: String,
+    /// How the credentials are asked for
+    #[command(flatten)]
+    pub options: RequestOptions,
+}
+
+/// How credentials are asked for, beside the connector.
+#[derive(Debug, Clone, Args, Default)]
+pub struct RequestOptions {
     /// Lifetime (900, 15m, 1h30m, 36h) [default: the AWS default, capped by max_duration]
     #[arg(long, value_name = "DURATION")]
     pub duration: Option<Lifetime>,
@@ -476,8 +484,15 @@ pub struct IssueArgs {
 impl IssueArgs {
     /// The request these options make (their values clap has already checked).
     pub fn request(&self) -> CredsRequest {
+        self.options.request(&self.connector)
+    }
+}
+
+impl RequestOptions {
+    /// The request for `connector` these options make.
+    pub fn request(&self, connector: &str) -> CredsRequest {
         CredsRequest {
-            connector: self.connector.clone(),
+            connector: connector.to_string(),
             duration: self.duration.map(|d| d.0),
             region: self.region.clone(),
             mfa_code: self.mfa_code.as_ref().map(|c| c.0.clone()),
@@ -654,9 +669,13 @@ pub struct ConsoleArgs {
 /// `fedaws serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The connector and request options
+    /// The connector to serve alone [default: every connector you may use, each at
+    /// /creds/CONNECTOR, on one server per user that a second `serve` finds]
+    #[arg(value_parser = connector_name_arg)]
+    pub connector: Option<String>,
+    /// How the credentials are asked for
     #[command(flatten)]
-    pub issue: IssueArgs,
+    pub options: RequestOptions,
     /// Port on 127.0.0.1 [default: a free one]
     #[arg(long, default_value_t = 0)]
     pub port: u16,

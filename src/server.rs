@@ -21,6 +21,7 @@
 //! unanswered, whatever it would bring, and counted; the first is reported on stderr. Elsewhere
 //! the token alone guards.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -47,12 +48,95 @@ const DRAIN: Duration = Duration::from_secs(5);
 /// Where credentials come from when the server needs fresh ones (blocking).
 pub type Source = dyn Fn() -> anyhow::Result<Issued> + Send + Sync;
 
+/// Where a shared server gets the credentials of a connector (blocking).
+pub type Sources = dyn Fn(&str) -> anyhow::Result<Issued> + Send + Sync;
+
+/// What a server serves.
+pub enum Serves {
+    /// One connector, at every path (`serve C`, `exec --server`).
+    One(Arc<Source>),
+    /// Every connector the caller may use, each at `/creds/NAME` (`serve` alone).
+    Each(Arc<Sources>),
+}
+
+/// The most connectors one shared server keeps credentials of.
+pub const MAX_CONNECTORS: usize = 256;
+
+/// How often credentials in use are looked at, to be refreshed before a request has to.
+const LOOK_EVERY: Duration = Duration::from_secs(1);
+
+/// The credentials of one connector, and how to have fresh ones.
+struct Slot {
+    source: Arc<Source>,
+    current: tokio::sync::Mutex<Option<Issued>>,
+    /// Asked for since they were last refreshed: only credentials in use are refreshed ahead.
+    used: AtomicBool,
+}
+
+impl Slot {
+    fn new(source: Arc<Source>) -> Arc<Slot> {
+        Arc::new(Slot {
+            source,
+            current: tokio::sync::Mutex::new(None),
+            used: AtomicBool::new(false),
+        })
+    }
+
+    /// The credentials to serve: the current ones while they have more than `margin` left,
+    /// else fresh ones. The lock is held while refreshing, so concurrent requests wait for one
+    /// refresh instead of starting their own.
+    async fn credentials(&self, margin: Duration) -> anyhow::Result<Issued> {
+        let mut current = self.current.lock().await;
+        if let Some(c) = current.as_ref().filter(|c| left(c) > margin_secs(margin)) {
+            return Ok(c.clone());
+        }
+        let source = self.source.clone();
+        // A panic's message may hold a secret: the error says only that it happened.
+        let issued = tokio::task::spawn_blocking(move || source())
+            .await
+            .map_err(|_| anyhow::anyhow!("obtaining credentials failed inside fedaws (a bug)"))??;
+        *current = Some(issued.clone());
+        self.used.store(false, Ordering::Relaxed);
+        Ok(issued)
+    }
+
+    /// Whether the credentials are in use and will be within `margin` of expiring by the next
+    /// look: then they are refreshed now, before a request has to wait for it.
+    async fn due(&self, margin: Duration) -> bool {
+        if !self.used.load(Ordering::Relaxed) {
+            return false;
+        }
+        let current = self.current.lock().await;
+        current
+            .as_ref()
+            .is_some_and(|c| left(c) <= margin_secs(margin + 2 * LOOK_EVERY))
+    }
+}
+
+/// Seconds until `c` expires.
+fn left(c: &Issued) -> i64 {
+    c.expiration.as_second() - jiff::Timestamp::now().as_second()
+}
+
+fn margin_secs(margin: Duration) -> i64 {
+    i64::try_from(margin.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Why a request names no connector this server serves.
+#[derive(Debug)]
+struct NotServed {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
 /// The server's state.
 pub struct Server {
     token: SecretString,
     margin: Duration,
-    source: Arc<Source>,
-    current: tokio::sync::Mutex<Option<Issued>>,
+    serves: Serves,
+    /// The credentials of each connector asked for (`""` for a server of one).
+    slots: std::sync::Mutex<HashMap<String, Arc<Slot>>>,
     /// The user whose connections are answered (the server's own).
     owner: u32,
     /// Connections from other users, closed unanswered.
@@ -94,16 +178,92 @@ fn refusal(status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes
 }
 
 impl Server {
-    /// A server handing out credentials from `source`, refreshed `margin` before they expire.
-    pub fn new(token: SecretString, margin: Duration, source: Arc<Source>) -> Arc<Server> {
+    /// A server handing out credentials from `serves`, refreshed `margin` before they expire.
+    pub fn new(token: SecretString, margin: Duration, serves: Serves) -> Arc<Server> {
+        let mut slots = HashMap::new();
+        if let Serves::One(source) = &serves {
+            slots.insert(String::new(), Slot::new(source.clone()));
+        }
         Arc::new(Server {
             token,
             margin,
-            source,
-            current: tokio::sync::Mutex::new(None),
+            serves,
+            slots: std::sync::Mutex::new(slots),
             owner: crate::identity::current_uid(),
             strangers: AtomicU64::new(0),
         })
+    }
+
+    /// The slot of the connector at `path`, or the refusal of a path that names none.
+    fn slot(&self, path: &str) -> Result<(String, Arc<Slot>), NotServed> {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let sources = match &self.serves {
+            Serves::One(_) => {
+                let one = slots
+                    .get("")
+                    .cloned()
+                    .expect("a server of one has its slot");
+                return Ok((String::new(), one));
+            }
+            Serves::Each(sources) => sources,
+        };
+        let name = path
+            .strip_prefix("/creds/")
+            .filter(|n| crate::validate::check_name("connector", n).is_ok())
+            .ok_or(NotServed {
+                status: StatusCode::NOT_FOUND,
+                code: "NotFound",
+                message: "ask for a connector's credentials at /creds/CONNECTOR".into(),
+            })?;
+        if let Some(slot) = slots.get(name) {
+            return Ok((name.to_string(), slot.clone()));
+        }
+        if slots.len() >= MAX_CONNECTORS {
+            return Err(NotServed {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "TooManyConnectors",
+                message: format!(
+                    "this server keeps the credentials of {MAX_CONNECTORS} connectors at most"
+                ),
+            });
+        }
+        let sources = sources.clone();
+        let owned = name.to_string();
+        let slot = Slot::new(Arc::new(move || sources(&owned)));
+        slots.insert(name.to_string(), slot.clone());
+        Ok((name.to_string(), slot))
+    }
+
+    /// Forget the slot of `name` (one whose first credentials could not be had: a connector
+    /// that does not exist, or is not the caller's, is not kept).
+    fn forget(&self, name: &str) {
+        if matches!(self.serves, Serves::Each(_)) {
+            self.slots
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(name);
+        }
+    }
+
+    /// Refresh, each on a task of its own, the credentials in use that are about to come within
+    /// the margin, so that no request waits for STS; a refresh that fails leaves the current
+    /// ones (a request within the margin then tries again, and is told why).
+    async fn refresh_ahead(self: &Arc<Self>) {
+        let slots: Vec<Arc<Slot>> = self
+            .slots
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for slot in slots {
+            if slot.due(self.margin).await {
+                let margin = self.margin + 2 * LOOK_EVERY;
+                tokio::spawn(async move {
+                    let _ = slot.credentials(margin).await;
+                });
+            }
+        }
     }
 
     /// How many connections from other users were closed unanswered.
@@ -134,30 +294,18 @@ impl Server {
         false
     }
 
-    /// Start with credentials already obtained (the ones that proved the caller may use them).
+    /// Start with credentials already obtained (the ones that proved the caller may use them),
+    /// for the connector of a server of one.
     pub async fn prime(&self, issued: Issued) {
-        *self.current.lock().await = Some(issued);
-    }
-
-    /// The credentials to serve: the current ones while they have more than the margin left,
-    /// else fresh ones. The lock is held while refreshing, so concurrent requests wait for one
-    /// refresh instead of starting their own.
-    async fn credentials(&self) -> anyhow::Result<Issued> {
-        let mut current = self.current.lock().await;
-        let fresh_enough = |c: &Issued| {
-            let left = c.expiration.as_second() - jiff::Timestamp::now().as_second();
-            left > i64::try_from(self.margin.as_secs()).unwrap_or(i64::MAX)
-        };
-        if let Some(c) = current.as_ref().filter(|c| fresh_enough(c)) {
-            return Ok(c.clone());
+        let one = self
+            .slots
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get("")
+            .cloned();
+        if let Some(slot) = one {
+            *slot.current.lock().await = Some(issued);
         }
-        let source = self.source.clone();
-        // A panic's message may hold a secret: the error says only that it happened.
-        let issued = tokio::task::spawn_blocking(move || source())
-            .await
-            .map_err(|_| anyhow::anyhow!("obtaining credentials failed inside fedaws (a bug)"))??;
-        *current = Some(issued.clone());
-        Ok(issued)
     }
 
     /// Answer one request from `peer`; `authorized` is set when it carried the token.
@@ -187,7 +335,17 @@ impl Server {
             );
         }
         authorized.store(true, Ordering::SeqCst);
-        match self.credentials().await {
+        let (name, slot) = match self.slot(request.uri().path()) {
+            Ok(found) => found,
+            Err(no) => return refusal(no.status, no.code, &no.message),
+        };
+        let fresh = slot.credentials(self.margin).await;
+        if fresh.is_ok() {
+            slot.used.store(true, Ordering::Relaxed);
+        } else if slot.current.lock().await.is_none() {
+            self.forget(&name);
+        }
+        match fresh {
             Ok(c) => json(
                 StatusCode::OK,
                 &serde_json::json!({
@@ -215,9 +373,14 @@ async fn accept_loop(
 ) {
     let connections = Registry::default();
     let local = listener.local_addr().ok();
+    let mut look = tokio::time::interval(LOOK_EVERY);
     loop {
         let accepted = tokio::select! {
             _ = &mut stopped => break,
+            _ = look.tick() => {
+                server.refresh_ahead().await;
+                continue;
+            }
             accepted = listener.accept() => accepted,
         };
         let Ok((stream, peer)) = accepted else {
@@ -295,7 +458,7 @@ pub fn start_with(
     port: u16,
 ) -> anyhow::Result<Started> {
     let token = new_token()?;
-    let server = Server::new(token.clone(), margin, source);
+    let server = Server::new(token.clone(), margin, Serves::One(source));
     tokio::runtime::Builder::new_current_thread()
         .build()?
         .block_on(server.prime(first.creds));
@@ -306,6 +469,22 @@ pub fn start_with(
         uri,
         token,
         region: first.region,
+    })
+}
+
+/// Start a shared server on 127.0.0.1:`port`: every connector `sources` gives credentials of,
+/// at `/creds/CONNECTOR`, obtained when first asked for and refreshed `margin` before they
+/// expire (ahead, while in use).
+pub fn start_each(margin: Duration, sources: Arc<Sources>, port: u16) -> anyhow::Result<Started> {
+    let token = new_token()?;
+    let server = Server::new(token.clone(), margin, Serves::Each(sources));
+    let running = start(server, port)?;
+    let uri = format!("http://{}/creds/", running.addr);
+    Ok(Started {
+        server: running,
+        uri,
+        token,
+        region: String::new(),
     })
 }
 
@@ -400,11 +579,7 @@ mod tests {
                 request_id: None,
             })
         });
-        let server = Server::new(
-            SecretString::from("x".to_string()),
-            Duration::from_secs(300),
-            source,
-        );
+        let slot = Slot::new(source);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -413,13 +588,117 @@ mod tests {
         runtime.block_on(async {
             let mut tasks = Vec::new();
             for _ in 0..50 {
-                let s = server.clone();
-                tasks.push(tokio::spawn(async move { s.credentials().await.unwrap() }));
+                let s = slot.clone();
+                tasks.push(tokio::spawn(async move {
+                    s.credentials(Duration::from_secs(300)).await.unwrap()
+                }));
             }
             for t in tasks {
                 assert_eq!(t.await.unwrap().access_key_id, "ASIA1");
             }
         });
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    fn issued(name: &str, lasting: i64) -> Issued {
+        Issued {
+            access_key_id: format!("ASIA{}", name.to_uppercase()),
+            secret_access_key: SecretString::from("s".to_string()),
+            session_token: SecretString::from("t".to_string()),
+            expiration: jiff::Timestamp::now() + jiff::SignedDuration::from_secs(lasting),
+            arn: None,
+            packed_policy_size: None,
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn a_shared_server_keeps_one_slot_per_connector_asked_for_at_its_path() {
+        let asked = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let log = asked.clone();
+        let sources: Arc<Sources> = Arc::new(move |name: &str| {
+            log.lock().unwrap().push(name.to_string());
+            Ok(issued(name, 3600))
+        });
+        let server = Server::new(
+            SecretString::from("x".to_string()),
+            Duration::from_secs(300),
+            Serves::Each(sources),
+        );
+        for refused in ["/", "/creds/", "/creds/a/b", "/creds/../x", "/other/a"] {
+            let status = server.slot(refused).err().map(|r| r.status);
+            assert_eq!(status, Some(StatusCode::NOT_FOUND), "{refused}");
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (a, slot_a) = server.slot("/creds/a").unwrap();
+            let (b, slot_b) = server.slot("/creds/b").unwrap();
+            assert_eq!((a.as_str(), b.as_str()), ("a", "b"));
+            let margin = Duration::from_secs(300);
+            assert_eq!(
+                slot_a.credentials(margin).await.unwrap().access_key_id,
+                "ASIAA"
+            );
+            assert_eq!(
+                slot_b.credentials(margin).await.unwrap().access_key_id,
+                "ASIAB"
+            );
+            let (_, again) = server.slot("/creds/a").unwrap();
+            assert_eq!(
+                again.credentials(margin).await.unwrap().access_key_id,
+                "ASIAA"
+            );
+        });
+        assert_eq!(
+            *asked.lock().unwrap(),
+            ["a", "b"],
+            "one STS call per connector"
+        );
+        server.forget("b");
+        assert_eq!(server.slots.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn credentials_in_use_are_refreshed_before_a_request_has_to() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let source: Arc<Source> = Arc::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok(issued("fresh", 3600))
+        });
+        let server = Server::new(
+            SecretString::from("x".to_string()),
+            Duration::from_secs(300),
+            Serves::One(source),
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            // Within a second of the margin, but nobody asked for them: left alone.
+            server.prime(issued("old", 301)).await;
+            server.refresh_ahead().await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert_eq!(calls.load(Ordering::SeqCst), 0);
+            // Asked for: refreshed ahead, and the next request is answered from memory.
+            let (_, slot) = server.slot("/").unwrap();
+            let served = slot.credentials(server.margin).await.unwrap();
+            assert_eq!(served.access_key_id, "ASIAOLD");
+            slot.used.store(true, Ordering::Relaxed);
+            server.refresh_ahead().await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert_eq!(calls.load(Ordering::SeqCst), 1);
+            let served = slot.credentials(server.margin).await.unwrap();
+            assert_eq!(served.access_key_id, "ASIAFRESH");
+            // Fresh ones are not refreshed again.
+            slot.used.store(true, Ordering::Relaxed);
+            server.refresh_ahead().await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert_eq!(calls.load(Ordering::SeqCst), 1);
+        });
     }
 }

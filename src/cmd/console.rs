@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 
-use crate::cli::{ConsoleArgs, IssueArgs};
+use crate::cli::{ConsoleArgs, IssueArgs, RequestOptions};
 use crate::config::Depth;
 use crate::console;
 use crate::context::Context;
@@ -31,9 +31,11 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
     }
     let mut issue = IssueArgs {
         connector: args.connector.clone(),
-        region: args.region.clone(),
-        mfa_code: args.mfa_code.clone(),
-        ..IssueArgs::default()
+        options: RequestOptions {
+            region: args.region.clone(),
+            mfa_code: args.mfa_code.clone(),
+            ..RequestOptions::default()
+        },
     };
     // For assume-role, --duration is the console session (SessionDuration); for federated
     // users AWS takes no SessionDuration: the session lasts as long as the credentials.
@@ -53,7 +55,7 @@ pub fn run(args: ConsoleArgs, ctx: &mut Context) -> anyhow::Result<()> {
             Some(d.0)
         }
         (Some(d), None) => {
-            issue.duration = Some(d);
+            issue.options.duration = Some(d);
             None
         }
         (None, _) => None,

@@ -14,7 +14,7 @@ pub fn run(args: CredsArgs, ctx: &mut Context) -> anyhow::Result<()> {
         Format::Env
     });
     let request = args.issue.request();
-    let obtained = super::obtain(ctx, &request, args.issue.system)?;
+    let obtained = super::obtain(ctx, &request, args.issue.options.system)?;
     // The text holds the secret parts: wiped from memory once written.
     let text = zeroize::Zeroizing::new(
         Output {

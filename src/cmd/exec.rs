@@ -43,7 +43,7 @@ pub fn run(args: ExecArgs, ctx: &mut Context) -> anyhow::Result<()> {
         return with_server(&args, argv, ctx);
     }
     let request = args.issue.request();
-    let obtained = super::obtain(ctx, &request, args.issue.system)?;
+    let obtained = super::obtain(ctx, &request, args.issue.options.system)?;
     let mut child = std::process::Command::new(&argv[0]);
     child.args(&argv[1..]);
     for var in REMOVED {

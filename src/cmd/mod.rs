@@ -135,7 +135,7 @@ fn serve_issue(
     ctx: &mut Context,
 ) -> anyhow::Result<crate::server::Started> {
     let request = issue.request();
-    let system = issue.system;
+    let system = issue.options.system;
     if let Some(broker) = ctx.broker.clone() {
         let first = broker.creds(&request, system)?;
         let source = std::sync::Arc::new(move || broker.creds(&request, system).map(|o| o.creds));
@@ -146,6 +146,38 @@ fn serve_issue(
     let caller = crate::issue::Caller::this_process(system)?;
     let renew = ctx.renew.clone();
     crate::server::start_for(ctx, request, caller, port, move || Box::new(renew()))
+}
+
+/// Start the user's shared credential server: every connector they may use, at
+/// `/creds/CONNECTOR`, each obtained when first asked for (by contexts made like `ctx`, or by the
+/// broker) with `options`, and refreshed ahead while in use.
+fn serve_each(
+    options: &crate::cli::RequestOptions,
+    port: u16,
+    ctx: &mut Context,
+) -> anyhow::Result<crate::server::Started> {
+    let system = options.system;
+    let options = options.clone();
+    if let Some(broker) = ctx.broker.clone() {
+        let sources: std::sync::Arc<crate::server::Sources> =
+            std::sync::Arc::new(move |name: &str| {
+                broker
+                    .creds(&options.request(name), system)
+                    .map(|o| o.creds)
+            });
+        return crate::server::start_each(crate::issue::DEFAULT_REFRESH_MARGIN, sources, port);
+    }
+    let margin = crate::issue::Services::config(ctx)?
+        .settings
+        .refresh_margin_or(crate::issue::DEFAULT_REFRESH_MARGIN);
+    let caller = crate::issue::Caller::this_process(system)?;
+    let renew = ctx.renew.clone();
+    let sources: std::sync::Arc<crate::server::Sources> = std::sync::Arc::new(move |name: &str| {
+        let mut services = renew();
+        crate::issue::obtain_audited(&mut services, &options.request(name), &caller)
+            .map(|o| o.creds)
+    });
+    crate::server::start_each(margin, sources, port)
 }
 
 /// Whose things a listing shows: `None` for everything (local mode, where the config is the

@@ -1,16 +1,51 @@
-//! `fedaws serve CONNECTOR`: a local container-credentials endpoint until SIGINT or SIGTERM.
+//! `fedaws serve [CONNECTOR]`: a local container-credentials endpoint until SIGINT or SIGTERM.
+//!
+//! With a connector, a server of that connector alone, as `exec --server` starts. Without one,
+//! the user's shared server: every connector they may use, each at `/creds/CONNECTOR`, one
+//! server per user, which says where it is in the user's runtime directory (its port in
+//! `server.json`, its token in `server.token`, both 0600) so that a second `serve` finds it, and
+//! `serve CONNECTOR` and `exec --server` use it.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::time::Duration;
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
-use crate::cli::ServeArgs;
+use crate::cli::{RequestOptions, ServeArgs};
 use crate::context::Context;
+use crate::exit::UserError;
 use crate::format::posix_quote;
 
-/// Serve until stopped.
+/// Serve until stopped; or, where the user's shared server runs, say how to reach it.
 pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
-    let running = super::serve_issue(&args.issue, args.port, ctx)?;
+    let place = Place::of_user()?;
+    let Some(connector) = args.connector.clone() else {
+        return serve_each(&args, ctx, &place);
+    };
+    if args.options.is_default()
+        && let Some(shared) = place.running()
+    {
+        shared.check(&connector)?;
+        writeln!(
+            ctx.out,
+            "export AWS_CONTAINER_CREDENTIALS_FULL_URI={}\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE={}",
+            posix_quote(&shared.uri_of(&connector)),
+            posix_quote(&place.token_file().to_string_lossy())
+        )?;
+        ctx.note(format!(
+            "connector `{connector}` is served by your shared server (pid {}) at {}",
+            shared.pid,
+            shared.uri_of(&connector)
+        ));
+        return Ok(());
+    }
+    let issue = crate::cli::IssueArgs {
+        connector: connector.clone(),
+        options: args.options.clone(),
+    };
+    let running = super::serve_issue(&issue, args.port, ctx)?;
     // Listen for the signals before telling anyone where the server is, so a caller that stops
     // it as soon as it has read the exports still gets a clean shutdown.
     let signals = Signals::listen()?;
@@ -25,13 +60,197 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
     // the two lines and go on while the server runs in the background.
     release_stdout();
     ctx.note(format!(
-        "serving credentials of connector `{}` on {} until Ctrl-C (SIGINT) or SIGTERM",
-        args.issue.connector, running.uri
+        "serving credentials of connector `{connector}` on {} until Ctrl-C (SIGINT) or SIGTERM",
+        running.uri
     ));
     signals.wait();
     running.server.stop();
     ctx.note("stopped");
     Ok(())
+}
+
+/// The user's shared server: found where it runs, else started here until stopped.
+fn serve_each(args: &ServeArgs, ctx: &mut Context, place: &Place) -> anyhow::Result<()> {
+    let _claim = crate::issue::cache::lock(
+        &place.dir.join("server.lock"),
+        Duration::from_secs(10),
+        "serve",
+    )?;
+    if let Some(shared) = place.running() {
+        print_shared(ctx, &shared.base(), place)?;
+        ctx.note(format!(
+            "your shared server runs already (pid {}), at {}CONNECTOR",
+            shared.pid,
+            shared.base()
+        ));
+        return Ok(());
+    }
+    let started = super::serve_each(&args.options, args.port, ctx)?;
+    let port = started.server.addr.port();
+    place.claim(port, &started.token)?;
+    drop(_claim);
+    let signals = Signals::listen()?;
+    let base = format!("http://127.0.0.1:{port}/creds/");
+    print_shared(ctx, &base, place)?;
+    release_stdout();
+    ctx.note(format!(
+        "serving every connector you may use at {base}CONNECTOR until Ctrl-C (SIGINT) or SIGTERM; `eval \"$(fedaws serve CONNECTOR)\"` points a shell at one"
+    ));
+    signals.wait();
+    place.release();
+    started.server.stop();
+    ctx.note("stopped");
+    Ok(())
+}
+
+/// The lines that tell a shell where the shared server is: `FEDAWS_SERVER`, the URI to append a
+/// connector's name to, and the token file the SDKs read.
+fn print_shared(ctx: &mut Context, base: &str, place: &Place) -> anyhow::Result<()> {
+    writeln!(
+        ctx.out,
+        "export FEDAWS_SERVER={}\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE={}",
+        posix_quote(base),
+        posix_quote(&place.token_file().to_string_lossy())
+    )?;
+    ctx.out.flush()?;
+    Ok(())
+}
+
+/// Where the user's shared server says where it is.
+pub struct Place {
+    dir: PathBuf,
+}
+
+/// A shared server found running.
+pub struct Shared {
+    /// Its process.
+    pub pid: u32,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    token: SecretString,
+}
+
+impl Place {
+    /// The user's: `fedaws` in their runtime directory (`XDG_RUNTIME_DIR`), else in their state
+    /// directory, made private if it is not.
+    pub fn of_user() -> anyhow::Result<Place> {
+        let dir = crate::config::runtime_dir();
+        crate::fsutil::ensure_private_dir(&dir, crate::trust::Role::StateDir)?;
+        Ok(Place { dir })
+    }
+
+    /// The token file of the shared server (0600), which the SDKs read through
+    /// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`.
+    pub fn token_file(&self) -> PathBuf {
+        self.dir.join("server.token")
+    }
+
+    fn record(&self) -> PathBuf {
+        self.dir.join("server.json")
+    }
+
+    /// The shared server, when one is recorded, its process lives, and it answers as a shared
+    /// server of this token does.
+    pub fn running(&self) -> Option<Shared> {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(self.record()).ok()?).ok()?;
+        let pid = u32::try_from(record["pid"].as_u64()?).ok()?;
+        let port = u16::try_from(record["port"].as_u64()?).ok()?;
+        let token = SecretString::from(std::fs::read_to_string(self.token_file()).ok()?);
+        let shared = Shared { pid, port, token };
+        // A shared server refuses `/creds/` (no connector) with 404 when the token is right.
+        (shared.get("/creds/").ok()?.0 == 404).then_some(shared)
+    }
+
+    /// Record a shared server started here: the token first, then where it listens.
+    fn claim(&self, port: u16, token: &SecretString) -> anyhow::Result<()> {
+        crate::fsutil::write_atomic(&self.token_file(), token.expose_secret().as_bytes())?;
+        let record = serde_json::json!({ "pid": std::process::id(), "port": port });
+        crate::fsutil::write_atomic(&self.record(), record.to_string().as_bytes())?;
+        Ok(())
+    }
+
+    /// Remove the record of the server started here (not one started since by another).
+    fn release(&self) {
+        let ours = std::fs::read(self.record())
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .is_some_and(|r| r["pid"].as_u64() == Some(u64::from(std::process::id())));
+        if ours {
+            let _ = std::fs::remove_file(self.record());
+            let _ = std::fs::remove_file(self.token_file());
+        }
+    }
+}
+
+impl Shared {
+    /// `http://127.0.0.1:PORT/creds/`.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}/creds/", self.port)
+    }
+
+    /// The URI of `connector`'s credentials.
+    pub fn uri_of(&self, connector: &str) -> String {
+        format!("{}{connector}", self.base())
+    }
+
+    /// Whether the server serves `connector` to this user: its credentials are had now (so the
+    /// first SDK to ask does not wait), or the error says why not.
+    pub fn check(&self, connector: &str) -> anyhow::Result<()> {
+        let (status, body) = self.get(&format!("/creds/{connector}"))?;
+        if status == 200 {
+            return Ok(());
+        }
+        let said: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        Err(UserError::failure(format!(
+            "your shared server (pid {}) cannot serve connector `{connector}`: {}",
+            self.pid,
+            said["message"].as_str().unwrap_or("no reason given")
+        ))
+        .into())
+    }
+
+    /// `GET path` with the token: the status and the body.
+    fn get(&self, path: &str) -> anyhow::Result<(u16, String)> {
+        let mut stream = TcpStream::connect_timeout(
+            &std::net::SocketAddr::from(([127, 0, 0, 1], self.port)),
+            Duration::from_secs(2),
+        )?;
+        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+        let request = zeroize::Zeroizing::new(format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {}\r\nConnection: close\r\n\r\n",
+            self.token.expose_secret()
+        ));
+        stream.write_all(request.as_bytes())?;
+        let mut answer = zeroize::Zeroizing::new(Vec::new());
+        stream.read_to_end(&mut answer)?;
+        let text = String::from_utf8_lossy(&answer);
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| anyhow::anyhow!("the shared server's answer is not HTTP"))?;
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        // What a 200 carries is not kept here.
+        let body = if status == 200 {
+            String::new()
+        } else {
+            body.to_string()
+        };
+        Ok((status, body))
+    }
+}
+
+impl RequestOptions {
+    /// Nothing given beside the connector (a shared server serves such requests).
+    pub fn is_default(&self) -> bool {
+        self.duration.is_none()
+            && self.region.is_none()
+            && self.mfa_code.is_none()
+            && !self.no_cache
+            && !self.refresh
+            && !self.system
+    }
 }
 
 /// Point stdout at `/dev/null`, which closes the pipe or file it was (best effort).

@@ -450,6 +450,14 @@ pub fn state_dir() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("fedaws"))
 }
 
+/// Where fedaws keeps what lives as long as the user's session: `fedaws` in the runtime
+/// directory (`XDG_RUNTIME_DIR`), else the state directory's `run`.
+pub fn runtime_dir() -> PathBuf {
+    directories::BaseDirs::new()
+        .and_then(|b| b.runtime_dir().map(|d| d.join("fedaws")))
+        .unwrap_or_else(|| state_dir().join("run"))
+}
+
 /// How thoroughly to check: `Deep` also reads policy files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Depth {

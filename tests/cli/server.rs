@@ -30,10 +30,11 @@ pub fn export_value(line: &str, name: &str) -> String {
         .to_string()
 }
 
-/// The port of `http://127.0.0.1:PORT/`.
+/// The port of `http://127.0.0.1:PORT/` (or of a shared server's `…/creds/`).
 pub fn port_of(uri: &str) -> u16 {
     uri.strip_prefix("http://127.0.0.1:")
         .and_then(|r| r.strip_suffix('/'))
+        .map(|r| r.strip_suffix("/creds").unwrap_or(r))
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("not http://127.0.0.1:PORT/: {uri:?}"))
 }
@@ -45,12 +46,15 @@ struct Serving {
     uri: String,
     port: u16,
     token: String,
+    /// The token file of a shared server (`serve` without a connector).
+    token_file: String,
     stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
     rest: Option<std::thread::JoinHandle<Vec<u8>>>,
 }
 
 impl Serving {
-    /// Start `fedaws serve ARGS…` and read its two export lines.
+    /// Start `fedaws serve ARGS…` and read its two export lines (for a shared server, without
+    /// a connector: `FEDAWS_SERVER` and the token file, read here).
     fn start(broker: &Broker, args: &[&str]) -> Serving {
         let mut argv = vec!["serve"];
         argv.extend_from_slice(args);
@@ -90,6 +94,7 @@ impl Serving {
             uri: String::new(),
             port: 0,
             token: String::new(),
+            token_file: String::new(),
             stderr: Some(stderr_reader),
             rest: Some(rest),
         };
@@ -103,8 +108,17 @@ impl Serving {
             );
         }
         assert!(lines.iter().all(|l| l.ends_with('\n')));
-        serving.uri = export_value(lines[0].trim_end(), "AWS_CONTAINER_CREDENTIALS_FULL_URI");
-        serving.token = export_value(lines[1].trim_end(), "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        if args.is_empty() {
+            serving.uri = export_value(lines[0].trim_end(), "FEDAWS_SERVER");
+            serving.token_file = export_value(
+                lines[1].trim_end(),
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            );
+            serving.token = std::fs::read_to_string(&serving.token_file).expect("the token file");
+        } else {
+            serving.uri = export_value(lines[0].trim_end(), "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+            serving.token = export_value(lines[1].trim_end(), "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        }
         serving.port = port_of(&serving.uri);
         assert_eq!(serving.token.len(), 64, "the token is not 256 bits in hex");
         assert!(serving.token.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -166,12 +180,17 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(20);
 /// A raw `GET /` to 127.0.0.1:`port` with `Authorization: auth` (none when `None`): the status
 /// and the body, or why there was none within [`ANSWER_TIMEOUT`].
 fn try_get(port: u16, auth: Option<&str>) -> Result<(u16, String), String> {
+    try_get_path(port, "/", auth)
+}
+
+/// [`try_get`] of `path`.
+fn try_get_path(port: u16, path: &str, auth: Option<&str>) -> Result<(u16, String), String> {
     let mut stream =
         TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("cannot connect: {e}"))?;
     stream
         .set_read_timeout(Some(ANSWER_TIMEOUT))
         .map_err(|e| e.to_string())?;
-    let mut request = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n");
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n");
     if let Some(a) = auth {
         request.push_str(&format!("Authorization: {a}\r\n"));
     }
@@ -708,4 +727,164 @@ fn another_user_with_the_right_token_is_closed_on_unanswered() {
         "the first stranger is reported, the rest counted: {err}"
     );
     assert!(err.contains(&format!("uid {}", other.uid)), "{err}");
+}
+
+/// An AWS client finding credentials at `uri` with the token in `token_file`, as the SDKs read it
+/// (`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`), and nothing else.
+fn token_file_client(
+    broker: &Broker,
+    uri: &str,
+    token_file: &str,
+    program: &str,
+    args: &[&str],
+) -> Output {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .env_clear()
+        .env("HOME", broker.env.home())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_ENDPOINT_URL", moto_url())
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file)
+        .current_dir(broker.env.root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install awscli and boto3"));
+    broker.record(program, &out);
+    out
+}
+
+#[test]
+fn one_shared_server_serves_every_connector_and_a_second_serve_finds_it() {
+    let sts = TestServer::moto_recorder();
+    let connectors = format!(
+        "{}\n[connectors.own]\naccount = \"{{account}}\"\nprincipal = \"iam-user\"\n",
+        role_connector("")
+    );
+    let broker = Broker::new(Some(sts.url()), &[], &connectors);
+    let mut serving = Serving::start(&broker, &[]);
+    assert!(serving.uri.ends_with("/creds/"), "{}", serving.uri);
+    assert_eq!(
+        sts.count(),
+        0,
+        "a shared server obtains credentials when asked, not before"
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&serving.token_file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the token file is private");
+    }
+
+    // Two connectors through one server: the AWS CLI through one, boto3 through the other.
+    let role_uri = format!("{}c", serving.uri);
+    let own_uri = format!("{}own", serving.uri);
+    let out = token_file_client(
+        &broker,
+        &role_uri,
+        &serving.token_file,
+        "aws",
+        &["sts", "get-caller-identity", "--output", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "aws through /creds/c: {}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains(&format!(":assumed-role/{ROLE}/")),
+        "{}",
+        stdout(&out)
+    );
+    let script = "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])";
+    let out = token_file_client(
+        &broker,
+        &own_uri,
+        &serving.token_file,
+        "python3",
+        &["-c", script],
+    );
+    assert!(
+        out.status.success(),
+        "boto3 through /creds/own: {}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains(":user/"), "{}", stdout(&out));
+    assert_eq!(sts.count(), 2, "one STS call per connector");
+    let actions: Vec<String> = sts.requests().iter().map(|r| r.action()).collect();
+    assert!(
+        actions.contains(&"AssumeRole".to_string())
+            && actions.contains(&"GetSessionToken".to_string()),
+        "{actions:?}"
+    );
+
+    // Answered from memory again; a connector that does not exist is refused with the reason.
+    let (status, _) = try_get_path(serving.port, "/creds/c", Some(&serving.token)).unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(sts.count(), 2);
+    let (status, body) = try_get_path(serving.port, "/creds/nope", Some(&serving.token)).unwrap();
+    assert_ne!(status, 200);
+    assert_refused_or_failed(&body);
+    let (status, body) = try_get_path(serving.port, "/creds/c", None).unwrap();
+    assert_refused(status, &body, "no token");
+
+    // A second `serve` finds the first, says where it is, and ends.
+    let again = broker
+        .env
+        .std_command(&["serve"])
+        .output()
+        .expect("run serve again");
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(
+        export_value(stdout(&again).lines().next().unwrap_or(""), "FEDAWS_SERVER"),
+        serving.uri
+    );
+    // `serve C` points a shell at the shared server.
+    let one = broker
+        .env
+        .std_command(&["serve", "c"])
+        .output()
+        .expect("run serve c");
+    assert!(one.status.success(), "{}", stderr(&one));
+    let lines: Vec<String> = stdout(&one).lines().map(str::to_string).collect();
+    assert_eq!(
+        export_value(&lines[0], "AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+        role_uri
+    );
+    assert_eq!(
+        export_value(&lines[1], "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+        serving.token_file
+    );
+    let nope = broker
+        .env
+        .std_command(&["serve", "nope"])
+        .output()
+        .expect("run serve nope");
+    assert!(!nope.status.success());
+    assert!(stderr(&nope).contains("nope"), "{}", stderr(&nope));
+
+    let out = serving.stop_with("TERM");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !std::path::Path::new(&serving.token_file).exists(),
+        "the token file outlived the server"
+    );
+    assert_port_closed(serving.port, "SIGTERM");
+    broker.finish(&[&sts]);
+}
+
+/// A shared server's refusal of a connector it cannot serve: `{"code","message"}`, no credentials.
+fn assert_refused_or_failed(body: &str) {
+    let value: serde_json::Value = serde_json::from_str(body).expect("the refusal is JSON");
+    assert!(
+        value["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    assert!(!body.contains("AccessKeyId"), "{body}");
 }
