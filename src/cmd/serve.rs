@@ -210,12 +210,31 @@ impl Shared {
         .into())
     }
 
-    /// `GET path` with the token: the status and the body.
+    /// `GET path` with the token: the status and the body. The token goes only to a port whose
+    /// listener is the user's own, as far as the kernel says (Linux), and while the recorded
+    /// process lives: a record that outlived its server must not send the token to whoever
+    /// took the port since.
     fn get(&self, path: &str) -> anyhow::Result<(u16, String)> {
+        #[cfg(unix)]
+        if let Some(pid) = rustix::process::Pid::from_raw(i32::try_from(self.pid).unwrap_or(0))
+            && rustix::process::test_kill_process(pid).is_err()
+        {
+            anyhow::bail!("the shared server's process ({}) is gone", self.pid);
+        }
         let mut stream = TcpStream::connect_timeout(
             &std::net::SocketAddr::from(([127, 0, 0, 1], self.port)),
             Duration::from_secs(2),
         )?;
+        let (local, peer) = (stream.local_addr()?, stream.peer_addr()?);
+        // The server's end of this connection is owned by whoever listens.
+        if let Some(uid) = crate::identity::loopback::tcp_client_owner(local, peer)
+            && uid != crate::identity::current_uid()
+        {
+            anyhow::bail!(
+                "127.0.0.1:{} is held by uid {uid}, not by your shared server",
+                self.port
+            );
+        }
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
         let request = zeroize::Zeroizing::new(format!(
             "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {}\r\nConnection: close\r\n\r\n",

@@ -888,3 +888,78 @@ fn assert_refused_or_failed(body: &str) {
     );
     assert!(!body.contains("AccessKeyId"), "{body}");
 }
+
+#[test]
+fn a_stale_record_does_not_send_the_token_to_another_users_port() {
+    crate::users::require_root();
+    let sts = TestServer::moto_recorder();
+    let broker = Broker::new(Some(sts.url()), &[], &role_connector(""));
+    let other = crate::users::User::create("srvsquat", &[]);
+    // The other user holds a port, and writes down whatever reaches it.
+    let script = "import socket, sys\n\
+        s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(8)\n\
+        print(s.getsockname()[1], flush=True)\n\
+        s.settimeout(8)\n\
+        got = b''\n\
+        try:\n\
+        \x20   while True:\n\
+        \x20       c, _ = s.accept(); c.settimeout(2)\n\
+        \x20       try:\n\
+        \x20           got += c.recv(65536)\n\
+        \x20           c.sendall(b'HTTP/1.1 404 Not Found\\r\\ncontent-length: 2\\r\\n\\r\\n{}')\n\
+        \x20       except OSError:\n\
+        \x20           pass\n\
+        \x20       c.close()\n\
+        except OSError:\n\
+        \x20   pass\n\
+        print(repr(got))\n";
+    let mut squatter = other
+        .command("/usr/bin/python3")
+        .args(["-c", script])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run python3 as the other user");
+    let mut out = BufReader::new(squatter.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("the port");
+    let port: u16 = line.trim().parse().expect("a port");
+    // A record left by a server that is gone, naming that port, and its token.
+    let run = broker.env.root().join("state/fedaws/run");
+    std::fs::create_dir_all(&run).unwrap();
+    let stale_token = "f".repeat(64);
+    std::fs::write(run.join("server.token"), &stale_token).unwrap();
+    std::fs::write(
+        run.join("server.json"),
+        format!("{{\"pid\": {}, \"port\": {port}}}", std::process::id()),
+    )
+    .unwrap();
+
+    let mut serving = Serving::start(&broker, &[]);
+    assert_ne!(
+        serving.port, port,
+        "the squatter's port was taken for the shared server"
+    );
+    let value = credentials_at(serving.port, "/creds/c", &serving.token);
+    assert!(value["AccessKeyId"].is_string());
+    let stopped = serving.stop_with("TERM");
+    assert_eq!(stopped.status.code(), Some(0), "{}", stderr(&stopped));
+    let _ = squatter.wait();
+    let mut got = String::new();
+    out.read_to_string(&mut got).unwrap();
+    assert!(
+        !got.contains(&stale_token),
+        "the token was sent to the squatter: {got}"
+    );
+    assert!(
+        !got.contains(&serving.token),
+        "the token was sent to the squatter: {got}"
+    );
+    broker.finish(&[&sts]);
+}
+
+/// The credentials a `200` answer to `GET path` carried.
+fn credentials_at(port: u16, path: &str, token: &str) -> serde_json::Value {
+    let (status, body) = try_get_path(port, path, Some(token)).expect("an answer");
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("JSON")
+}
