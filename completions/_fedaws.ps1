@@ -726,6 +726,7 @@ Register-ArgumentCompleter -Native -CommandName 'fedaws' -ScriptBlock {
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the credential cache')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Issue new credentials even when cached ones are still good, and cache them')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity')
+            [CompletionResult]::new('--imds', '--imds', [CompletionResultType]::ParameterName, 'Also answer as the EC2 metadata service (IMDSv2) with the connector''s credentials, for SDKs pointed at it by AWS_EC2_METADATA_SERVICE_ENDPOINT (one connector per server)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a message naming the missing flag instead')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (repeat for more)')

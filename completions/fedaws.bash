@@ -2710,7 +2710,7 @@ _fedaws() {
             return 0
             ;;
         fedaws__subcmd__serve)
-            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --port --config --keyring --broker --no-input --verbose --quiet --help"
+            opts="-v -q -h --duration --region --mfa-code --no-cache --refresh --system --port --imds --config --keyring --broker --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

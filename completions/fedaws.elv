@@ -656,6 +656,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --no-cache 'Neither read nor write the credential cache'
             cand --refresh 'Issue new credentials even when cached ones are still good, and cache them'
             cand --system 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
+            cand --imds 'Also answer as the EC2 metadata service (IMDSv2) with the connector''s credentials, for SDKs pointed at it by AWS_EC2_METADATA_SERVICE_ENDPOINT (one connector per server)'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'

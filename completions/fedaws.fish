@@ -437,6 +437,7 @@ complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l broker -d 'Work 
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l no-cache -d 'Neither read nor write the credential cache'
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l refresh -d 'Issue new credentials even when cached ones are still good, and cache them'
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l system -d 'Act as a system caller (cron, CI, a server) without a user session: only connectors with system scope, under settings.system_identity'
+complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l imds -d 'Also answer as the EC2 metadata service (IMDSv2) with the connector\'s credentials, for SDKs pointed at it by AWS_EC2_METADATA_SERVICE_ENDPOINT (one connector per server)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -l no-input -d 'Never prompt; fail with a message naming the missing flag instead'
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s v -l verbose -d 'Say more on stderr (repeat for more)'
 complete -c fedaws -n "__fish_fedaws_using_subcommand serve" -s q -l quiet -d 'Say nothing on stderr but errors'

@@ -679,6 +679,10 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1 [default: a free one]
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Also answer as the EC2 metadata service (IMDSv2) with the connector's credentials, for
+    /// SDKs pointed at it by AWS_EC2_METADATA_SERVICE_ENDPOINT (one connector per server)
+    #[arg(long, requires = "connector")]
+    pub imds: bool,
 }
 
 /// The command of a command line given as one string of words (for tests).

@@ -80,7 +80,7 @@ fn spawn(mut child: std::process::Command, program: &str) -> anyhow::Result<()> 
 /// `exec --server`: the child gets a local credential server instead of the keys, so it can
 /// refresh them itself; the server stops when the child exits, whose status is passed on.
 fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow::Result<()> {
-    let started = super::serve_issue(&args.issue, 0, ctx)?;
+    let started = super::serve_issue(&args.issue, 0, false, ctx)?;
     let mut child = std::process::Command::new(&argv[0]);
     child.args(&argv[1..]);
     for var in REMOVED

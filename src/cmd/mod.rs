@@ -132,6 +132,7 @@ fn obtain(
 fn serve_issue(
     issue: &crate::cli::IssueArgs,
     port: u16,
+    imds: bool,
     ctx: &mut Context,
 ) -> anyhow::Result<crate::server::Started> {
     let request = issue.request();
@@ -141,11 +142,12 @@ fn serve_issue(
         let source = std::sync::Arc::new(move || broker.creds(&request, system).map(|o| o.creds));
         // The broker's cache refreshes by its own margin; this one asks it in good time.
         let margin = crate::issue::DEFAULT_REFRESH_MARGIN;
-        return crate::server::start_with(first, margin, source, port);
+        let role = imds.then_some(issue.connector.as_str());
+        return crate::server::start_with(first, margin, source, port, role);
     }
     let caller = crate::issue::Caller::this_process(system)?;
     let renew = ctx.renew.clone();
-    crate::server::start_for(ctx, request, caller, port, move || Box::new(renew()))
+    crate::server::start_for(ctx, request, caller, port, imds, move || Box::new(renew()))
 }
 
 /// Start the user's shared credential server: every connector they may use, at

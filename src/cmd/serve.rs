@@ -25,6 +25,7 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
         return serve_each(&args, ctx, &place);
     };
     if args.options.is_default()
+        && !args.imds
         && let Some(shared) = place.running()
     {
         shared.check(&connector)?;
@@ -45,7 +46,7 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
         connector: connector.clone(),
         options: args.options.clone(),
     };
-    let running = super::serve_issue(&issue, args.port, ctx)?;
+    let running = super::serve_issue(&issue, args.port, args.imds, ctx)?;
     // Listen for the signals before telling anyone where the server is, so a caller that stops
     // it as soon as it has read the exports still gets a clean shutdown.
     let signals = Signals::listen()?;
@@ -55,6 +56,13 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
         posix_quote(&running.uri),
         posix_quote(running.token.expose_secret())
     )?;
+    if args.imds {
+        writeln!(
+            ctx.out,
+            "export AWS_EC2_METADATA_SERVICE_ENDPOINT={}",
+            posix_quote(&running.uri)
+        )?;
+    }
     ctx.out.flush()?;
     // Nothing more is written there: closing it lets `eval "$(setsid -f fedaws serve C)"` read
     // the two lines and go on while the server runs in the background.

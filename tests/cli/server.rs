@@ -963,3 +963,146 @@ fn credentials_at(port: u16, path: &str, token: &str) -> serde_json::Value {
     assert_eq!(status, 200, "{body}");
     serde_json::from_str(&body).expect("JSON")
 }
+
+/// An AWS client finding credentials through the EC2 metadata service at `endpoint` alone.
+fn imds_client(broker: &Broker, endpoint: &str, program: &str, args: &[&str]) -> Output {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .env_clear()
+        .env("HOME", broker.env.home())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_ENDPOINT_URL", moto_url())
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint)
+        .current_dir(broker.env.root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install awscli and boto3"));
+    broker.record(program, &out);
+    out
+}
+
+/// Send `request` (a whole HTTP/1.1 request) to 127.0.0.1:`port`: the status and the body.
+fn raw_request(port: u16, request: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(ANSWER_TIMEOUT)).unwrap();
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("an answer");
+    let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status");
+    (status, body.to_string())
+}
+
+#[test]
+fn imds_v2_feeds_the_aws_cli_and_boto3() {
+    let sts = TestServer::moto_recorder();
+    let broker = Broker::new(Some(sts.url()), &[], &role_connector(""));
+    let mut serving = Serving::start(&broker, &["--imds", "c"]);
+    let endpoint = serving.uri.clone();
+
+    let out = imds_client(
+        &broker,
+        &endpoint,
+        "aws",
+        &["sts", "get-caller-identity", "--output", "json"],
+    );
+    assert!(out.status.success(), "aws through IMDSv2: {}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!(":assumed-role/{ROLE}/")),
+        "{}",
+        stdout(&out)
+    );
+    let script = "import boto3; s = boto3.Session(); print(s.get_credentials().method); print(s.client('sts').get_caller_identity()['Arn'])";
+    let out = imds_client(&broker, &endpoint, "python3", &["-c", script]);
+    assert!(
+        out.status.success(),
+        "boto3 through IMDSv2: {}",
+        stderr(&out)
+    );
+    let printed = stdout(&out);
+    assert!(
+        printed.starts_with("iam-role\n"),
+        "boto3 did not use the metadata service: {printed}"
+    );
+    assert!(
+        printed.contains(&format!(":assumed-role/{ROLE}/")),
+        "{printed}"
+    );
+    assert_eq!(
+        sts.count(),
+        1,
+        "both clients were served the credentials obtained at start"
+    );
+
+    // IMDSv2's rules: a token first, of 1 to 21600 s; nothing forwarded by a proxy.
+    let port = serving.port;
+    let put = |headers: &str| {
+        raw_request(
+            port,
+            &format!(
+                "PUT /latest/api/token HTTP/1.1\r\nHost: x\r\n{headers}Connection: close\r\n\r\n"
+            ),
+        )
+    };
+    assert_eq!(put("").0, 400, "no lifetime");
+    assert_eq!(
+        put("X-aws-ec2-metadata-token-ttl-seconds: 21601\r\n").0,
+        400
+    );
+    assert_eq!(
+        put("X-aws-ec2-metadata-token-ttl-seconds: 60\r\nX-Forwarded-For: 10.0.0.1\r\n").0,
+        403
+    );
+    let (status, token) = put("X-aws-ec2-metadata-token-ttl-seconds: 60\r\n");
+    assert_eq!(status, 200);
+    let get = |path: &str, token: &str| {
+        raw_request(
+            port,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: x\r\nX-aws-ec2-metadata-token: {token}\r\nConnection: close\r\n\r\n"
+            ),
+        )
+    };
+    let list = "/latest/meta-data/iam/security-credentials/";
+    assert_eq!(get(list, "wrong").0, 401, "IMDSv1 or a wrong token");
+    assert_eq!(get(list, &token), (200, "c".to_string()));
+    let (status, body) = get(&format!("{list}c"), &token);
+    assert_eq!(status, 200);
+    let value: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    for field in [
+        "Code",
+        "Type",
+        "AccessKeyId",
+        "SecretAccessKey",
+        "Token",
+        "Expiration",
+        "LastUpdated",
+    ] {
+        assert!(value[field].is_string(), "{field} missing: {body}");
+    }
+    assert_eq!(value["Code"], "Success");
+    let (status, body) = get("/latest/dynamic/instance-identity/document", &token);
+    assert_eq!(status, 200);
+    assert!(body.contains("\"region\""), "{body}");
+
+    let out = serving.stop_with("TERM");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let line = printed
+        .lines()
+        .find(|l| l.starts_with("export AWS_EC2_METADATA_SERVICE_ENDPOINT="))
+        .unwrap_or_else(|| panic!("no endpoint line: {printed}"));
+    assert_eq!(
+        export_value(line, "AWS_EC2_METADATA_SERVICE_ENDPOINT"),
+        endpoint
+    );
+    broker.finish(&[&sts]);
+}

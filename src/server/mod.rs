@@ -16,10 +16,15 @@
 //! accepting and closes the oldest connection that has not completed an authorized request, so
 //! a flood of idle or half-sent requests never locks out the SDK the server is for.
 //!
+//! With `--imds`, a server of one connector also answers as the EC2 metadata service, version 2
+//! ([`imds`]), which has no token of its own.
+//!
 //! Beside the token, on Linux, the kernel is asked who owns the client's end of each connection
 //! ([`crate::identity::loopback`]): a connection from another user (but root) is closed
 //! unanswered, whatever it would bring, and counted; the first is reported on stderr. Elsewhere
 //! the token alone guards.
+
+pub mod imds;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -141,6 +146,8 @@ pub struct Server {
     owner: u32,
     /// Connections from other users, closed unanswered.
     strangers: AtomicU64,
+    /// The EC2 metadata service of the connector of a server of one, when asked for.
+    imds: Option<imds::Imds>,
 }
 
 /// A new random token: 32 bytes from the OS, hex-encoded.
@@ -180,6 +187,16 @@ fn refusal(status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes
 impl Server {
     /// A server handing out credentials from `serves`, refreshed `margin` before they expire.
     pub fn new(token: SecretString, margin: Duration, serves: Serves) -> Arc<Server> {
+        Server::with_imds(token, margin, serves, None)
+    }
+
+    /// [`Server::new`], also answering as the EC2 metadata service (IMDSv2) with `imds`.
+    pub fn with_imds(
+        token: SecretString,
+        margin: Duration,
+        serves: Serves,
+        imds: Option<imds::Imds>,
+    ) -> Arc<Server> {
         let mut slots = HashMap::new();
         if let Serves::One(source) = &serves {
             slots.insert(String::new(), Slot::new(source.clone()));
@@ -191,6 +208,7 @@ impl Server {
             slots: std::sync::Mutex::new(slots),
             owner: crate::identity::current_uid(),
             strangers: AtomicU64::new(0),
+            imds,
         })
     }
 
@@ -322,6 +340,36 @@ impl Server {
                 "this credential server answers loopback clients only",
             );
         }
+        if let Some(imds) = &self.imds
+            && request.uri().path().starts_with("/latest/")
+        {
+            match imds.answer(request.method(), request.uri().path(), request.headers()) {
+                imds::Step::Done(response) => {
+                    if response.status().is_success() {
+                        authorized.store(true, Ordering::SeqCst);
+                    }
+                    return response;
+                }
+                imds::Step::Credentials => authorized.store(true, Ordering::SeqCst),
+            }
+            return match self.slot("/") {
+                Ok((_, slot)) => match slot.credentials(self.margin).await {
+                    Ok(c) => {
+                        slot.used.store(true, Ordering::Relaxed);
+                        imds::credentials_answer(&c)
+                    }
+                    Err(e) => json(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        &serde_json::json!({
+                            "Code": "CredentialsUnavailable",
+                            "Message": format!("{e:#}"),
+                            "LastUpdated": rfc3339(jiff::Timestamp::now()),
+                        }),
+                    ),
+                },
+                Err(no) => refusal(no.status, no.code, &no.message),
+            };
+        }
         let given = request
             .headers()
             .get(header::AUTHORIZATION)
@@ -435,6 +483,7 @@ pub fn start_for(
     request: CredsRequest,
     caller: Caller,
     port: u16,
+    imds: bool,
     fresh: impl Fn() -> Box<dyn Services> + Send + Sync + 'static,
 ) -> anyhow::Result<Started> {
     let margin = services
@@ -442,11 +491,12 @@ pub fn start_for(
         .settings
         .refresh_margin_or(crate::issue::DEFAULT_REFRESH_MARGIN);
     let first = crate::issue::obtain_audited(services, &request, &caller)?;
+    let role = imds.then(|| request.connector.clone());
     let source: Arc<Source> = Arc::new(move || {
         let mut services = fresh();
         crate::issue::obtain_audited(services.as_mut(), &request, &caller).map(|o| o.creds)
     });
-    start_with(first, margin, source, port)
+    start_with(first, margin, source, port, role.as_deref())
 }
 
 /// Serve `first` on 127.0.0.1:`port`, and fresh credentials from `source` once they have less
@@ -456,9 +506,11 @@ pub fn start_with(
     margin: Duration,
     source: Arc<Source>,
     port: u16,
+    imds: Option<&str>,
 ) -> anyhow::Result<Started> {
     let token = new_token()?;
-    let server = Server::new(token.clone(), margin, Serves::One(source));
+    let imds = imds.map(|role| imds::Imds::new(role, &first.region));
+    let server = Server::with_imds(token.clone(), margin, Serves::One(source), imds);
     tokio::runtime::Builder::new_current_thread()
         .build()?
         .block_on(server.prime(first.creds));
@@ -671,7 +723,7 @@ mod tests {
         });
         let server = Server::new(
             SecretString::from("x".to_string()),
-            Duration::from_secs(300),
+            Duration::from_secs(303),
             Serves::One(source),
         );
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -680,7 +732,7 @@ mod tests {
             .unwrap();
         runtime.block_on(async {
             // Within a second of the margin, but nobody asked for them: left alone.
-            server.prime(issued("old", 301)).await;
+            server.prime(issued("old", 305)).await;
             server.refresh_ahead().await;
             tokio::time::sleep(Duration::from_millis(100)).await;
             assert_eq!(calls.load(Ordering::SeqCst), 0);
