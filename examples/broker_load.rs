@@ -1,6 +1,8 @@
-//! A load generator for the broker: `CONNS` keep-alive connections to its socket, each sending
-//! `POST /v1/creds` for `CONNECTOR` until `TOTAL` answers have come; prints the answers per
-//! second and the latency percentiles as one JSON line.
+//! A load generator for the broker and the credential server: `CONNS` keep-alive connections,
+//! each sending its request until `TOTAL` answers have come; prints the answers per second and
+//! the latency percentiles as one JSON line. To a broker's socket (a path), the request is
+//! `POST /v1/creds` for `CONNECTOR`; to a credential server (`127.0.0.1:PORT`), it is `GET PATH`
+//! with the headers in `LOAD_HEADERS` (lines of `Name: value`: the token).
 //!
 //! With `RATE` 0 every connection sends its next request as soon as the last is answered (the
 //! most the broker can answer). With a `RATE`, the connections together send that many requests
@@ -8,15 +10,30 @@
 //! broker that falls behind is charged for the wait (no coordinated omission).
 //!
 //! `cargo run --release --example broker_load -- SOCKET CONNECTOR CONNS TOTAL [RATE]`
+//! `cargo run --release --example broker_load -- 127.0.0.1:PORT PATH CONNS TOTAL [RATE]`
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::rc::Rc;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::UnixStream;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::time::Instant;
+
+/// A connection, to a Unix socket or a TCP port.
+trait Io: AsyncRead + AsyncWrite + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Unpin> Io for T {}
+
+async fn connect(target: &str) -> Box<dyn Io> {
+    match target.parse::<std::net::SocketAddr>() {
+        Ok(addr) => Box::new(tokio::net::TcpStream::connect(addr).await.expect("connect")),
+        Err(_) => Box::new(
+            tokio::net::UnixStream::connect(target)
+                .await
+                .expect("connect to the broker"),
+        ),
+    }
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -24,7 +41,9 @@ fn main() {
         [_, s, c, n, t] => (s, c, n, t, "0"),
         [_, s, c, n, t, r] => (s, c, n, t, r.as_str()),
         _ => {
-            eprintln!("usage: broker_load SOCKET CONNECTOR CONNS TOTAL [RATE]");
+            eprintln!(
+                "usage: broker_load SOCKET CONNECTOR CONNS TOTAL [RATE], or 127.0.0.1:PORT PATH CONNS TOTAL [RATE]"
+            );
             std::process::exit(2);
         }
     };
@@ -33,11 +52,21 @@ fn main() {
     let rate: f64 = rate.parse().expect("RATE is a number");
     // Each connection's gap between due times.
     let every = (rate > 0.0).then(|| Duration::from_secs_f64(conns as f64 / rate));
-    let body = format!("{{\"connector\":\"{connector}\"}}");
-    let request = Rc::new(format!(
-        "POST /v1/creds HTTP/1.1\r\nHost: fedaws\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    ));
+    let request = Rc::new(if socket.parse::<std::net::SocketAddr>().is_ok() {
+        let headers = std::env::var("LOAD_HEADERS").unwrap_or_default();
+        let headers: String = headers
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| format!("{l}\r\n"))
+            .collect();
+        format!("GET {connector} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n")
+    } else {
+        let body = format!("{{\"connector\":\"{connector}\"}}");
+        format!(
+            "POST /v1/creds HTTP/1.1\r\nHost: fedaws\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    });
     // One thread drives every connection, so the generator takes little of the machine and its
     // own scheduling adds little to what is measured.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -53,10 +82,8 @@ fn main() {
             let offset = every.map(|gap| gap.mul_f64(i as f64 / conns as f64));
             let (socket, request) = (socket.clone(), request.clone());
             workers.push(tokio::task::spawn_local(async move {
-                let stream = UnixStream::connect(&socket)
-                    .await
-                    .expect("connect to the broker");
-                let (read, mut write) = stream.into_split();
+                let stream = connect(&socket).await;
+                let (read, mut write) = tokio::io::split(stream);
                 let mut reader = BufReader::new(read);
                 let mut latencies = Vec::with_capacity(share);
                 let mut due = Instant::now() + offset.unwrap_or_default();
@@ -75,7 +102,7 @@ fn main() {
                         .await
                         .expect("send a request");
                     let status = read_answer(&mut reader).await;
-                    assert_eq!(status, 200, "the broker refused a request");
+                    assert_eq!(status, 200, "a request was refused");
                     latencies.push(sent.elapsed());
                 }
                 latencies
@@ -100,7 +127,7 @@ fn main() {
 }
 
 /// Read one answer (status line, headers, a `content-length` body): its status.
-async fn read_answer(reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>) -> u16 {
+async fn read_answer(reader: &mut BufReader<tokio::io::ReadHalf<Box<dyn Io>>>) -> u16 {
     let mut line = String::new();
     reader
         .read_line(&mut line)

@@ -330,10 +330,24 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "serve",
-        &[(
-            "fedaws serve deploy",
-            "a local endpoint SDKs refresh from (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
-        )],
+        &[
+            (
+                "fedaws serve deploy",
+                "a local endpoint SDKs refresh from (AWS_CONTAINER_CREDENTIALS_FULL_URI)",
+            ),
+            (
+                "eval \"$(setsid -f fedaws serve)\"",
+                "your one server for every connector, at ${FEDAWS_SERVER}CONNECTOR",
+            ),
+            (
+                "eval \"$(fedaws serve deploy)\"",
+                "with that server running: this shell uses connector deploy on it",
+            ),
+            (
+                "fedaws serve --imds deploy",
+                "also the EC2 metadata service, IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT)",
+            ),
+        ],
     ),
     (
         "whoami",

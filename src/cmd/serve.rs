@@ -79,7 +79,7 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
 
 /// The user's shared server: found where it runs, else started here until stopped.
 fn serve_each(args: &ServeArgs, ctx: &mut Context, place: &Place) -> anyhow::Result<()> {
-    let _claim = crate::issue::cache::lock(
+    let claim = crate::issue::cache::lock(
         &place.dir.join("server.lock"),
         Duration::from_secs(10),
         "serve",
@@ -96,7 +96,7 @@ fn serve_each(args: &ServeArgs, ctx: &mut Context, place: &Place) -> anyhow::Res
     let started = super::serve_each(&args.options, args.port, ctx)?;
     let port = started.server.addr.port();
     place.claim(port, &started.token)?;
-    drop(_claim);
+    drop(claim);
     let signals = Signals::listen()?;
     let base = format!("http://127.0.0.1:{port}/creds/");
     print_shared(ctx, &base, place)?;
