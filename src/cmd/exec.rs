@@ -22,6 +22,7 @@ const REMOVED: &[&str] = &[
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 ];
 
 /// Run the command.
@@ -78,9 +79,9 @@ fn spawn(mut child: std::process::Command, program: &str) -> anyhow::Result<()> 
 }
 
 /// `exec --server`: the child gets a local credential server instead of the keys, so it can
-/// refresh them itself; the server stops when the child exits, whose status is passed on.
+/// refresh them itself: the user's shared server where it runs and serves the request, else one
+/// of its own, which stops when the child exits; the child's exit status is passed on.
 fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow::Result<()> {
-    let started = super::serve_issue(&args.issue, 0, false, ctx)?;
     let mut child = std::process::Command::new(&argv[0]);
     child.args(&argv[1..]);
     for var in REMOVED
@@ -89,28 +90,70 @@ fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow:
     {
         child.env_remove(var);
     }
-    child
-        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &started.uri)
-        .env(
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-            secrecy::ExposeSecret::expose_secret(&started.token),
-        )
-        .env("AWS_REGION", &started.region)
-        .env("AWS_DEFAULT_REGION", &started.region)
-        .env(MARKER, &args.issue.connector);
+    let own = match on_shared(args, ctx)? {
+        Some((uri, token_file, region)) => {
+            child
+                .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)
+                .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file)
+                .env("AWS_REGION", &region)
+                .env("AWS_DEFAULT_REGION", &region);
+            None
+        }
+        None => {
+            let started = super::serve_issue(&args.issue, 0, false, ctx)?;
+            child
+                .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &started.uri)
+                .env(
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                    secrecy::ExposeSecret::expose_secret(&started.token),
+                )
+                .env("AWS_REGION", &started.region)
+                .env("AWS_DEFAULT_REGION", &started.region);
+            Some(started.server)
+        }
+    };
+    child.env(MARKER, &args.issue.connector);
     ctx.out.flush()?;
     // Ctrl-C reaches the child through the terminal; fedaws waits for it and cleans up.
     let _ = ctrlc::set_handler(|| {});
     let status = crate::hardening::for_child(|| child.spawn())
         .and_then(|mut c| c.wait())
         .map_err(|e| UserError::usage(format!("cannot run `{}`: {e}", argv[0])))?;
-    started.server.stop();
+    if let Some(server) = own {
+        server.stop();
+    }
     let code = exit_code(status);
     if code == 0 {
         Ok(())
     } else {
         Err(crate::exit::ChildExit(code).into())
     }
+}
+
+/// Where the user's shared server serves this request, when it runs and may (local mode, the
+/// connector alone, no other option): the connector's URI, the token file and the region.
+fn on_shared(
+    args: &ExecArgs,
+    ctx: &mut Context,
+) -> anyhow::Result<Option<(String, std::path::PathBuf, String)>> {
+    if ctx.broker.is_some() || !args.issue.options.is_default() {
+        return Ok(None);
+    }
+    let place = super::serve::Place::of_user()?;
+    let Some(shared) = place.running() else {
+        return Ok(None);
+    };
+    let connector = &args.issue.connector;
+    shared.check(connector)?;
+    let config = crate::issue::Services::config(ctx)?;
+    let region = config
+        .connector(connector)
+        .ok()
+        .and_then(|c| c.region.clone())
+        .unwrap_or_else(|| {
+            crate::issue::plan::settings_region(&config, &|n| std::env::var(n).ok())
+        });
+    Ok(Some((shared.uri_of(connector), place.token_file(), region)))
 }
 
 /// A child's exit status as a shell reports it: its code, or 128 + the signal that ended it.

@@ -861,6 +861,27 @@ fn one_shared_server_serves_every_connector_and_a_second_serve_finds_it() {
         export_value(&lines[1], "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
         serving.token_file
     );
+    // `exec --server` runs its child on the shared server.
+    let script = "printf 'uri=%s\\nfile=%s\\ntoken=%s\\n' \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\" \"$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE\" \"${AWS_CONTAINER_AUTHORIZATION_TOKEN-unset}\"; aws sts get-caller-identity --output text --query Arn";
+    let exec = broker
+        .env
+        .std_command(&["exec", "--server", "c", "--", "sh", "-c", script])
+        .env("AWS_ENDPOINT_URL", moto_url())
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .output()
+        .expect("run exec --server");
+    assert!(exec.status.success(), "{}", stderr(&exec));
+    let printed = stdout(&exec);
+    assert!(printed.contains(&format!("uri={role_uri}\n")), "{printed}");
+    assert!(
+        printed.contains(&format!("file={}\n", serving.token_file)),
+        "{printed}"
+    );
+    assert!(printed.contains("token=unset\n"), "{printed}");
+    assert!(
+        printed.contains(&format!(":assumed-role/{ROLE}/")),
+        "{printed}"
+    );
     let nope = broker
         .env
         .std_command(&["serve", "nope"])
