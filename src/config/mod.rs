@@ -695,6 +695,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_the_toml_parser_once_panicked_on_is_a_parse_error() {
+        // Found by fuzzing (the `config` target): toml_edit 0.23 panicked on a key named twice
+        // in this shape ("all items have spans"); 0.25 refuses it.
+        let path = Path::new("/nonexistent/config.toml");
+        for text in ["==\n.=", "[settings]\nr\0=1\n[c]\n==\n.="] {
+            assert!(
+                matches!(Config::parse(path, text), Err(ConfigError::Parse { .. })),
+                "{text:?}"
+            );
+            let _ = rules_with_lines(Vec::new(), text);
+        }
+    }
+
+    #[test]
     fn debug_hides_the_mfa_process() {
         let text = "[accounts.a]\nmfa_process = \"oathtool --totp -b JBSWY3DPEHPK3PXP\"\n";
         let config = Config::parse(Path::new("c.toml"), text).unwrap();
