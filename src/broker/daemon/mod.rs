@@ -128,7 +128,15 @@ impl Shared {
     /// Load the config again: the new one serves if it loads and keeps every rule, else the
     /// last good one goes on serving.
     fn reload(&self, why: &str) {
-        match Config::load(&self.location, Depth::Shallow) {
+        // A parser's bug that panics on the new text costs the reload, not the broker.
+        let loaded = std::panic::catch_unwind(|| Config::load(&self.location, Depth::Shallow))
+            .unwrap_or_else(|_| {
+                Err(crate::config::ConfigError::Parse {
+                    path: self.location.path.clone(),
+                    message: "the TOML parser failed inside on it (a bug)".into(),
+                })
+            });
+        match loaded {
             Ok(config) => {
                 *self.config.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(config);
                 log(format_args!(
