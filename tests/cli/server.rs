@@ -1127,3 +1127,43 @@ fn imds_v2_feeds_the_aws_cli_and_boto3() {
     );
     broker.finish(&[&sts]);
 }
+
+#[test]
+fn a_connector_whose_refresh_fails_says_why_and_the_others_keep_serving() {
+    let sts = TestServer::moto_recorder();
+    let connectors = format!(
+        "{}\n[connectors.own]\naccount = \"{{account}}\"\nprincipal = \"federated-user\"\nmax_duration = \"15m\"\n",
+        role_connector("max_duration = \"15m\"\n")
+    );
+    let broker = Broker::new(Some(sts.url()), &[], &connectors);
+    broker.set_settings("refresh_margin = \"14m55s\"\n");
+    let mut serving = Serving::start(&broker, &[]);
+    let first_c = credentials_at(serving.port, "/creds/c", &serving.token);
+    let first_own = credentials_at(serving.port, "/creds/own", &serving.token);
+    assert_eq!(sts.count(), 2);
+
+    // `own` goes from the config: its next refresh fails; `c` is refreshed ahead, as before.
+    let config = broker.env.config();
+    let at = config.find("[connectors.own]").expect("the connector");
+    broker.env.write_config(&config[..at]);
+    sleep_into_margin(&first_c, 895);
+    std::thread::sleep(Duration::from_secs(2));
+    let (status, body) = try_get_path(serving.port, "/creds/own", Some(&serving.token)).unwrap();
+    assert_eq!(status, 500, "{body}");
+    let value: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(value["code"], "CredentialsUnavailable", "{body}");
+    assert!(
+        value["message"].as_str().is_some_and(|m| m.contains("own")),
+        "{body}"
+    );
+    assert!(!body.contains(first_own["SecretAccessKey"].as_str().unwrap()));
+    let fresh_c = credentials_at(serving.port, "/creds/c", &serving.token);
+    assert_ne!(
+        access_key_id(&fresh_c),
+        access_key_id(&first_c),
+        "c was not refreshed"
+    );
+    let out = serving.stop_with("TERM");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    broker.finish(&[&sts]);
+}
