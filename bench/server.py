@@ -8,49 +8,15 @@ requests), then 10,000 requests at a fixed 1,000 per second, from examples/broke
 Usage: python3 bench/server.py FEDAWS_BINARY LOAD_BINARY   (bench/server.sh builds both)
 """
 
-import json, os, shlex, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, shlex, subprocess, sys, tempfile, urllib.request
+
+from throwaway import configure, start_moto
 
 fedaws, load = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp(prefix="fedaws-server-bench-")
 os.chmod(work, 0o700)
-for sub in ("cfg", "state", "home"):
-    os.makedirs(os.path.join(work, sub), mode=0o700)
-
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-port = s.getsockname()[1]
-s.close()
-moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", port), 1).close()
-        break
-    except OSError:
-        time.sleep(0.05)
-
-user = subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
-config = os.path.join(work, "cfg", "config.toml")
-with open(config, "w") as f:
-    f.write(f"""[settings]
-region = "us-east-1"
-sts_endpoint = "http://127.0.0.1:{port}"
-keyring = "file"
-file_store = "store.enc"
-admins = ["{user}"]
-
-[accounts.a]
-
-[connectors.c]
-account = "a"
-principal = "federated-user"
-""")
-os.chmod(config, 0o600)
-env = {"PATH": os.environ["PATH"], "HOME": os.path.join(work, "home"),
-       "XDG_STATE_HOME": os.path.join(work, "state"), "XDG_CONFIG_HOME": os.path.join(work, "home")}
-subprocess.run([fedaws, "--config", config, "account", "edit", "a", "--rotate", "--secret-stdin"],
-               input="AKIAIOSFODNN7EXAMPLE\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", text=True,
-               env=env, check=True, capture_output=True)
+moto, port = start_moto()
+config, env = configure(fedaws, work, port)
 
 servers = []
 

@@ -269,6 +269,16 @@ pub fn container_client(
     program: &str,
     args: &[&str],
 ) -> Output {
+    let vars = [
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", token),
+    ];
+    aws_client_with(broker, &vars, program, args)
+}
+
+/// Run an AWS client with moto as its endpoint, no config or credentials file, and `vars` to
+/// find credentials by.
+fn aws_client_with(broker: &Broker, vars: &[(&str, &str)], program: &str, args: &[&str]) -> Output {
     let out = std::process::Command::new(program)
         .args(args)
         .env_clear()
@@ -280,8 +290,7 @@ pub fn container_client(
         .env("AWS_REGION", "us-east-1")
         // AWS CLI v1 reads only AWS_DEFAULT_REGION.
         .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)
-        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", token)
+        .envs(vars.iter().copied())
         .current_dir(broker.env.root())
         .stdin(Stdio::null())
         .output()
@@ -738,24 +747,11 @@ fn token_file_client(
     program: &str,
     args: &[&str],
 ) -> Output {
-    let out = std::process::Command::new(program)
-        .args(args)
-        .env_clear()
-        .env("HOME", broker.env.home())
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_ENDPOINT_URL", moto_url())
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)
-        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file)
-        .current_dir(broker.env.root())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install awscli and boto3"));
-    broker.record(program, &out);
-    out
+    let vars = [
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file),
+    ];
+    aws_client_with(broker, &vars, program, args)
 }
 
 #[test]
@@ -987,23 +983,8 @@ fn credentials_at(port: u16, path: &str, token: &str) -> serde_json::Value {
 
 /// An AWS client finding credentials through the EC2 metadata service at `endpoint` alone.
 fn imds_client(broker: &Broker, endpoint: &str, program: &str, args: &[&str]) -> Output {
-    let out = std::process::Command::new(program)
-        .args(args)
-        .env_clear()
-        .env("HOME", broker.env.home())
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_ENDPOINT_URL", moto_url())
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint)
-        .current_dir(broker.env.root())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install awscli and boto3"));
-    broker.record(program, &out);
-    out
+    let vars = [("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint)];
+    aws_client_with(broker, &vars, program, args)
 }
 
 /// Send `request` (a whole HTTP/1.1 request) to 127.0.0.1:`port`: the status and the body.
