@@ -284,11 +284,6 @@ impl Server {
         }
     }
 
-    /// How many connections from other users were closed unanswered.
-    pub fn strangers(&self) -> u64 {
-        self.strangers.load(Ordering::Relaxed)
-    }
-
     /// Whether the connection from `client` to `local` may be answered: not when the kernel
     /// says another user than the server's own (or root) owns the client's end (counted, and
     /// the first reported on stderr).
@@ -461,6 +456,14 @@ async fn accept_loop(
         connections.spawn(None, state, serve);
     }
     connections.drain(DRAIN).await;
+    let strangers = server.strangers.load(Ordering::Relaxed);
+    if strangers > 1 {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "fedaws: the credential server closed {strangers} connections from other users in all"
+        );
+    }
 }
 
 /// A started server with what a client needs to reach it.

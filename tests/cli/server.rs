@@ -736,6 +736,10 @@ fn another_user_with_the_right_token_is_closed_on_unanswered() {
         "the first stranger is reported, the rest counted: {err}"
     );
     assert!(err.contains(&format!("uid {}", other.uid)), "{err}");
+    assert!(
+        err.contains("closed 3 connections from other users in all"),
+        "the count is told when the server stops: {err}"
+    );
 }
 
 /// An AWS client finding credentials at `uri` with the token in `token_file`, as the SDKs read it
