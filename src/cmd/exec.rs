@@ -130,29 +130,39 @@ fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow:
     }
 }
 
-/// Where the user's shared server serves this request, when it runs and may (local mode, the
-/// connector alone, no other option): the connector's URI, the token file and the region.
+/// Where the user's shared server serves this request, when it runs, serves the connectors of
+/// this command (the same config, or the same broker), and may (the connector alone, no other
+/// option): the connector's URI, the token file and the region.
 fn on_shared(
     args: &ExecArgs,
     ctx: &mut Context,
 ) -> anyhow::Result<Option<(String, std::path::PathBuf, String)>> {
-    if ctx.broker.is_some() || !args.issue.options.is_default() {
+    if !args.issue.options.is_default() {
         return Ok(None);
     }
-    let place = super::serve::Place::of_user()?;
-    let Some(shared) = place.running() else {
+    // A runtime directory that cannot be made private holds no record to trust.
+    let Ok(place) = super::serve::Place::of_user() else {
+        return Ok(None);
+    };
+    let Some(shared) = place.running_of(&super::serve::source_of(ctx)) else {
         return Ok(None);
     };
     let connector = &args.issue.connector;
+    let region = if ctx.broker.is_some() {
+        // The broker says the region with the credentials; asked here first, an MFA code is
+        // asked at this terminal, and the shared server then finds them in the broker's cache.
+        super::obtain(ctx, &args.issue.request(), false)?.region
+    } else {
+        let config = crate::issue::Services::config(ctx)?;
+        config
+            .connector(connector)
+            .ok()
+            .and_then(|c| c.region.clone())
+            .unwrap_or_else(|| {
+                crate::issue::plan::settings_region(&config, &|n| std::env::var(n).ok())
+            })
+    };
     shared.check(connector)?;
-    let config = crate::issue::Services::config(ctx)?;
-    let region = config
-        .connector(connector)
-        .ok()
-        .and_then(|c| c.region.clone())
-        .unwrap_or_else(|| {
-            crate::issue::plan::settings_region(&config, &|n| std::env::var(n).ok())
-        });
     Ok(Some((shared.uri_of(connector), place.token_file(), region)))
 }
 

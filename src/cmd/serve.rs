@@ -20,13 +20,15 @@ use crate::format::posix_quote;
 
 /// Serve until stopped; or, where the user's shared server runs, say how to reach it.
 pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
-    let place = Place::of_user()?;
     let Some(connector) = args.connector.clone() else {
-        return serve_each(&args, ctx, &place);
+        return serve_each(&args, ctx, &Place::of_user()?);
     };
+    // A runtime directory that cannot be made private holds no record to trust: the connector
+    // is then served alone, as it would be with no shared server.
     if args.options.is_default()
         && !args.imds
-        && let Some(shared) = place.running()
+        && let Ok(place) = Place::of_user()
+        && let Some(shared) = place.running_of(&source_of(ctx))
     {
         shared.check(&connector)?;
         writeln!(
@@ -84,7 +86,15 @@ fn serve_each(args: &ServeArgs, ctx: &mut Context, place: &Place) -> anyhow::Res
         Duration::from_secs(10),
         "serve",
     )?;
+    let source = source_of(ctx);
     if let Some(shared) = place.running() {
+        if shared.source != source {
+            return Err(UserError::usage(format!(
+                "your shared server (pid {}) serves the connectors of {}, not those of {source}; a user has one shared server: stop it first (kill {})",
+                shared.pid, shared.source, shared.pid
+            ))
+            .into());
+        }
         print_shared(ctx, &shared.base(), place)?;
         ctx.note(format!(
             "your shared server runs already (pid {}), at {}CONNECTOR",
@@ -95,7 +105,7 @@ fn serve_each(args: &ServeArgs, ctx: &mut Context, place: &Place) -> anyhow::Res
     }
     let started = super::serve_each(&args.options, args.port, ctx)?;
     let port = started.server.addr.port();
-    place.claim(port, &started.token)?;
+    place.claim(port, &started.token, &source)?;
     drop(claim);
     let signals = Signals::listen()?;
     let base = format!("http://127.0.0.1:{port}/creds/");
@@ -135,7 +145,21 @@ pub struct Shared {
     pub pid: u32,
     /// Its port on 127.0.0.1.
     pub port: u16,
+    /// Whose connectors it serves ([`source_of`]).
+    pub source: String,
     token: SecretString,
+}
+
+/// Whose connectors the commands of `ctx` use: a broker's (`broker SOCKET`), or those of a
+/// config file (`config PATH`). A shared server serves those of one source; the same name may
+/// be another connector in another, so a command of another source does not use it.
+pub fn source_of(ctx: &Context) -> String {
+    let (kind, path) = match &ctx.broker {
+        Some(broker) => ("broker", &broker.path),
+        None => ("config", &ctx.location.path),
+    };
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+    format!("{kind} {}", path.display())
 }
 
 impl Place {
@@ -164,16 +188,28 @@ impl Place {
             serde_json::from_slice(&std::fs::read(self.record()).ok()?).ok()?;
         let pid = u32::try_from(record["pid"].as_u64()?).ok()?;
         let port = u16::try_from(record["port"].as_u64()?).ok()?;
+        let source = record["source"].as_str().unwrap_or_default().to_string();
         let token = SecretString::from(std::fs::read_to_string(self.token_file()).ok()?);
-        let shared = Shared { pid, port, token };
+        let shared = Shared {
+            pid,
+            port,
+            source,
+            token,
+        };
         // A shared server refuses `/creds/` (no connector) with 404 when the token is right.
         (shared.get("/creds/").ok()?.0 == 404).then_some(shared)
     }
 
+    /// [`Place::running`], when it serves the connectors of `source` ([`source_of`]).
+    pub fn running_of(&self, source: &str) -> Option<Shared> {
+        self.running().filter(|s| s.source == source)
+    }
+
     /// Record a shared server started here: the token first, then where it listens.
-    fn claim(&self, port: u16, token: &SecretString) -> anyhow::Result<()> {
+    fn claim(&self, port: u16, token: &SecretString, source: &str) -> anyhow::Result<()> {
         crate::fsutil::write_atomic(&self.token_file(), token.expose_secret().as_bytes())?;
-        let record = serde_json::json!({ "pid": std::process::id(), "port": port });
+        let record =
+            serde_json::json!({ "pid": std::process::id(), "port": port, "source": source });
         crate::fsutil::write_atomic(&self.record(), record.to_string().as_bytes())?;
         Ok(())
     }

@@ -1405,6 +1405,155 @@ print(json.load(urllib.request.urlopen(r))["AccessKeyId"])
     assert_eq!(mine.len(), 2, "{audit:#?}");
 }
 
+/// Print the `AccessKeyId` served at `$AWS_CONTAINER_CREDENTIALS_FULL_URI` (or `argv[1]`), with
+/// the token read from `$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`, as the SDKs do.
+const FETCH_WITH_TOKEN_FILE: &str = r#"
+import json, os, sys, urllib.request
+uri = sys.argv[1] if len(sys.argv) > 1 else os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+token = open(os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]).read()
+try:
+    print(json.load(urllib.request.urlopen(urllib.request.Request(uri, headers={"Authorization": token})))["AccessKeyId"])
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+    sys.exit(1)
+"#;
+
+#[test]
+fn a_members_shared_server_serves_the_brokers_connectors_to_them_alone() {
+    let host = Host::new("b23");
+    let _broker = host.start();
+    let member = &host.members[0];
+    member.own_tree();
+    let socket = host.socket_arg();
+
+    // `fedaws serve` through the broker: the member's shared server, in the member's runtime
+    // directory, getting each connector's credentials from the broker when first asked for.
+    let mut serve = crate::shared_host::Background::spawn(
+        "the member's shared server",
+        member.fedaws_command(&["--broker", &socket, "serve"]),
+        "install util-linux (setpriv)",
+    );
+    let base = crate::server::export_value(
+        &serve.line("FEDAWS_SERVER export", crate::common::COMMAND_TIMEOUT),
+        "FEDAWS_SERVER",
+    );
+    let token_file = crate::server::export_value(
+        &serve.line("token file export", crate::common::COMMAND_TIMEOUT),
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    );
+    let meta = std::fs::metadata(&token_file).expect("the token file");
+    {
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!((meta.uid(), meta.mode() & 0o777), (member.uid, 0o600));
+    }
+    assert_eq!(
+        host.calls_for(member),
+        0,
+        "nothing is obtained before asked"
+    );
+
+    let fetch_with = |user: &User, token_file: &str, uri: &str| -> Output {
+        let mut cmd = user.command("/usr/bin/python3");
+        cmd.env_clear()
+            .env("PATH", SYSTEM_PATH)
+            .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file)
+            .current_dir("/")
+            .args(["-c", FETCH_WITH_TOKEN_FILE, uri]);
+        assert_cmd::Command::from_std(cmd)
+            .timeout(crate::common::COMMAND_TIMEOUT)
+            .output()
+            .expect("run python3")
+    };
+    let fetch = |user: &User, uri: &str| fetch_with(user, &token_file, uri);
+    let served = fetch(member, &format!("{base}c"));
+    assert!(served.status.success(), "{}", stdout(&served));
+    let served_id = stdout(&served).trim().to_string();
+    assert!(!served_id.is_empty());
+    // The broker issued them, for the member: the same as `creds` gets from its cache.
+    assert_eq!(host.calls_for(member), 1);
+    let direct = key_id(
+        &host.ask(member, &["creds", "c", "--format", "json"]),
+        "member",
+    );
+    assert_eq!(direct, served_id);
+    // A connector the broker does not give the member: refused with the broker's reason.
+    let refused = fetch(member, &format!("{base}nope"));
+    assert!(!refused.status.success());
+    assert!(
+        stdout(&refused).contains("nope"),
+        "the refusal does not say why: {}",
+        stdout(&refused)
+    );
+
+    // `exec --server` through the broker runs its child on the member's shared server.
+    let script = format!(
+        "printf 'uri=%s\\ntoken=%s\\nregion=%s\\n' \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\" \"${{AWS_CONTAINER_AUTHORIZATION_TOKEN-unset}}\" \"$AWS_REGION\"; /usr/bin/python3 -c '{}'",
+        FETCH_WITH_TOKEN_FILE.replace('\'', "\"")
+    );
+    let out = host.ask(
+        member,
+        &["exec", "--server", "c", "--", "/bin/sh", "-c", &script],
+    );
+    assert!(out.status.success(), "exec --server: {}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(printed.contains(&format!("uri={base}c\n")), "{printed}");
+    assert!(printed.contains("token=unset\n"), "{printed}");
+    assert!(printed.contains("region=us-east-1\n"), "{printed}");
+    assert!(printed.contains(&served_id), "{printed}");
+    // `serve c` through the broker points a shell at it.
+    let lines = host.ask(member, &["serve", "c"]);
+    assert!(lines.status.success(), "{}", stderr(&lines));
+    assert_eq!(
+        crate::server::export_value(
+            stdout(&lines).lines().next().unwrap_or(""),
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+        ),
+        format!("{base}c")
+    );
+    // A local command (another source of connectors) does not use it: its `serve` says whose
+    // server runs, and does not start a second.
+    let local = member.run(&["serve"]);
+    assert!(!local.status.success(), "{}", stdout(&local));
+    assert!(
+        stderr(&local).contains(&format!("broker {socket}")),
+        "{}",
+        stderr(&local)
+    );
+    assert_eq!(host.calls_for(member), 1, "one STS call for everything");
+
+    // Another member, even with the token, is closed on unanswered (the kernel names them).
+    let other = &host.members[1];
+    let stolen = host.dir.path().join("stolen.token");
+    std::fs::copy(&token_file, &stolen).expect("copy the token");
+    must(
+        "chown",
+        &[&other.uid.to_string(), &stolen.display().to_string()],
+    );
+    let theirs = fetch_with(other, &stolen.display().to_string(), &format!("{base}c"));
+    assert!(!theirs.status.success());
+    assert!(
+        !stdout(&theirs).contains(&served_id),
+        "another member got the credentials: {}",
+        stdout(&theirs)
+    );
+    assert_eq!(host.calls_for(other), 0);
+
+    let out = serve.stop("TERM");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("closed a connection from uid {}", other.uid)),
+        "the other member's connection is not reported: {}",
+        stderr(&out)
+    );
+    assert!(!Path::new(&token_file).exists());
+    let audit = host.audit();
+    let mine = audit
+        .iter()
+        .filter(|e| e["uid"] == u64::from(member.uid) && e["connector"] == "c")
+        .count();
+    assert!(mine >= 3, "{audit:#?}");
+}
+
 #[test]
 fn the_broker_is_found_by_flag_environment_or_setting_and_its_socket_can_be_one_groups() {
     let host = Host::new("b15");

@@ -882,6 +882,41 @@ fn one_shared_server_serves_every_connector_and_a_second_serve_finds_it() {
         printed.contains(&format!(":assumed-role/{ROLE}/")),
         "{printed}"
     );
+    // Another config's connectors are not the shared server's (the same name may be another
+    // connector there): `serve` says whose connectors it serves and starts no second one, and
+    // `exec --server` runs its child on a server of its own.
+    let other = broker.env.root().join("other.toml");
+    std::fs::write(&other, broker.env.config()).expect("write another config");
+    let other = other.display().to_string();
+    let refused = broker
+        .env
+        .std_command(&["--config", &other, "serve"])
+        .output()
+        .expect("run serve with another config");
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let config = std::fs::canonicalize(broker.env.config_path()).unwrap();
+    assert!(
+        stderr(&refused).contains(&format!("config {}", config.display())),
+        "{}",
+        stderr(&refused)
+    );
+    let exec = broker
+        .env
+        .std_command(&[
+            "--config", &other, "exec", "--server", "c", "--", "sh", "-c", script,
+        ])
+        .env("AWS_ENDPOINT_URL", moto_url())
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .output()
+        .expect("run exec --server with another config");
+    assert!(exec.status.success(), "{}", stderr(&exec));
+    let printed = stdout(&exec);
+    assert!(!printed.contains(&format!("uri={role_uri}\n")), "{printed}");
+    assert!(!printed.contains("token=unset\n"), "{printed}");
+    assert!(
+        printed.contains(&format!(":assumed-role/{ROLE}/")),
+        "{printed}"
+    );
     let nope = broker
         .env
         .std_command(&["serve", "nope"])

@@ -71,7 +71,7 @@ fn wrapped(prefix: &[&str], inner: &Command) -> Command {
 
 /// A process running in the background: its stdout delivered line by line, its stderr kept for
 /// the end. Killed (SIGKILL) when dropped, so a failing test leaves nothing running.
-struct Background {
+pub struct Background {
     /// What it is, for messages.
     what: String,
     child: Option<Child>,
@@ -82,7 +82,7 @@ struct Background {
 impl Background {
     /// Start `cmd` with stdin empty and stdout and stderr read by threads of their own (so the
     /// process never blocks on a full pipe). `hint` says what to install when it cannot start.
-    fn spawn(what: &str, mut cmd: Command, hint: &str) -> Background {
+    pub fn spawn(what: &str, mut cmd: Command, hint: &str) -> Background {
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -114,13 +114,13 @@ impl Background {
     }
 
     /// The process id (the same through `setpriv` and `prlimit`, which execute their program).
-    fn pid(&self) -> u32 {
+    pub fn pid(&self) -> u32 {
         self.child.as_ref().expect("still running").id()
     }
 
     /// The next line of stdout, waiting at most `timeout`; `expected` says what it should be.
     /// When none comes, the process is killed and the test fails with its stderr.
-    fn line(&mut self, expected: &str, timeout: Duration) -> String {
+    pub fn line(&mut self, expected: &str, timeout: Duration) -> String {
         match self.lines.recv_timeout(timeout) {
             Ok(line) => line,
             Err(_) => {
@@ -137,7 +137,7 @@ impl Background {
     }
 
     /// Whether the process has not ended yet.
-    fn running(&mut self) -> bool {
+    pub fn running(&mut self) -> bool {
         self.child
             .as_mut()
             .is_some_and(|c| c.try_wait().expect("check the process").is_none())
@@ -145,7 +145,7 @@ impl Background {
 
     /// Send `signal` (`TERM`, `KILL`…), wait at most 20 s for the process to end, and return its
     /// exit status and stderr (stdout is empty: its lines went to [`Background::line`]).
-    fn stop(&mut self, signal: &str) -> Output {
+    pub fn stop(&mut self, signal: &str) -> Output {
         let mut child = self.child.take().expect("still running");
         // `kill` fails when the process has already ended, which the status below tells anyway.
         let _ = Command::new("kill")
