@@ -25,7 +25,9 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
     };
     // A runtime directory that cannot be made private holds no record to trust: the connector
     // is then served alone, as it would be with no shared server.
+    // Nothing but the connector given: a port or IMDS asked for is a server of its own.
     if args.options.is_default()
+        && args.port == 0
         && !args.imds
         && let Ok(place) = Place::of_user()
         && let Some(shared) = place.running_of(&source_of(ctx))

@@ -1187,3 +1187,200 @@ fn a_connector_whose_refresh_fails_says_why_and_the_others_keep_serving() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     broker.finish(&[&sts]);
 }
+
+/// Read one HTTP answer off a kept-alive connection: its status, and its body (by its
+/// `Content-Length`); `None` when the server closed the connection before answering.
+fn read_answer(stream: &mut TcpStream) -> Result<Option<(u16, String)>, String> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(0) if head.is_empty() => return Ok(None),
+            Ok(0) => return Err(format!("closed inside a head: {head:?}")),
+            Ok(_) => head.push(byte[0]),
+            Err(e) if head.is_empty() && e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Ok(None);
+            }
+            Err(e) => return Err(format!("reading the answer: {e}")),
+        }
+    }
+    let head = String::from_utf8_lossy(&head).to_string();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no status in {head:?}"))?;
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream
+        .read_exact(&mut body)
+        .map_err(|e| format!("reading the body: {e}"))?;
+    Ok(Some((status, String::from_utf8_lossy(&body).to_string())))
+}
+
+/// How long after `since` the server closed `stream`, waiting at most `limit`; an error when it
+/// sent anything instead, or kept it open.
+fn closed_after(
+    stream: &mut TcpStream,
+    since: Instant,
+    limit: Duration,
+) -> Result<Duration, String> {
+    stream
+        .set_read_timeout(Some(limit))
+        .map_err(|e| e.to_string())?;
+    let mut buf = [0u8; 256];
+    match stream.read(&mut buf) {
+        Ok(0) => Ok(since.elapsed()),
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => Ok(since.elapsed()),
+        Ok(n) => Err(format!(
+            "the server sent {:?} instead of closing",
+            String::from_utf8_lossy(&buf[..n])
+        )),
+        Err(e) => Err(format!("still open after {:?} ({e})", since.elapsed())),
+    }
+}
+
+/// Check the bounds every local credential server keeps, on the one at 127.0.0.1:`port` whose
+/// credentials are at `path`: a connection that sends nothing is closed within 10 s (and a little
+/// slack); one that made an authorized request may idle longer than that, and is closed after
+/// 60 s of idling; a head over 16 KiB is refused unanswered; a request without the token is
+/// answered and its connection closed. Runs the checks at once; the first failure, if any.
+fn keeps_the_bounds(port: u16, token: &str, path: &str) -> Result<(), String> {
+    let connect =
+        || TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("cannot connect: {e}"));
+    let request = |auth: Option<&str>, extra: &str| {
+        let mut r = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}");
+        if let Some(a) = auth {
+            r.push_str(&format!("Authorization: {a}\r\n"));
+        }
+        r.push_str("\r\n");
+        r
+    };
+    std::thread::scope(|scope| {
+        let silent = scope.spawn(|| -> Result<(), String> {
+            let mut stream = connect()?;
+            let took = closed_after(&mut stream, Instant::now(), Duration::from_secs(30))?;
+            if !(Duration::from_secs(9)..Duration::from_secs(16)).contains(&took) {
+                return Err(format!(
+                    "a silent connection was closed after {took:?}, not ~10 s"
+                ));
+            }
+            Ok(())
+        });
+        let idle = scope.spawn(|| -> Result<(), String> {
+            let mut stream = connect()?;
+            stream
+                .set_read_timeout(Some(ANSWER_TIMEOUT))
+                .map_err(|e| e.to_string())?;
+            for round in ["first", "after idling 12 s"] {
+                if round != "first" {
+                    std::thread::sleep(Duration::from_secs(12));
+                }
+                stream
+                    .write_all(request(Some(token), "").as_bytes())
+                    .map_err(|e| format!("{round} request: {e}"))?;
+                match read_answer(&mut stream)? {
+                    Some((200, body)) if body.contains("AccessKeyId") => {}
+                    other => return Err(format!("{round} request with the token: {other:?}")),
+                }
+            }
+            let took = closed_after(&mut stream, Instant::now(), Duration::from_secs(90))?;
+            if !(Duration::from_secs(58)..Duration::from_secs(70)).contains(&took) {
+                return Err(format!(
+                    "an idle connection that had been answered was closed after {took:?}, not ~60 s"
+                ));
+            }
+            Ok(())
+        });
+        let big = scope.spawn(|| -> Result<(), String> {
+            let mut stream = connect()?;
+            stream
+                .set_read_timeout(Some(ANSWER_TIMEOUT))
+                .map_err(|e| e.to_string())?;
+            let padding = format!("X-Padding: {}\r\n", "a".repeat(20 * 1024));
+            // The server may close before reading it all.
+            let _ = stream.write_all(request(Some(token), &padding).as_bytes());
+            match read_answer(&mut stream) {
+                Ok(None) | Err(_) => {}
+                Ok(Some((status, body))) if status >= 400 && !body.contains("AccessKeyId") => {}
+                Ok(Some(other)) => return Err(format!("a 20 KiB head was answered: {other:?}")),
+            }
+            match try_get_path(port, path, Some(token))? {
+                (200, _) => Ok(()),
+                other => Err(format!("after the 20 KiB head: {other:?}")),
+            }
+        });
+        let stranger = scope.spawn(|| -> Result<(), String> {
+            let mut stream = connect()?;
+            stream
+                .set_read_timeout(Some(ANSWER_TIMEOUT))
+                .map_err(|e| e.to_string())?;
+            stream
+                .write_all(request(None, "").as_bytes())
+                .map_err(|e| e.to_string())?;
+            match read_answer(&mut stream)? {
+                Some((401 | 403, _)) => {}
+                other => return Err(format!("a request without the token: {other:?}")),
+            }
+            let took = closed_after(&mut stream, Instant::now(), Duration::from_secs(5))?;
+            if took > Duration::from_secs(2) {
+                return Err(format!("refused, then left open {took:?}"));
+            }
+            Ok(())
+        });
+        let mut failures = Vec::new();
+        for (what, check) in [
+            ("silent", silent),
+            ("idle", idle),
+            ("big head", big),
+            ("no token", stranger),
+        ] {
+            match check.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => failures.push(format!("{what}: {e}")),
+                Err(_) => failures.push(format!("{what}: the check panicked")),
+            }
+        }
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(failures.join("; "))
+        }
+    })
+}
+
+#[test]
+fn the_shared_server_keeps_the_bounds_of_the_one_connector_server() {
+    let sts = TestServer::moto_recorder();
+    let broker = Broker::new(Some(sts.url()), &[], &role_connector(""));
+    // A port asked for is a server of its own, though a shared server runs.
+    let mut shared = Serving::start(&broker, &[]);
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+        .to_string();
+    let mut one = Serving::start(&broker, &["c", "--port", &free]);
+    assert_eq!(one.port.to_string(), free);
+    let (shared_port, shared_token) = (shared.port, shared.token.clone());
+    let (one_port, one_token) = (one.port, one.token.clone());
+    let checks = [
+        std::thread::spawn(move || keeps_the_bounds(shared_port, &shared_token, "/creds/c")),
+        std::thread::spawn(move || keeps_the_bounds(one_port, &one_token, "/")),
+    ];
+    let [shared_result, one_result] = checks.map(|c| c.join().expect("the checks ran"));
+    assert_eq!(shared_result, Ok(()), "the shared server");
+    assert_eq!(one_result, Ok(()), "the server of one connector");
+    for serving in [&mut shared, &mut one] {
+        let out = serving.stop_with("TERM");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    broker.finish(&[&sts]);
+}

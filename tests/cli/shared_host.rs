@@ -4,8 +4,10 @@
 //! - Every local user can connect to the loopback port of `fedaws serve`. A user who opens more
 //!   connections than the server has file descriptors, each holding half a request, must not lock
 //!   out the SDK the server is for: the server is started with a soft and hard file descriptor
-//!   limit of 1024 (so the flood is larger than the limit), another Unix user opens 1,100
-//!   half-sent requests, and a real request must still be answered at once.
+//!   limit of 1024 (so the flood is larger than the limit), 1,100 half-sent requests are held
+//!   open against it, and a real request must still be answered at once. Against `serve c` the
+//!   flood is another Unix user's (closed as soon as the kernel names them); against the shared
+//!   server it is the server's own user's, whom it lets in, so its cap of open connections holds.
 //! - fedaws holds long-term keys and temporary credentials in memory. Another process of the same
 //!   user must not read them through `/proc/PID/environ` (or `ptrace`, which the same check
 //!   guards), and a crash must not write them to a core file: a long-lived fedaws run as a
@@ -260,9 +262,14 @@ while True:
 /// How long a real request may take while the flood holds its connections.
 const PROMPT: Duration = Duration::from_secs(2);
 
-/// A raw `GET /` with `Authorization: token` to 127.0.0.1:`port`, giving up (connecting, sending
+/// A raw `GET path` with `Authorization: token` to 127.0.0.1:`port`, giving up (connecting, sending
 /// or reading) after `limit`: the status and body, or why there was none.
-fn get_within(port: u16, token: &str, limit: Duration) -> Result<(u16, String), String> {
+fn get_within(
+    port: u16,
+    path: &str,
+    token: &str,
+    limit: Duration,
+) -> Result<(u16, String), String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut stream =
         TcpStream::connect_timeout(&addr, limit).map_err(|e| format!("cannot connect: {e}"))?;
@@ -273,7 +280,7 @@ fn get_within(port: u16, token: &str, limit: Duration) -> Result<(u16, String), 
         .set_write_timeout(Some(limit))
         .map_err(|e| e.to_string())?;
     let request = format!(
-        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n"
     );
     stream
         .write_all(request.as_bytes())
@@ -302,32 +309,84 @@ fn aws_cli(broker: &Broker, endpoint: &Endpoint, args: &[&str]) -> Output {
 
 #[test]
 fn the_credential_server_outlasts_a_flood_of_idle_connections() {
+    outlasts_a_flood(Flooded::OneConnectorByAnotherUser);
+}
+
+#[test]
+fn the_shared_server_outlasts_a_flood_of_idle_connections_by_its_own_user() {
+    outlasts_a_flood(Flooded::SharedByItsOwnUser);
+}
+
+/// Which server a flood is against, and whose it is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Flooded {
+    /// `serve c`, flooded by another Unix user: closed at once, as the kernel names them.
+    OneConnectorByAnotherUser,
+    /// The shared server (`serve`), flooded by its own user (root here, as is the server), whom
+    /// it lets in: the cap of open connections is what holds.
+    SharedByItsOwnUser,
+}
+
+/// `serve` under a descriptor limit of 1024 stays prompt while [`FLOOD`] half-sent requests are
+/// held open against it: the SDK's request with the token is answered within [`PROMPT`].
+fn outlasts_a_flood(flooded: Flooded) {
     require_root();
     let sts = TestServer::moto_recorder();
     let broker = Broker::new(Some(sts.url()), &[], &role_connector());
     // Declared before the processes run as it, so it is deleted after they are killed.
     let attacker_user = User::create("flood", &[]);
+    let shared = flooded == Flooded::SharedByItsOwnUser;
 
     // soft = hard = 1024: raising the soft limit to the hard one gains nothing, so the flood is
     // larger than every descriptor the server can have.
+    let args: &[&str] = if shared { &["serve"] } else { &["serve", "c"] };
     let serve_cmd = wrapped(
         &["prlimit", "--nofile=1024:1024", "--"],
-        &broker.env.std_command(&["serve", "c"]),
+        &broker.env.std_command(args),
     );
     let mut serve = Background::spawn(
-        "fedaws serve c (under prlimit --nofile=1024:1024)",
+        &format!(
+            "fedaws {} (under prlimit --nofile=1024:1024)",
+            args.join(" ")
+        ),
         serve_cmd,
         "install util-linux (prlimit)",
     );
-    let endpoint = read_exports(&mut serve);
+    let (endpoint, path) = if shared {
+        let base = export_value(
+            &serve.line("FEDAWS_SERVER export", COMMAND_TIMEOUT),
+            "FEDAWS_SERVER",
+        );
+        let file = export_value(
+            &serve.line("token file export", COMMAND_TIMEOUT),
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        );
+        let endpoint = Endpoint {
+            uri: format!("{base}c"),
+            port: port_of(&base),
+            token: std::fs::read_to_string(&file).expect("the token file"),
+        };
+        (endpoint, "/creds/c")
+    } else {
+        (read_exports(&mut serve), "/")
+    };
     assert_eq!(
         proc_limit(serve.pid(), "Max open files"),
         ("1024".to_string(), "1024".to_string()),
         "the server does not run with the descriptor limit the flood is sized for"
     );
+    if shared {
+        // A shared server obtains credentials when first asked for.
+        let first = get_within(endpoint.port, path, &endpoint.token, COMMAND_TIMEOUT);
+        assert_eq!(first.map(|(s, _)| s), Ok(200), "the first request");
+    }
     let (issued_id, _, _) = answered(&sts.only());
 
-    let mut flood_cmd = attacker_user.command("python3");
+    let mut flood_cmd = if shared {
+        Command::new("/usr/bin/python3")
+    } else {
+        attacker_user.command("python3")
+    };
     flood_cmd
         .env_clear()
         .env("PATH", SYSTEM_PATH)
@@ -336,8 +395,9 @@ fn the_credential_server_outlasts_a_flood_of_idle_connections() {
         .arg(ATTACKER)
         .arg(FLOOD.to_string())
         .arg(endpoint.port.to_string());
+    let attacker_name = if shared { "root" } else { &attacker_user.name };
     let mut attacker = Background::spawn(
-        &format!("the attacker ({} running python3)", attacker_user.name),
+        &format!("the attacker ({attacker_name} running python3)"),
         flood_cmd,
         "install python3 where every user can run it (/usr/bin), and util-linux (setpriv)",
     );
@@ -353,12 +413,17 @@ fn the_credential_server_outlasts_a_flood_of_idle_connections() {
     // The SDK's request, while the attacker still holds every connection it opened (the server
     // has had to close some of them to stay under its cap: they are the flood's, not the SDK's).
     let started = Instant::now();
-    let answer = get_within(endpoint.port, &endpoint.token, Duration::from_secs(10));
+    let answer = get_within(
+        endpoint.port,
+        path,
+        &endpoint.token,
+        Duration::from_secs(10),
+    );
     let took = started.elapsed();
     let (status, body) = answer.unwrap_or_else(|e| {
         panic!(
-            "a request with the token got no answer while {FLOOD} half-sent requests of another \
-             user held the server ({e}, after {took:?})"
+            "a request with the token got no answer while {FLOOD} half-sent requests ({flooded:?}) \
+             held the server ({e}, after {took:?})"
         )
     });
     assert_eq!(
@@ -380,7 +445,7 @@ fn the_credential_server_outlasts_a_flood_of_idle_connections() {
     assert_eq!(
         value["AccessKeyId"].as_str(),
         Some(issued_id.as_str()),
-        "not the credentials STS issued at start-up"
+        "not the credentials STS issued first"
     );
     assert!(
         attacker.running(),
@@ -413,7 +478,7 @@ fn the_credential_server_outlasts_a_flood_of_idle_connections() {
         stderr(&flood)
     );
     let out = serve.stop("TERM");
-    broker.record("serve c (flooded)", &out);
+    broker.record(&format!("{} (flooded)", args.join(" ")), &out);
     assert_eq!(
         out.status.code(),
         Some(0),
