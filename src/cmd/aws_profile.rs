@@ -2,8 +2,8 @@
 //! [`crate::aws_config`] for how the file is read and edited).
 
 use crate::aws_config::{
-    Pin, aws_config_path, edit_file, plain_line, render_command, with_profile, without_profile,
-    written_by_fedaws,
+    Pin, ProfileError, aws_config_path, edit_file, plain_line, render_command, with_profile,
+    without_profile, written_by_fedaws,
 };
 use crate::cli::{AwsProfileAddArgs, AwsProfileCommand, AwsProfileRemoveArgs};
 use crate::config::Depth;
@@ -77,7 +77,18 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     }
     let path = aws_config_path()?;
     let connector_name = args.connector.clone();
+    let mut unreadable = None;
     edit_file(&path, |text| {
+        // A file the AWS CLI cannot read would hide the profile too: said, not written over.
+        if let Some(problem) = crate::aws_config::botocore::problem(text) {
+            if !args.force {
+                return Err(ProfileError(format!(
+                    "{}: {problem}: the AWS CLI and boto3 cannot read this file, so they would not find profile `{profile}` either; fix that line, or add --force to write the profile anyway",
+                    path.display()
+                )));
+            }
+            unreadable = Some(problem);
+        }
         with_profile(
             text,
             &profile,
@@ -86,6 +97,12 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
             args.force,
         )
     })?;
+    if let Some(problem) = unreadable {
+        ctx.warn(format!(
+            "{}: {problem}: the AWS CLI and boto3 cannot read this file until that line is fixed",
+            path.display()
+        ));
+    }
     ctx.note(format!(
         "wrote profile `{profile}` to {}; try `aws sts get-caller-identity --profile {profile}`",
         path.display()

@@ -200,6 +200,13 @@ for path in sys.argv[1:]:
         .collect()
 }
 
+/// `text` written to `dir/name`, for botocore to read.
+fn write_copy(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a copy");
+    path
+}
+
 /// Configs people and programs write, including the odd ones a fuzzer would make: no final line
 /// end, CRLF, a continuation line at the end, sections whose names are close to the profile's,
 /// duplicate keys, tabs, a byte-order mark, text before any section.
@@ -215,6 +222,8 @@ const ODD_CONFIGS: &[&str] = &[
     "[default]\n\tregion = tabbed\n\n[profile b]\nregion = b ; note\n# [profile fedaws-it]\n",
     "[sso-session s]\nsso_region = us-east-1\n[services x]\ns3 =\n  endpoint_url = http://localhost\n",
     "[default]\nregion = a\n\n\n\n",
+    "[default]\rregion = a\r[profile fedaws-it]\rregion = b\r",
+    "[profile b]\nregion = a\n[c] note\nRegion: b\n",
 ];
 
 #[test]
@@ -229,7 +238,7 @@ fn aws_profile_add_and_remove_leave_every_other_profile_as_botocore_reads_it() {
     }
     let dir = broker.env.root().join("botocore");
     std::fs::create_dir_all(&dir).expect("a directory");
-    let mut compared = 0;
+    let (mut compared, mut refused_unreadable, mut refused_carriage_return) = (0, 0, 0);
     for (i, original) in inputs.iter().enumerate() {
         std::fs::write(&aws_config, original).expect("write the AWS config");
         let added = broker.run_with(
@@ -237,8 +246,64 @@ fn aws_profile_add_and_remove_leave_every_other_profile_as_botocore_reads_it() {
             &with_file,
         );
         let after_add = read(&aws_config);
+        if original.replace("\r\n", "\n").contains('\r') {
+            // Lines botocore and the other SDKs would tell apart differently: not edited.
+            assert_eq!(added.status.code(), Some(2), "{original:?}");
+            assert!(
+                stderr(&added).contains("carriage return"),
+                "{}",
+                stderr(&added)
+            );
+            assert_eq!(&after_add, original, "a refused add changed the file");
+            refused_carriage_return += 1;
+            continue;
+        }
+        let said = botocore_reads(&[write_copy(&dir, &format!("{i}-0"), original)]);
+        let unreadable = said[0].get("error").is_some();
+        if unreadable {
+            // A file botocore cannot read is refused, naming the line, and left as it is.
+            assert_eq!(
+                added.status.code(),
+                Some(2),
+                "{original:?}: {}",
+                stderr(&added)
+            );
+            assert!(
+                stderr(&added).contains(": line ") && stderr(&added).contains("--force"),
+                "{original:?}: {}",
+                stderr(&added)
+            );
+            assert_eq!(&after_add, original, "a refused add changed the file");
+            let forced = broker.run_with(
+                &[
+                    "aws-profile",
+                    "add",
+                    "role",
+                    "--profile",
+                    PROFILE,
+                    "--force",
+                ],
+                &with_file,
+            );
+            assert!(forced.status.success(), "{}", stderr(&forced));
+            assert!(
+                stderr(&forced).contains("cannot read this file"),
+                "{}",
+                stderr(&forced)
+            );
+            let forced_text = read(&aws_config);
+            let forced_read = botocore_reads(&[write_copy(&dir, &format!("{i}-f"), &forced_text)]);
+            assert!(forced_read[0].get("error").is_some(), "{forced_text:?}");
+            refused_unreadable += 1;
+            continue;
+        }
         if !added.status.success() {
             assert_eq!(&after_add, original, "a refused add changed the file");
+            assert!(
+                !stderr(&added).contains("cannot read this file"),
+                "botocore reads {original:?}, but fedaws says it cannot: {}",
+                stderr(&added)
+            );
             continue;
         }
         let removed = broker.run_with(&["aws-profile", "remove", PROFILE], &with_file);
@@ -251,21 +316,11 @@ fn aws_profile_add_and_remove_leave_every_other_profile_as_botocore_reads_it() {
         let paths: Vec<PathBuf> = [original.as_str(), &after_add, &after_remove]
             .iter()
             .enumerate()
-            .map(|(n, text)| {
-                let path = dir.join(format!("{i}-{n}"));
-                std::fs::write(&path, text).expect("write a copy");
-                path
-            })
+            .map(|(n, text)| write_copy(&dir, &format!("{i}-{n}"), text))
             .collect();
         let [before, with_ours, after] = &botocore_reads(&paths)[..] else {
             panic!("botocore read three files");
         };
-        if before.get("error").is_some() {
-            // A file botocore cannot read at all stays one it cannot read.
-            assert_eq!(with_ours, before, "{original:?}");
-            assert_eq!(after, before, "{original:?}");
-            continue;
-        }
         let mut others = with_ours.clone();
         if let Some(sections) = others.as_object_mut() {
             let ours = sections
@@ -283,10 +338,96 @@ fn aws_profile_add_and_remove_leave_every_other_profile_as_botocore_reads_it() {
         );
         compared += 1;
     }
+    // The rest: files botocore cannot read, files with a lone carriage return, and at most three
+    // that hold a profile of that name fedaws did not write (`[profile  fedaws-it ]`).
     assert!(
-        compared + 3 >= inputs.len(),
+        compared + refused_unreadable + refused_carriage_return + 3 >= inputs.len(),
         "only {compared} of {} configs took the profile",
         inputs.len()
     );
+    assert!(refused_unreadable >= 2 && refused_carriage_return >= 1);
     broker.finish(&[&sts]);
+}
+
+/// Lines of the kinds botocore's reading tells apart: headers (good, empty, doubled, after a
+/// byte-order mark), keys (doubled in another case, with `:`, with no name), nested blocks with
+/// and without `=`, comments, indents, Python's own whitespace and line breaks.
+const FRAGMENTS: &[&str] = &[
+    "[a]",
+    "[b]",
+    "[DEFAULT]",
+    "[profile x]",
+    "[]",
+    "[a] z",
+    " [a]",
+    "x = 1",
+    "X = 2",
+    "y: 3",
+    "= 4",
+    "junk",
+    "s3 =",
+    "  k = v",
+    "  nokey",
+    "\tk = v",
+    "",
+    "  ",
+    "# c",
+    "; c",
+    "  # c",
+    "\u{feff}[a]",
+    "[a]]",
+    "[[a]",
+    "a=b=c",
+    "\u{1c}",
+    "\u{1c}k = v",
+    "k\u{1c}= v",
+    "  \u{0b}k = v",
+    "\u{2028}",
+    "x=",
+    "  x =",
+    "\u{a0}x = 1",
+];
+
+#[test]
+fn fedaws_tells_which_files_botocore_cannot_read_as_botocore_does() {
+    // 3,000 files of 1 to 7 such lines, each ended by `\n`, `\r\n` or `\r` (Python reads all
+    // three as line ends), some without a last line end; the same every run.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % n as u64).expect("small")
+    };
+    let mut texts = Vec::new();
+    let mut paths = Vec::new();
+    for i in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..=next(7) {
+            text.push_str(FRAGMENTS[next(FRAGMENTS.len())]);
+            text.push_str(["\n", "\r\n", "\r"][next(3)]);
+        }
+        if next(5) == 0 {
+            text = text.trim_end_matches(['\r', '\n']).to_string();
+        }
+        paths.push(write_copy(dir.path(), &format!("{i:04}"), &text));
+        texts.push(text);
+    }
+    let said = botocore_reads(&paths);
+    assert_eq!(said.len(), texts.len());
+    let mut readable = 0;
+    for (text, botocore) in texts.iter().zip(&said) {
+        let refused = botocore.get("error").is_some();
+        let problem = fedaws::aws_config::botocore::problem(text);
+        assert_eq!(
+            problem.is_some(),
+            refused,
+            "botocore {} {text:?}; fedaws says {problem:?}",
+            if refused { "refuses" } else { "reads" }
+        );
+        readable += usize::from(!refused);
+    }
+    // Both kinds, in numbers: the comparison is not one-sided.
+    assert!((300..2700).contains(&readable), "{readable} of 3000 read");
 }

@@ -8,6 +8,8 @@
 //! nested `s3 =` blocks) stay. The AWS CLI runs what this file says, so nothing written here may
 //! hold a control character: a carriage return in a path could start a new section.
 
+pub mod botocore;
+
 use std::path::{Path, PathBuf};
 
 /// What cannot be written into (or removed from) `~/.aws/config`, and why.
@@ -183,17 +185,17 @@ fn header(profile: &str) -> String {
     }
 }
 
-/// The profile name of a section header line, if the line is one.
+/// The profile name of a section header line, if the line is one: a header as botocore reads it
+/// (`[` … `]`, see [`botocore`]); `default` is `[default]` exactly, another profile
+/// `[profile NAME]`; any other section's name comes back after a NUL.
 fn section_name(line: &str) -> Option<String> {
-    let t = line.trim();
-    let inner = t.strip_prefix('[')?.strip_suffix(']')?.trim();
+    let inner = botocore::header(line.trim_matches(botocore::is_space))?;
     if inner == "default" {
         return Some("default".into());
     }
     let mut words = inner.split_whitespace();
     match (words.next(), words.next(), words.next()) {
         (Some("profile"), Some(name), None) => Some(name.to_string()),
-        (Some(other), None, None) => Some(format!("\0{other}")),
         _ => Some(format!("\0{inner}")),
     }
 }
@@ -210,20 +212,19 @@ fn find_section(lines: &[&str], profile: &str) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
-/// Whether a line is a top-level `key = value` of its section for `key` (not a line of a nested
-/// block such as `s3 =`, which is indented).
-fn is_key_line(line: &str, key: &str) -> bool {
-    !line.starts_with(char::is_whitespace)
-        && line.split_once('=').is_some_and(|(k, _)| k.trim() == key)
+/// The line of a section's body (the lines below its header) that sets top-level `key`, as
+/// botocore reads it (its keys are in any case, before `=` or `:`; an indented line below a key
+/// continues that key's value, such as the lines of a nested `s3 =` block).
+fn key_line(body: &[&str], key: &str) -> Option<usize> {
+    botocore::keys_in_section(body.iter().copied())
+        .iter()
+        .position(|k| k.as_deref() == Some(key))
 }
 
-/// The value of top-level `key` in a section's lines.
-fn value_of(lines: &[&str], key: &str) -> Option<String> {
-    lines
-        .iter()
-        .find(|l| is_key_line(l, key))
-        .and_then(|l| l.split_once('='))
-        .map(|(_, v)| v.trim().to_string())
+/// The value of top-level `key` in a section's body (its first line).
+fn value_of(body: &[&str], key: &str) -> Option<String> {
+    let line = body[key_line(body, key)?].trim();
+    botocore::key_value(line).map(|(_, v)| v.to_string())
 }
 
 /// A `credential_process` profile that runs fedaws, as found in `~/.aws/config`.
@@ -356,7 +357,8 @@ pub fn with_profile(
         let mut after = 1;
         for (key, value) in settings {
             let line = format!("{key} = {value}\n");
-            match section.iter().skip(1).position(|l| is_key_line(l, key)) {
+            let body: Vec<&str> = section[1..].iter().map(String::as_str).collect();
+            match key_line(&body, key) {
                 Some(i) => {
                     let idx = i + 1;
                     let newline = if section[idx].ends_with('\n') {
@@ -448,6 +450,20 @@ pub fn edit_file(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(e.into()),
     };
+    // botocore ends a line at a carriage return of its own, the other SDKs do not: which lines
+    // such a file has depends on who reads it, so it is not edited.
+    if let Some(at) = text
+        .match_indices('\r')
+        .find(|(i, _)| !text[i + 1..].starts_with('\n'))
+        .map(|(i, _)| i)
+    {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(ProfileError(format!(
+            "{}: line {line} holds a carriage return that does not end it (botocore reads one as a line end, the other SDKs do not), so fedaws does not edit this file; make it a line end, or remove it",
+            path.display()
+        ))
+        .into());
+    }
     let new = change(&text)?;
     if new != text {
         fsutil::write_atomic(path, new.as_bytes())?;
@@ -506,6 +522,47 @@ mod tests {
         );
         let again = with_profile(&out, "app", &settings, |_| true, false).unwrap();
         assert_eq!(again, out, "a second run changes nothing");
+    }
+
+    /// Keys as botocore reads them: in any case, before `:` as well as `=`, and indented when
+    /// no key is above them; a header with text after its `]` ends the section before it.
+    #[test]
+    fn updating_our_profile_finds_its_keys_as_botocore_does() {
+        let mut settings = ours("app");
+        settings.push(("region", "eu-west-1".into()));
+        for (text, expected) in [
+            (
+                "[profile app]\ncredential_process = /bin/fedaws creds app --format json\nRegion: us-east-1\n",
+                "[profile app]\ncredential_process = /bin/fedaws creds app --format json\nregion = eu-west-1\n",
+            ),
+            (
+                "[profile app]\n  region = us-east-1\ncredential_process = /bin/fedaws creds app --format json\n",
+                "[profile app]\nregion = eu-west-1\ncredential_process = /bin/fedaws creds app --format json\n",
+            ),
+            (
+                "[profile app]\ncredential_process = /bin/fedaws creds app --format json\n[other] note\nregion = q\n",
+                "[profile app]\ncredential_process = /bin/fedaws creds app --format json\nregion = eu-west-1\n[other] note\nregion = q\n",
+            ),
+            (
+                "[profile app]\ncredential_process = /bin/fedaws creds app --format json\ns3 =\n  region = nested\n",
+                "[profile app]\ncredential_process = /bin/fedaws creds app --format json\nregion = eu-west-1\ns3 =\n  region = nested\n",
+            ),
+        ] {
+            assert_eq!(botocore::problem(text), None, "{text:?}");
+            let out = with_profile(text, "app", &settings, |_| true, false).unwrap();
+            assert_eq!(out, expected, "{text:?}");
+            assert_eq!(botocore::problem(&out), None, "{out:?}");
+        }
+        // `[ default ]` is not the default profile to botocore.
+        let out = with_profile(
+            "[ default ]\nx = 1\n",
+            "default",
+            &settings,
+            |_| false,
+            false,
+        )
+        .unwrap();
+        assert!(out.ends_with("\n\n[default]\ncredential_process = /bin/fedaws creds app --format json\nregion = eu-west-1\n"), "{out}");
     }
 
     /// Found by fuzzing: a file that ended with a blank line lost it when the profile added after
