@@ -540,7 +540,7 @@ set edit:completion:arg-completer[fedaws] = {|@words|
             cand --config 'Config file [default: $XDG_CONFIG_HOME/fedaws/config.toml, else /etc/fedaws/config.toml; on Windows under %APPDATA% and %ProgramData%]'
             cand --keyring 'Secret store backend, overriding `settings.keyring`'
             cand --broker 'Work through the broker listening on this socket'
-            cand --force 'Replace an existing profile of that name; write into a file the AWS CLI cannot read'
+            cand --force 'Replace an existing profile of that name'
             cand --no-input 'Never prompt; fail with a message naming the missing flag instead'
             cand -v 'Say more on stderr (repeat for more)'
             cand --verbose 'Say more on stderr (repeat for more)'

@@ -555,7 +555,7 @@ pub struct AwsProfileAddArgs {
     /// `region` of the profile [default: the connector's, else settings.region]
     #[arg(long)]
     pub region: Option<Region>,
-    /// Replace an existing profile of that name; write into a file the AWS CLI cannot read
+    /// Replace an existing profile of that name
     #[arg(long)]
     pub force: bool,
 }

@@ -1,13 +1,13 @@
 //! The `~/.aws/config` editor on any text: adding a profile the text lacks keeps every byte of
 //! the text before it, and removing it again gives the text back (with at most the line end it
-//! lacked); a profile fedaws wrote is recognised; a text botocore reads (as
-//! `aws_config::botocore` tells) is one it still reads after the profile is added or updated, and
-//! before it is removed; nothing panics.
+//! lacked); a profile fedaws wrote is recognised; what botocore reads of a text (as
+//! `aws_config::botocore` reads it) is the same after the profile is added or updated, but for
+//! the profile, which has the settings and keeps its other keys; nothing panics.
 #![no_main]
 
 use std::path::Path;
 
-use fedaws::aws_config::botocore::problem;
+use fedaws::aws_config::botocore::{Keys, Read, problem, read};
 use fedaws::aws_config::{Pin, render_command, with_profile, without_profile, written_by_fedaws};
 use libfuzzer_sys::fuzz_target;
 
@@ -31,10 +31,10 @@ fuzz_target!(|data: &[u8]| {
     // A lone carriage return makes the file read differently by botocore and the other SDKs:
     // such a file is not edited.
     if readable && !text.replace("\r\n", "\n").contains('\r') {
-        assert_eq!(problem(&added), None, "botocore cannot read it after the add: {added:?}");
+        same_but_ours(text, &added, &settings);
         let again = with_profile(&added, PROFILE, &settings, ours, false)
             .expect("a profile fedaws wrote is updated");
-        assert_eq!(problem(&again), None, "botocore cannot read it after an update: {again:?}");
+        same_but_ours(text, &again, &settings);
     }
     if !has_profile {
         assert!(
@@ -51,3 +51,58 @@ fuzz_target!(|data: &[u8]| {
     let _ = without_profile(text, PROFILE, true, Path::new("config"));
     let _ = fedaws::aws_config::fedaws_profiles(text);
 });
+
+/// Whether a section's name is the profile fedaws edits, as botocore takes it.
+fn is_ours(section: &str) -> bool {
+    section.split_whitespace().collect::<Vec<_>>() == ["profile", PROFILE]
+}
+
+/// `keys` without those `settings` sets, in order of name.
+fn others(keys: &Keys, settings: &[(&str, String)]) -> Keys {
+    let mut rest: Keys = keys
+        .iter()
+        .filter(|(k, _)| !settings.iter().any(|(s, _)| s == k))
+        .cloned()
+        .collect();
+    rest.sort();
+    rest
+}
+
+/// What botocore reads of `after` is what it read of `before`, but for the profile: the last
+/// section of its name has the settings, and every other key it had (or, new, the defaults').
+fn same_but_ours(before: &str, after: &str, settings: &[(&str, String)]) {
+    let was: Read = read(before).expect("readable before");
+    let is: Read = read(after).unwrap_or_else(|e| panic!("unreadable after ({e}): {after:?}"));
+    assert_eq!(was.defaults, is.defaults, "the defaults changed: {after:?}");
+    let not_ours = |r: &Read| -> Vec<(String, Keys)> {
+        let last = r.sections.iter().rposition(|(n, _)| is_ours(n));
+        r.sections
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != last)
+            .map(|(_, s)| s.clone())
+            .collect()
+    };
+    assert_eq!(not_ours(&was), not_ours(&is), "another section changed: {after:?}");
+    let (_, mine) = is
+        .sections
+        .iter()
+        .rfind(|(n, _)| is_ours(n))
+        .unwrap_or_else(|| panic!("botocore finds no profile {PROFILE}: {after:?}"));
+    for (key, value) in settings {
+        assert!(
+            mine.contains(&(key.to_string(), value.clone())),
+            "{key} is not {value:?}: {after:?}"
+        );
+    }
+    let before_mine = was
+        .sections
+        .iter()
+        .rfind(|(n, _)| is_ours(n))
+        .map_or(&was.defaults, |(_, k)| k);
+    assert_eq!(
+        others(before_mine, settings),
+        others(mine, settings),
+        "the profile's other keys changed: {after:?}"
+    );
+}

@@ -1,163 +1,209 @@
-//! How botocore (the AWS CLI, boto3) reads `~/.aws/config`, as far as whether it can: Python's
-//! `configparser` in its strict mode (lines broken at `\n`, `\r\n` or `\r`; `#` and `;` lines are
-//! comments; an indented line continues the value above it; a section header is `[` … `]`; a key
+//! How botocore (the AWS CLI, boto3) reads `~/.aws/config`: Python's `configparser` in its strict
+//! mode (lines broken at `\n`, `\r\n` or `\r`; `#` and `;` lines are comments; a line indented
+//! deeper than the key above it continues that key's value; a section header is `[` … `]`; a key
 //! before any section, a section or a key named twice, and a line that is neither a header nor
 //! `key = value` (or `key: value`) are errors), then each nested block (`s3 =` and its indented
 //! lines) split at `=`. One error and botocore reads nothing: not a profile of the file.
+//!
+//! [`classify`] says what each line is, which the editor goes by; [`read`] gives what botocore
+//! reads, each section's keys and values (the defaults' merged in), or why it cannot.
 //!
 //! Python's whitespace is Rust's and the four separators U+001C to U+001F.
 
 use std::collections::HashSet;
 
-/// Why botocore cannot read `text`, naming the line: `None` when it can.
-pub fn problem(text: &str) -> Option<String> {
-    let mut reading = Reading::default();
-    for (number, line) in lines(text).enumerate() {
-        if let Some(problem) = reading.line(number + 1, line) {
-            return Some(problem);
-        }
-    }
-    reading.finish()
+/// What a line of the file is to botocore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A section header: the section's name.
+    Header(String),
+    /// `key = value`: the key, lowercased.
+    Key(String),
+    /// A line of the value of the key above it.
+    Continuation,
+    /// A comment or a blank line.
+    Blank,
+    /// Neither: an error.
+    Bad,
 }
 
-/// What `configparser` keeps while it reads.
+/// What each of `lines` (without or with their line ends) is, read from the top of a file.
+pub fn classify<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Kind> {
+    let mut reader = Reader::default();
+    lines.into_iter().map(|line| reader.kind(line)).collect()
+}
+
+/// What Python keeps between lines.
 #[derive(Default)]
-struct Reading {
-    /// The section being read (`DEFAULT` for the defaults), once a header was seen.
-    section: Option<String>,
-    /// Sections seen, but `DEFAULT`.
-    sections: HashSet<String>,
-    /// Keys seen, by section.
-    keys: HashSet<(String, String)>,
-    /// The key whose value the next indented line continues (none after a header, or after a key
-    /// with no name).
-    key: Option<String>,
-    /// The indent of the line that set `key`.
+struct Reader {
+    /// A header was seen.
+    in_section: bool,
+    /// A key with a name was seen since the last header, so an indented line may continue it.
+    key_open: bool,
+    /// The indent of the last line that was not a continuation.
     indent: usize,
-    /// Every key's value lines, by section, with the line that named it.
-    values: Vec<Value>,
-    /// The first line that is neither a header nor a key (Python reports these at the end).
-    bad_line: Option<String>,
 }
 
-/// A key's value as read: its lines, stripped.
-struct Value {
-    section: String,
-    key: String,
-    line: usize,
-    parts: Vec<String>,
-}
-
-impl Reading {
-    fn line(&mut self, number: usize, line: &str) -> Option<String> {
+impl Reader {
+    fn kind(&mut self, line: &str) -> Kind {
         let value = line.trim_matches(is_space);
-        if value.starts_with('#') || value.starts_with(';') {
-            return None;
-        }
-        if value.is_empty() {
-            // Part of a value that goes on below it.
-            if self.key.is_some()
-                && let Some(last) = self.values.last_mut()
-            {
-                last.parts.push(String::new());
-            }
-            return None;
+        if value.is_empty() || value.starts_with('#') || value.starts_with(';') {
+            return Kind::Blank;
         }
         let indent = line.chars().position(|c| !is_space(c)).unwrap_or(0);
-        if self.section.is_some() && self.key.is_some() && indent > self.indent {
-            if let Some(last) = self.values.last_mut() {
-                last.parts.push(value.to_string());
-            }
-            return None;
+        if self.in_section && self.key_open && indent > self.indent {
+            return Kind::Continuation;
         }
         self.indent = indent;
         if let Some(name) = header(value) {
-            if name != "DEFAULT" && !self.sections.insert(name.to_string()) {
-                return Some(format!("line {number}: section [{name}] appears twice"));
+            self.in_section = true;
+            self.key_open = false;
+            return Kind::Header(name.to_string());
+        }
+        if !self.in_section {
+            return Kind::Bad;
+        }
+        match key_value(value) {
+            Some((name, _)) => {
+                self.key_open = !name.is_empty();
+                Kind::Key(name.to_lowercase())
             }
-            self.section = Some(name.to_string());
-            self.key = None;
-            return None;
+            None => Kind::Bad,
         }
-        let Some(section) = self.section.clone() else {
-            return Some(format!(
-                "line {number}: `{}` comes before any [section] header",
-                shorten(value)
-            ));
-        };
-        let Some((name, rest)) = key_value(value) else {
-            self.bad_line.get_or_insert_with(|| {
-                format!(
-                    "line {number}: `{}` is neither a [section] header nor `key = value`",
-                    shorten(value)
-                )
-            });
-            return None;
-        };
-        let name = name.to_lowercase();
-        if name.is_empty() {
-            self.bad_line
-                .get_or_insert_with(|| format!("line {number}: a key with no name"));
-        }
-        if !self.keys.insert((section.clone(), name.clone())) {
-            return Some(format!(
-                "line {number}: key `{name}` appears twice in [{section}]"
-            ));
-        }
-        self.key = (!name.is_empty()).then(|| name.clone());
-        self.values.push(Value {
-            section,
-            key: name,
-            line: number,
-            parts: vec![rest.to_string()],
-        });
-        None
-    }
-
-    /// The errors Python raises once the file is read: lines it could not place, then nested
-    /// blocks botocore cannot split (each key of each section, the defaults' included).
-    fn finish(self) -> Option<String> {
-        if let Some(bad) = self.bad_line {
-            return Some(bad);
-        }
-        let defined: HashSet<(&str, &str)> = self
-            .values
-            .iter()
-            .map(|v| (v.section.as_str(), v.key.as_str()))
-            .collect();
-        for v in &self.values {
-            // A default's value is read in each section that does not set the key itself.
-            let read = if v.section == "DEFAULT" {
-                self.sections
-                    .iter()
-                    .any(|s| !defined.contains(&(s.as_str(), v.key.as_str())))
-            } else {
-                true
-            };
-            if read && let Some(problem) = nested_problem(v) {
-                return Some(problem);
-            }
-        }
-        None
     }
 }
 
-/// A nested block botocore cannot split: a value that starts on the line below its key, with a
-/// line that has no `=`.
-fn nested_problem(v: &Value) -> Option<String> {
-    let joined = v.parts.join("\n");
-    let joined = joined.trim_end_matches(is_space);
-    let nested = joined.strip_prefix('\n')?;
-    let bad = nested
+/// Keys and their values as `configparser` gives them (a value's lines joined by `\n`).
+pub type Keys = Vec<(String, String)>;
+
+/// What botocore reads of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    /// Each section, in order, with its keys, then the defaults' keys it does not set.
+    pub sections: Vec<(String, Keys)>,
+    /// The keys of `[DEFAULT]`.
+    pub defaults: Keys,
+}
+
+/// What botocore reads of `text`, or why it cannot, naming the line.
+pub fn read(text: &str) -> Result<Read, String> {
+    let lines: Vec<&str> = lines(text).collect();
+    let kinds = classify(lines.iter().copied());
+    let mut sections: Vec<(String, Keys)> = Vec::new();
+    let mut defaults: Keys = Vec::new();
+    let mut seen_keys: HashSet<(String, String)> = HashSet::new();
+    // The section being read (`None`: the defaults), and the key whose value goes on.
+    let mut current: Option<usize> = None;
+    let mut current_name = String::new();
+    let mut open: Option<usize> = None;
+    let mut parts: Vec<Vec<String>> = Vec::new();
+    let mut places: Vec<(Option<usize>, String)> = Vec::new();
+    let mut bad_line = None;
+    for (i, (line, kind)) in lines.iter().zip(&kinds).enumerate() {
+        let number = i + 1;
+        let value = line.trim_matches(is_space);
+        match kind {
+            Kind::Blank => {
+                // Part of a value that may go on below it (not a comment).
+                if !value.starts_with(['#', ';'])
+                    && let Some(k) = open
+                {
+                    parts[k].push(String::new());
+                }
+            }
+            Kind::Continuation => {
+                if let Some(k) = open {
+                    parts[k].push(value.to_string());
+                }
+            }
+            Kind::Header(name) => {
+                open = None;
+                current_name.clone_from(name);
+                if name == "DEFAULT" {
+                    current = None;
+                    continue;
+                }
+                if sections.iter().any(|(n, _)| n == name) {
+                    return Err(format!("line {number}: section [{name}] appears twice"));
+                }
+                sections.push((name.clone(), Vec::new()));
+                current = Some(sections.len() - 1);
+            }
+            Kind::Bad if sections.is_empty() && current_name.is_empty() => {
+                return Err(format!(
+                    "line {number}: `{}` comes before any [section] header",
+                    shorten(value)
+                ));
+            }
+            Kind::Bad => {
+                bad_line.get_or_insert_with(|| {
+                    format!(
+                        "line {number}: `{}` is neither a [section] header nor `key = value`",
+                        shorten(value)
+                    )
+                });
+            }
+            Kind::Key(name) => {
+                if name.is_empty() {
+                    bad_line.get_or_insert_with(|| format!("line {number}: a key with no name"));
+                }
+                if !seen_keys.insert((current_name.clone(), name.clone())) {
+                    return Err(format!(
+                        "line {number}: key `{name}` appears twice in [{current_name}]"
+                    ));
+                }
+                let first = key_value(value).map(|(_, v)| v).unwrap_or_default();
+                parts.push(vec![first.to_string()]);
+                places.push((current, name.clone()));
+                // A key with no name takes neither continuation nor blank lines.
+                open = (!name.is_empty()).then(|| parts.len() - 1);
+            }
+        }
+    }
+    if let Some(bad) = bad_line {
+        return Err(bad);
+    }
+    for ((section, name), value) in places.into_iter().zip(parts) {
+        let joined = value.join("\n");
+        let value = joined.trim_end_matches(is_space).to_string();
+        match section {
+            Some(s) => sections[s].1.push((name, value)),
+            None => defaults.push((name, value)),
+        }
+    }
+    // Each section's keys, then the defaults' it does not set (as `options()` lists them);
+    // botocore splits every value that starts on the line below its key.
+    for (section, keys) in &mut sections {
+        for (name, value) in &defaults {
+            if !keys.iter().any(|(k, _)| k == name) {
+                keys.push((name.clone(), value.clone()));
+            }
+        }
+        for (name, value) in keys.iter() {
+            if let Some(bad) = nested_problem(value) {
+                return Err(format!(
+                    "`{}` in the nested block of `{name}` in [{section}] has no `=`",
+                    shorten(bad)
+                ));
+            }
+        }
+    }
+    Ok(Read { sections, defaults })
+}
+
+/// Why botocore cannot read `text`, naming the line: `None` when it can.
+pub fn problem(text: &str) -> Option<String> {
+    read(text).err()
+}
+
+/// A line of a nested block botocore cannot split: one with no `=` in a value that starts on the
+/// line below its key.
+fn nested_problem(value: &str) -> Option<&str> {
+    value
+        .strip_prefix('\n')?
         .split(is_python_line_break)
         .map(|l| l.trim_matches(is_space))
-        .find(|l| !l.is_empty() && !l.contains('='))?;
-    Some(format!(
-        "line {}: `{}` in the nested block of `{}` has no `=`",
-        v.line,
-        shorten(bad),
-        v.key
-    ))
+        .find(|l| !l.is_empty() && !l.contains('='))
 }
 
 /// Python's whitespace (`str.isspace`).
@@ -208,32 +254,6 @@ pub fn header(value: &str) -> Option<&str> {
     (end > 0).then(|| &inner[..end])
 }
 
-/// The key each line of a section's body (the lines below its header) sets, lowercased, as
-/// `configparser` reads them: `None` for a comment, a blank line, a line that continues the value
-/// of the key above it (indented deeper than that key's line), and one that is not `key = value`.
-pub fn keys_in_section<'a>(body: impl IntoIterator<Item = &'a str>) -> Vec<Option<String>> {
-    // As Python keeps them: whether a value may go on, and the indent of the last line that
-    // was not a continuation.
-    let (mut open, mut indent) = (false, 0);
-    body.into_iter()
-        .map(|line| {
-            let value = line.trim_matches(is_space);
-            if value.is_empty() || value.starts_with('#') || value.starts_with(';') {
-                return None;
-            }
-            let at = line.chars().position(|c| !is_space(c)).unwrap_or(0);
-            if open && at > indent {
-                return None;
-            }
-            indent = at;
-            let (name, _) = key_value(value)?;
-            let name = name.to_lowercase();
-            open = !name.is_empty();
-            Some(name)
-        })
-        .collect()
-}
-
 /// A (stripped) `key = value` or `key: value` line split at its first `=` or `:`: the key
 /// without the space before it, the value without the space around it.
 pub fn key_value(value: &str) -> Option<(&str, &str)> {
@@ -254,7 +274,7 @@ fn shorten(line: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::problem;
+    use super::{Kind, Read, classify, problem, read};
 
     #[test]
     fn files_botocore_reads() {
@@ -275,6 +295,41 @@ mod tests {
     }
 
     #[test]
+    fn values_as_configparser_gives_them() {
+        let text =
+            "[DEFAULT]\nregion = d\n[a]\nX = 1\n  more\n\n  # note\n  last\n\n[b]\nregion: b\n";
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert_eq!(
+            read(text).unwrap(),
+            Read {
+                sections: vec![
+                    (
+                        "a".to_string(),
+                        vec![pair("x", "1\nmore\n\nlast"), pair("region", "d")]
+                    ),
+                    ("b".to_string(), vec![pair("region", "b")]),
+                ],
+                defaults: vec![pair("region", "d")],
+            }
+        );
+    }
+
+    #[test]
+    fn an_indented_line_below_a_key_is_part_of_its_value() {
+        let kinds = classify("[a]\n  k = 1\n    [profile x] = y\n  j = 2\n[b]\n".lines());
+        assert_eq!(
+            kinds,
+            vec![
+                Kind::Header("a".into()),
+                Kind::Key("k".into()),
+                Kind::Continuation,
+                Kind::Key("j".into()),
+                Kind::Header("b".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn files_botocore_refuses_name_the_line() {
         for (text, says) in [
             (
@@ -289,10 +344,16 @@ mod tests {
             ),
             ("[a]\nx = 1\njunk\n", "line 3: `junk` is neither"),
             ("[a]\n= 1\n", "line 2: a key with no name"),
-            ("[a]\ns3 =\n  no equals here\n", "line 2: `no equals here`"),
+            (
+                "[a]\ns3 =\n  no equals here\n",
+                "`no equals here` in the nested",
+            ),
             ("[a]\rb\n", "line 2: `b` is neither"),
             ("[]\n", "line 1: `[]` comes before any"),
-            ("[DEFAULT]\ns3 =\n  bad\n[a]\n", "nested block of `s3`"),
+            (
+                "[DEFAULT]\ns3 =\n  bad\n[a]\n",
+                "nested block of `s3` in [a]",
+            ),
         ] {
             let got = problem(text).unwrap_or_else(|| panic!("{text:?} read"));
             assert!(got.contains(says), "{text:?}: {got}");

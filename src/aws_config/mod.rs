@@ -12,6 +12,8 @@ pub mod botocore;
 
 use std::path::{Path, PathBuf};
 
+use botocore::Kind;
+
 /// What cannot be written into (or removed from) `~/.aws/config`, and why.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -185,46 +187,75 @@ fn header(profile: &str) -> String {
     }
 }
 
-/// The profile name of a section header line, if the line is one: a header as botocore reads it
-/// (`[` … `]`, see [`botocore`]); `default` is `[default]` exactly, another profile
-/// `[profile NAME]`; any other section's name comes back after a NUL.
-fn section_name(line: &str) -> Option<String> {
-    let inner = botocore::header(line.trim_matches(botocore::is_space))?;
-    if inner == "default" {
-        return Some("default".into());
+/// The lines of a text, each with its line end, and what each is to botocore.
+struct Layout<'a> {
+    lines: Vec<&'a str>,
+    kinds: Vec<Kind>,
+}
+
+impl<'a> Layout<'a> {
+    fn of(text: &'a str) -> Layout<'a> {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let kinds = botocore::classify(lines.iter().copied());
+        Layout { lines, kinds }
     }
-    let mut words = inner.split_whitespace();
+
+    /// Each section, as botocore finds its header (not an indented `[…]` line that continues a
+    /// value): its profile name (see [`profile_of`]) and its lines, `[start, end)`, `end` at the
+    /// next header.
+    fn sections(&self) -> Vec<(String, usize, usize)> {
+        let starts: Vec<(usize, &String)> = self
+            .kinds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| match k {
+                Kind::Header(name) => Some((i, name)),
+                _ => None,
+            })
+            .collect();
+        starts
+            .iter()
+            .enumerate()
+            .map(|(n, (i, name))| {
+                let end = starts.get(n + 1).map_or(self.lines.len(), |(j, _)| *j);
+                (profile_of(name), *i, end)
+            })
+            .collect()
+    }
+
+    /// Where a profile's section is: the last of that name (`[profile a]` and `[profile  a]`
+    /// are both profile `a`, and botocore takes the last).
+    fn find_section(&self, profile: &str) -> Option<(usize, usize)> {
+        self.sections()
+            .into_iter()
+            .rfind(|(name, _, _)| name == profile)
+            .map(|(_, start, end)| (start, end))
+    }
+
+    /// The value of top-level `key` in the section of lines `[start, end)` (its first line).
+    fn value_of(&self, start: usize, end: usize, key: &str) -> Option<String> {
+        let at = (start..end).find(|&i| self.kinds[i] == Kind::Key(key.to_string()))?;
+        let line = self.lines[at].trim_matches(botocore::is_space);
+        botocore::key_value(line).map(|(_, v)| v.to_string())
+    }
+}
+
+/// The profile a section's name is, as botocore takes it: `default` is `[default]` exactly,
+/// another profile `[profile NAME]`; any other section's name comes back after a NUL.
+fn profile_of(section: &str) -> String {
+    if section == "default" {
+        return "default".into();
+    }
+    let mut words = section.split_whitespace();
     match (words.next(), words.next(), words.next()) {
-        (Some("profile"), Some(name), None) => Some(name.to_string()),
-        _ => Some(format!("\0{inner}")),
+        (Some("profile"), Some(name), None) => name.to_string(),
+        _ => format!("\0{section}"),
     }
 }
 
-/// Where a profile's section is: line range `[start, end)`, `end` at the next header.
-fn find_section(lines: &[&str], profile: &str) -> Option<(usize, usize)> {
-    let start = lines
-        .iter()
-        .position(|l| section_name(l).as_deref() == Some(profile))?;
-    let end = lines[start + 1..]
-        .iter()
-        .position(|l| section_name(l).is_some())
-        .map_or(lines.len(), |i| start + 1 + i);
-    Some((start, end))
-}
-
-/// The line of a section's body (the lines below its header) that sets top-level `key`, as
-/// botocore reads it (its keys are in any case, before `=` or `:`; an indented line below a key
-/// continues that key's value, such as the lines of a nested `s3 =` block).
-fn key_line(body: &[&str], key: &str) -> Option<usize> {
-    botocore::keys_in_section(body.iter().copied())
-        .iter()
-        .position(|k| k.as_deref() == Some(key))
-}
-
-/// The value of top-level `key` in a section's body (its first line).
-fn value_of(body: &[&str], key: &str) -> Option<String> {
-    let line = body[key_line(body, key)?].trim();
-    botocore::key_value(line).map(|(_, v)| v.to_string())
+/// The leading whitespace of a line.
+fn indent_of(line: &str) -> &str {
+    &line[..line.len() - line.trim_start_matches(botocore::is_space).len()]
 }
 
 /// A `credential_process` profile that runs fedaws, as found in `~/.aws/config`.
@@ -274,17 +305,13 @@ fn words(command: &str) -> Vec<String> {
 
 /// Every profile whose `credential_process` is `… creds CONNECTOR …` of a fedaws binary.
 pub fn fedaws_profiles(text: &str) -> Vec<FedawsProfile> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let layout = Layout::of(text);
     let mut found = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let Some(name) = section_name(line).filter(|n| !n.starts_with('\0')) else {
+    for (name, start, end) in layout.sections() {
+        if name.starts_with('\0') {
             continue;
-        };
-        let end = lines[i + 1..]
-            .iter()
-            .position(|l| section_name(l).is_some())
-            .map_or(lines.len(), |j| i + 1 + j);
-        let Some(command) = value_of(&lines[i + 1..end], "credential_process") else {
+        }
+        let Some(command) = layout.value_of(start, end, "credential_process") else {
             continue;
         };
         let w = words(&command);
@@ -320,7 +347,29 @@ pub fn fedaws_profiles(text: &str) -> Vec<FedawsProfile> {
 /// keys change (in place, or added after the header) and every other line stays; a profile that
 /// is not ours is replaced whole with `force`, and refused without it. The rest of the text is
 /// kept byte for byte.
+///
+/// A text botocore reads stays one it reads: a change that would make it unreadable (a
+/// `[DEFAULT]` nested block no section read before, and the new one would) is refused.
 pub fn with_profile(
+    text: &str,
+    profile: &str,
+    settings: &[(&str, String)],
+    is_ours: impl Fn(&str) -> bool,
+    force: bool,
+) -> Result<String, ProfileError> {
+    let out = profile_added(text, profile, settings, is_ours, force)?;
+    if botocore::problem(text).is_none()
+        && let Some(problem) = botocore::problem(&out)
+    {
+        return Err(ProfileError(format!(
+            "adding profile `{profile}` would leave a file the AWS CLI and boto3 cannot read ({problem}); fix that first"
+        )));
+    }
+    Ok(out)
+}
+
+/// [`with_profile`], unchecked.
+fn profile_added(
     text: &str,
     profile: &str,
     settings: &[(&str, String)],
@@ -334,8 +383,9 @@ pub fn with_profile(
         }
         b
     };
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let Some((start, end)) = find_section(&lines, profile) else {
+    let layout = Layout::of(text);
+    let lines = &layout.lines;
+    let Some((start, end)) = layout.find_section(profile) else {
         // After the text, a blank line of fedaws's own, which removing the profile takes back
         // with it: the text's own blank lines stay, however many it ends with.
         let mut out = text.to_string();
@@ -348,36 +398,12 @@ pub fn with_profile(
         out.push_str(&block());
         return Ok(out);
     };
-    let body = &lines[start + 1..end];
-    if value_of(body, "credential_process").is_some_and(|v| is_ours(&v)) {
+    if layout
+        .value_of(start, end, "credential_process")
+        .is_some_and(|v| is_ours(&v))
+    {
         let mut section: Vec<String> = lines[start..end].iter().map(|l| l.to_string()).collect();
-        if !section[0].ends_with('\n') {
-            section[0].push('\n');
-        }
-        let mut after = 1;
-        for (key, value) in settings {
-            let line = format!("{key} = {value}\n");
-            let body: Vec<&str> = section[1..].iter().map(String::as_str).collect();
-            match key_line(&body, key) {
-                Some(i) => {
-                    let idx = i + 1;
-                    let newline = if section[idx].ends_with('\n') {
-                        "\n"
-                    } else {
-                        ""
-                    };
-                    section[idx] = format!("{key} = {value}{newline}");
-                    after = after.max(idx + 1);
-                }
-                None => {
-                    if !section[after - 1].ends_with('\n') {
-                        section[after - 1].push('\n');
-                    }
-                    section.insert(after, line);
-                    after += 1;
-                }
-            }
-        }
+        set_keys(&mut section, settings);
         let mut out: String = lines[..start].concat();
         out.push_str(&section.concat());
         out.push_str(&lines[end..].concat());
@@ -402,6 +428,58 @@ pub fn with_profile(
     Ok(out)
 }
 
+/// Set `settings` in a profile's section (its header first), as botocore will read them: a key
+/// it has is replaced in place, at its indent, with the lines that continued its value; one it
+/// lacks goes after the header or the keys set before it, at the indent of the line that follows
+/// (so that line does not become part of the new value). Every other line stays.
+fn set_keys(section: &mut Vec<String>, settings: &[(&str, String)]) {
+    if !section[0].ends_with('\n') {
+        section[0].push('\n');
+    }
+    let mut after = 1;
+    for (key, value) in settings {
+        let kinds = botocore::classify(section.iter().map(String::as_str));
+        match kinds.iter().position(|k| *k == Kind::Key(key.to_string())) {
+            Some(at) => {
+                let newline = if section[at].ends_with('\n') {
+                    "\n"
+                } else {
+                    ""
+                };
+                section[at] = format!("{}{key} = {value}{newline}", indent_of(&section[at]));
+                // The lines that continued the old value (not the comments between them).
+                let mut last = at;
+                for (i, kind) in kinds.iter().enumerate().skip(at + 1) {
+                    match kind {
+                        Kind::Continuation => last = i,
+                        Kind::Blank => {}
+                        _ => break,
+                    }
+                }
+                let gone: Vec<usize> = (at + 1..=last)
+                    .filter(|&i| kinds[i] == Kind::Continuation)
+                    .collect();
+                for i in gone.into_iter().rev() {
+                    section.remove(i);
+                }
+                if !section[at].ends_with('\n') && at + 1 < section.len() {
+                    section[at].push('\n');
+                }
+                after = after.max(at + 1);
+            }
+            None => {
+                let next = (after..section.len()).find(|&i| kinds[i] != Kind::Blank);
+                let indent = next.map_or("", |i| indent_of(&section[i])).to_string();
+                if !section[after - 1].ends_with('\n') {
+                    section[after - 1].push('\n');
+                }
+                section.insert(after, format!("{indent}{key} = {value}\n"));
+                after += 1;
+            }
+        }
+    }
+}
+
 /// `text` without `profile`'s section; only a profile fedaws wrote unless `force`. `place` names
 /// the file in messages.
 pub fn without_profile(
@@ -410,14 +488,16 @@ pub fn without_profile(
     force: bool,
     place: &Path,
 ) -> Result<String, ProfileError> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let Some((start, end)) = find_section(&lines, profile) else {
+    let layout = Layout::of(text);
+    let lines = &layout.lines;
+    let Some((start, end)) = layout.find_section(profile) else {
         return Err(ProfileError(format!(
             "there is no profile `{profile}` in {}",
             place.display()
         )));
     };
-    let ours = value_of(&lines[start + 1..end], "credential_process")
+    let ours = layout
+        .value_of(start, end, "credential_process")
         .is_some_and(|v| written_by_fedaws(&v).is_some());
     if !ours && !force {
         return Err(ProfileError(format!(
@@ -537,7 +617,15 @@ mod tests {
             ),
             (
                 "[profile app]\n  region = us-east-1\ncredential_process = /bin/fedaws creds app --format json\n",
-                "[profile app]\nregion = eu-west-1\ncredential_process = /bin/fedaws creds app --format json\n",
+                "[profile app]\n  region = eu-west-1\ncredential_process = /bin/fedaws creds app --format json\n",
+            ),
+            (
+                "[profile app]\n  credential_process = /bin/fedaws creds app --format json\n  output = json\n",
+                "[profile app]\n  credential_process = /bin/fedaws creds app --format json\n  region = eu-west-1\n  output = json\n",
+            ),
+            (
+                "[profile app]\ncredential_process = /bin/fedaws creds app --format json\nregion = us-east-1\n  more\n# c\n\n  andmore\noutput = json\n",
+                "[profile app]\ncredential_process = /bin/fedaws creds app --format json\nregion = eu-west-1\n# c\n\noutput = json\n",
             ),
             (
                 "[profile app]\ncredential_process = /bin/fedaws creds app --format json\n[other] note\nregion = q\n",
@@ -551,8 +639,30 @@ mod tests {
             assert_eq!(botocore::problem(text), None, "{text:?}");
             let out = with_profile(text, "app", &settings, |_| true, false).unwrap();
             assert_eq!(out, expected, "{text:?}");
-            assert_eq!(botocore::problem(&out), None, "{out:?}");
+            let read = botocore::read(&out).unwrap_or_else(|e| panic!("{out:?}: {e}"));
+            let app = &read.sections[0].1;
+            for (key, value) in &settings {
+                assert!(
+                    app.contains(&(key.to_string(), value.clone())),
+                    "{out:?}: {app:?}"
+                );
+            }
         }
+        // Found by fuzzing: a `[DEFAULT]` nested block botocore cannot split is read only once a
+        // section is there to take it, so adding the first profile would break the file.
+        let text = "[DEFAULT]\ns3 =\n\n  no equals\n";
+        assert_eq!(botocore::problem(text), None);
+        let e = with_profile(text, "x", &settings, |_| false, false).unwrap_err();
+        assert!(e.to_string().contains("cannot read"), "{e}");
+        // Two sections of one profile: botocore takes the last, and so does the editor.
+        let text = "[profile app]\nregion = a\n[profile  app]\ncredential_process = /bin/fedaws creds app --format json\n";
+        let out = with_profile(text, "app", &settings, |_| true, false).unwrap();
+        assert_eq!(out, format!("{text}region = eu-west-1\n"));
+        // An indented `[profile x]` below a key is part of its value, not a profile.
+        let text = "[profile app]\ns3 =\n  [profile x] = y\n";
+        let out = with_profile(text, "x", &settings, |_| false, false).unwrap();
+        assert!(out.starts_with(text), "{out}");
+        assert_eq!(botocore::read(&out).unwrap().sections.len(), 2);
         // `[ default ]` is not the default profile to botocore.
         let out = with_profile(
             "[ default ]\nx = 1\n",

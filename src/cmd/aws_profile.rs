@@ -77,17 +77,13 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
     }
     let path = aws_config_path()?;
     let connector_name = args.connector.clone();
-    let mut unreadable = None;
     edit_file(&path, |text| {
         // A file the AWS CLI cannot read would hide the profile too: said, not written over.
         if let Some(problem) = crate::aws_config::botocore::problem(text) {
-            if !args.force {
-                return Err(ProfileError(format!(
-                    "{}: {problem}: the AWS CLI and boto3 cannot read this file, so they would not find profile `{profile}` either; fix that line, or add --force to write the profile anyway",
-                    path.display()
-                )));
-            }
-            unreadable = Some(problem);
+            return Err(ProfileError(format!(
+                "{}: {problem}: the AWS CLI and boto3 cannot read this file, so they would not find profile `{profile}` either; fix that first",
+                path.display()
+            )));
         }
         with_profile(
             text,
@@ -97,12 +93,6 @@ fn add(args: AwsProfileAddArgs, ctx: &mut Context) -> anyhow::Result<()> {
             args.force,
         )
     })?;
-    if let Some(problem) = unreadable {
-        ctx.warn(format!(
-            "{}: {problem}: the AWS CLI and boto3 cannot read this file until that line is fixed",
-            path.display()
-        ));
-    }
     ctx.note(format!(
         "wrote profile `{profile}` to {}; try `aws sts get-caller-identity --profile {profile}`",
         path.display()

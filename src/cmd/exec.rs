@@ -90,13 +90,13 @@ fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow:
     {
         child.env_remove(var);
     }
-    let own = match on_shared(args, ctx)? {
-        Some((uri, token_file, region)) => {
+    let own = match super::serve::on_shared(ctx, &args.issue.connector, &args.issue.options)? {
+        Some(on) => {
             child
-                .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)
-                .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file)
-                .env("AWS_REGION", &region)
-                .env("AWS_DEFAULT_REGION", &region);
+                .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", on.uri)
+                .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", on.token_file)
+                .env("AWS_REGION", &on.region)
+                .env("AWS_DEFAULT_REGION", &on.region);
             None
         }
         None => {
@@ -128,42 +128,6 @@ fn with_server(args: &ExecArgs, argv: Vec<String>, ctx: &mut Context) -> anyhow:
     } else {
         Err(crate::exit::ChildExit(code).into())
     }
-}
-
-/// Where the user's shared server serves this request, when it runs, serves the connectors of
-/// this command (the same config, or the same broker), and may (the connector alone, no other
-/// option): the connector's URI, the token file and the region.
-fn on_shared(
-    args: &ExecArgs,
-    ctx: &mut Context,
-) -> anyhow::Result<Option<(String, std::path::PathBuf, String)>> {
-    if !args.issue.options.is_default() {
-        return Ok(None);
-    }
-    // A runtime directory that cannot be made private holds no record to trust.
-    let Ok(place) = super::serve::Place::of_user() else {
-        return Ok(None);
-    };
-    let Some(shared) = place.running_of(&super::serve::source_of(ctx)) else {
-        return Ok(None);
-    };
-    let connector = &args.issue.connector;
-    let region = if ctx.broker.is_some() {
-        // The broker says the region with the credentials; asked here first, an MFA code is
-        // asked at this terminal, and the shared server then finds them in the broker's cache.
-        super::obtain(ctx, &args.issue.request(), false)?.region
-    } else {
-        let config = crate::issue::Services::config(ctx)?;
-        config
-            .connector(connector)
-            .ok()
-            .and_then(|c| c.region.clone())
-            .unwrap_or_else(|| {
-                crate::issue::plan::settings_region(&config, &|n| std::env::var(n).ok())
-            })
-    };
-    shared.check(connector)?;
-    Ok(Some((shared.uri_of(connector), place.token_file(), region)))
 }
 
 /// A child's exit status as a shell reports it: its code, or 128 + the signal that ended it.

@@ -23,26 +23,20 @@ pub fn run(args: ServeArgs, ctx: &mut Context) -> anyhow::Result<()> {
     let Some(connector) = args.connector.clone() else {
         return serve_each(&args, ctx, &Place::of_user()?);
     };
-    // A runtime directory that cannot be made private holds no record to trust: the connector
-    // is then served alone, as it would be with no shared server.
     // Nothing but the connector given: a port or IMDS asked for is a server of its own.
-    if args.options.is_default()
-        && args.port == 0
+    if args.port == 0
         && !args.imds
-        && let Ok(place) = Place::of_user()
-        && let Some(shared) = place.running_of(&source_of(ctx))
+        && let Some(on) = on_shared(ctx, &connector, &args.options)?
     {
-        shared.check(&connector)?;
         writeln!(
             ctx.out,
             "export AWS_CONTAINER_CREDENTIALS_FULL_URI={}\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE={}",
-            posix_quote(&shared.uri_of(&connector)),
-            posix_quote(&place.token_file().to_string_lossy())
+            posix_quote(&on.uri),
+            posix_quote(&on.token_file.to_string_lossy())
         )?;
         ctx.note(format!(
             "connector `{connector}` is served by your shared server (pid {}) at {}",
-            shared.pid,
-            shared.uri_of(&connector)
+            on.pid, on.uri
         ));
         return Ok(());
     }
@@ -88,12 +82,17 @@ fn serve_each(args: &ServeArgs, ctx: &mut Context, place: &Place) -> anyhow::Res
         Duration::from_secs(10),
         "serve",
     )?;
-    let source = source_of(ctx);
+    let source = source_of(ctx, &args.options);
     if let Some(shared) = place.running() {
         if shared.source != source {
+            let theirs = if shared.source.is_empty() {
+                "what an older fedaws recorded".to_string()
+            } else {
+                format!("the connectors of {}", shared.source)
+            };
             return Err(UserError::usage(format!(
-                "your shared server (pid {}) serves the connectors of {}, not those of {source}; a user has one shared server: stop it first (kill {})",
-                shared.pid, shared.source, shared.pid
+                "your shared server (pid {}) serves {theirs}, not those of {source}; a user has one shared server: stop it first (kill {})",
+                shared.pid, shared.pid
             ))
             .into());
         }
@@ -121,6 +120,60 @@ fn serve_each(args: &ServeArgs, ctx: &mut Context, place: &Place) -> anyhow::Res
     started.server.stop();
     ctx.note("stopped");
     Ok(())
+}
+
+/// A connector on the user's shared server.
+pub struct OnShared {
+    /// The connector's URI there.
+    pub uri: String,
+    /// The token file.
+    pub token_file: PathBuf,
+    /// The region of the connector's credentials.
+    pub region: String,
+    /// The server's process.
+    pub pid: u32,
+}
+
+/// Where the user's shared server serves `connector` to this command: when it runs, serves the
+/// connectors of this command's source (the same config, or the same broker) with no options,
+/// and `options` asks for nothing else. The credentials are had through it once, so a connector
+/// the caller may not use fails here; through a broker they are asked for here first, so an
+/// MFA code is asked at this terminal and the server then finds them in the broker's cache.
+pub fn on_shared(
+    ctx: &mut Context,
+    connector: &str,
+    options: &RequestOptions,
+) -> anyhow::Result<Option<OnShared>> {
+    if !options.is_default() {
+        return Ok(None);
+    }
+    // A runtime directory that cannot be made private holds no record to trust: the connector
+    // is then served alone, as it would be with no shared server.
+    let Ok(place) = Place::of_user() else {
+        return Ok(None);
+    };
+    let Some(shared) = place.running_of(&source_of(ctx, options)) else {
+        return Ok(None);
+    };
+    let region = if ctx.broker.is_some() {
+        super::obtain(ctx, &options.request(connector), false)?.region
+    } else {
+        let config = crate::issue::Services::config(ctx)?;
+        config
+            .connector(connector)
+            .ok()
+            .and_then(|c| c.region.clone())
+            .unwrap_or_else(|| {
+                crate::issue::plan::settings_region(&config, &|n| std::env::var(n).ok())
+            })
+    };
+    shared.check(connector)?;
+    Ok(Some(OnShared {
+        uri: shared.uri_of(connector),
+        token_file: place.token_file(),
+        region,
+        pid: shared.pid,
+    }))
 }
 
 /// The lines that tell a shell where the shared server is: `FEDAWS_SERVER`, the URI to append a
@@ -152,16 +205,47 @@ pub struct Shared {
     token: SecretString,
 }
 
-/// Whose connectors the commands of `ctx` use: a broker's (`broker SOCKET`), or those of a
-/// config file (`config PATH`). A shared server serves those of one source; the same name may
-/// be another connector in another, so a command of another source does not use it.
-pub fn source_of(ctx: &Context) -> String {
+/// Whose connectors a shared server started by the commands of `ctx` with `options` serves, and
+/// how: a broker's (`broker SOCKET`) or those of a config file (`config PATH`), then the options
+/// asked for (`--system`, `--region R`…). A command of another source, or with other options,
+/// does not use it: the same name may be another connector there, or other credentials.
+pub fn source_of(ctx: &Context, options: &RequestOptions) -> String {
     let (kind, path) = match &ctx.broker {
         Some(broker) => ("broker", &broker.path),
         None => ("config", &ctx.location.path),
     };
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-    format!("{kind} {}", path.display())
+    // Compared as text: a path that is not UTF-8 is told by its bytes, not by a lossy form two
+    // paths could share.
+    let path = match path.to_str() {
+        Some(text) => text.to_string(),
+        None => format!(
+            "(bytes {})",
+            path.as_os_str()
+                .as_encoded_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        ),
+    };
+    let mut source = format!("{kind} {path}");
+    if let Some(d) = &options.duration {
+        source.push_str(&format!(" --duration {}s", d.0));
+    }
+    if let Some(r) = &options.region {
+        source.push_str(&format!(" --region {r}"));
+    }
+    for (given, flag) in [
+        (options.mfa_code.is_some(), " --mfa-code"),
+        (options.no_cache, " --no-cache"),
+        (options.refresh, " --refresh"),
+        (options.system, " --system"),
+    ] {
+        if given {
+            source.push_str(flag);
+        }
+    }
+    source
 }
 
 impl Place {
@@ -272,8 +356,17 @@ impl Shared {
             Duration::from_secs(2),
         )?;
         let (local, peer) = (stream.local_addr()?, stream.peer_addr()?);
-        // The server's end of this connection is owned by whoever listens.
-        if let Some(uid) = crate::identity::loopback::tcp_client_owner(local, peer)
+        // The server's end of this connection is owned by whoever listens. On Linux the kernel
+        // must say it is this user (where it cannot, in a sandbox without netlink, the record is
+        // not trusted); elsewhere nothing can say, and the live process is what there is.
+        let owner = crate::identity::loopback::tcp_client_owner(local, peer);
+        if cfg!(target_os = "linux") && owner.is_none() {
+            anyhow::bail!(
+                "the kernel cannot say who holds 127.0.0.1:{}, so the token is not sent there",
+                self.port
+            );
+        }
+        if let Some(uid) = owner
             && uid != crate::identity::current_uid()
         {
             anyhow::bail!(

@@ -900,6 +900,18 @@ fn one_shared_server_serves_every_connector_and_a_second_serve_finds_it() {
         "{}",
         stderr(&refused)
     );
+    // Nor are other options' (other credentials): a shared server is started with one set.
+    let refused = broker
+        .env
+        .std_command(&["serve", "--region", "eu-west-1"])
+        .output()
+        .expect("run serve --region");
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("--region eu-west-1"),
+        "{}",
+        stderr(&refused)
+    );
     let exec = broker
         .env
         .std_command(&[
