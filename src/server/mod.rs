@@ -335,6 +335,9 @@ impl Server {
                 "this credential server answers loopback clients only",
             );
         }
+        if let Some(why) = from_a_browser(request.headers()) {
+            return refusal(StatusCode::FORBIDDEN, "Forbidden", why);
+        }
         if let Some(imds) = &self.imds
             && request.uri().path().starts_with("/latest/")
         {
@@ -405,6 +408,35 @@ impl Server {
             ),
         }
     }
+}
+
+/// Why a request looks like a web page's, which is refused: a page the user opens can rename its
+/// own host to 127.0.0.1 (DNS rebinding) and then reach this port as its own origin, as the user,
+/// and IMDS has no secret such a page would lack. Its requests name the page's host in `Host`,
+/// where an SDK names the loopback address it was given, and carry `Origin` (a PUT always does).
+/// `None`: a request as SDKs send them (`Host` of `localhost`, an address of 127/8 or `[::1]`,
+/// any port, or none; no `Origin`).
+fn from_a_browser(headers: &hyper::HeaderMap) -> Option<&'static str> {
+    if headers.contains_key(header::ORIGIN) {
+        return Some("a request with an Origin header (a web browser's) is refused");
+    }
+    // No Host at all (HTTP/1.0): not a browser's.
+    let host = headers.get(header::HOST)?;
+    let local = host.to_str().is_ok_and(|host| {
+        let name = match host.strip_prefix('[') {
+            Some(rest) => rest.split_once(']').map(|(ip, _)| ip),
+            None => Some(host.rsplit_once(':').map_or(host, |(name, _)| name)),
+        };
+        name.is_some_and(|name| {
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        })
+    });
+    (!local).then_some(
+        "the Host header must name this machine's loopback (127.0.0.1, localhost): another name is a web page's (DNS rebinding)",
+    )
 }
 
 /// Accept connections until `stopped` fires, then let requests in flight finish.
@@ -605,6 +637,43 @@ pub fn start(server: Arc<Server>, port: u16) -> anyhow::Result<Running> {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_web_pages_requests_are_told_by_their_host_and_origin() {
+        let with = |pairs: &[(&str, &str)]| {
+            let mut h = hyper::HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(
+                    header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                    HeaderValue::from_str(v).unwrap(),
+                );
+            }
+            from_a_browser(&h)
+        };
+        for host in [
+            "127.0.0.1:8080",
+            "127.0.0.1",
+            "127.1.2.3:1",
+            "localhost:9",
+            "LOCALHOST",
+            "[::1]:80",
+        ] {
+            assert_eq!(with(&[("host", host)]), None, "{host}");
+        }
+        assert_eq!(with(&[]), None);
+        for host in [
+            "rebind.example:8080",
+            "rebind.example",
+            "127.0.0.1.nip.io:80",
+            "10.0.0.1:80",
+            "[::2]:80",
+            "[::1",
+            "",
+        ] {
+            assert!(with(&[("host", host)]).is_some(), "{host}");
+        }
+        assert!(with(&[("host", "127.0.0.1:80"), ("origin", "http://127.0.0.1:80")]).is_some());
+    }
 
     #[test]
     fn tokens_are_long_random_and_compared_exactly() {

@@ -1515,7 +1515,12 @@ fn a_members_shared_server_serves_the_brokers_connectors_to_them_alone() {
     let local = member.run(&["serve"]);
     assert!(!local.status.success(), "{}", stdout(&local));
     assert!(
-        stderr(&local).contains(&format!("broker {socket}")),
+        stderr(&local).contains(&format!(
+            "broker {}",
+            std::fs::canonicalize(&socket)
+                .expect("the socket")
+                .display()
+        )),
         "{}",
         stderr(&local)
     );

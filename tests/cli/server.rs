@@ -701,7 +701,7 @@ fn another_user_with_the_right_token_is_closed_on_unanswered() {
     // The other user knows the address and the token, and asks as the SDKs do.
     let script = "import socket, sys\n\
         s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)\n\
-        s.sendall(('GET / HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: ' + sys.argv[2] + '\\r\\nConnection: close\\r\\n\\r\\n').encode())\n\
+        s.sendall(('GET / HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nAuthorization: ' + sys.argv[2] + '\\r\\nConnection: close\\r\\n\\r\\n').encode())\n\
         data = b''\n\
         try:\n\
         \x20   while True:\n\
@@ -1100,27 +1100,46 @@ fn imds_v2_feeds_the_aws_cli_and_boto3() {
     let put = |headers: &str| {
         raw_request(
             port,
-            &format!(
-                "PUT /latest/api/token HTTP/1.1\r\nHost: x\r\n{headers}Connection: close\r\n\r\n"
-            ),
+            &format!("PUT /latest/api/token HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"),
         )
     };
-    assert_eq!(put("").0, 400, "no lifetime");
+    let host = format!("Host: 127.0.0.1:{port}\r\n");
+    let ttl = "X-aws-ec2-metadata-token-ttl-seconds: 60\r\n";
+    assert_eq!(put(&host).0, 400, "no lifetime");
     assert_eq!(
-        put("X-aws-ec2-metadata-token-ttl-seconds: 21601\r\n").0,
+        put(&format!(
+            "{host}X-aws-ec2-metadata-token-ttl-seconds: 21601\r\n"
+        ))
+        .0,
         400
     );
     assert_eq!(
-        put("X-aws-ec2-metadata-token-ttl-seconds: 60\r\nX-Forwarded-For: 10.0.0.1\r\n").0,
+        put(&format!("{host}{ttl}X-Forwarded-For: 10.0.0.1\r\n")).0,
         403
     );
-    let (status, token) = put("X-aws-ec2-metadata-token-ttl-seconds: 60\r\n");
+    // A web page the user opens that renamed its host to 127.0.0.1 (DNS rebinding) reaches the
+    // port as the user, but names its own host, and its PUT carries an Origin: refused.
+    for (headers, what) in [
+        (
+            format!("Host: rebind.example:{port}\r\n{ttl}"),
+            "another host name",
+        ),
+        (
+            format!("{host}{ttl}Origin: http://rebind.example:{port}\r\n"),
+            "an Origin",
+        ),
+    ] {
+        let (status, body) = put(&headers);
+        assert_eq!(status, 403, "a request with {what}: {body}");
+        assert!(body.contains("Forbidden"), "{body}");
+    }
+    let (status, token) = put(&format!("{host}{ttl}"));
     assert_eq!(status, 200);
     let get = |path: &str, token: &str| {
         raw_request(
             port,
             &format!(
-                "GET {path} HTTP/1.1\r\nHost: x\r\nX-aws-ec2-metadata-token: {token}\r\nConnection: close\r\n\r\n"
+                "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nX-aws-ec2-metadata-token: {token}\r\nConnection: close\r\n\r\n"
             ),
         )
     };
