@@ -70,12 +70,30 @@ pub const MAX_CONNECTORS: usize = 256;
 /// How often credentials in use are looked at, to be refreshed before a request has to.
 const LOOK_EVERY: Duration = Duration::from_secs(1);
 
+/// The longest wait before a connector whose refresh failed is asked again.
+const MOST_BACKOFF: Duration = Duration::from_secs(30);
+
 /// The credentials of one connector, and how to have fresh ones.
 struct Slot {
     source: Arc<Source>,
     current: tokio::sync::Mutex<Option<Issued>>,
     /// Asked for since they were last refreshed: only credentials in use are refreshed ahead.
     used: AtomicBool,
+    /// The last refresh, when it failed: until its wait is over, requests are told its reason
+    /// and nothing asks STS again (the wait doubles with each failure, from 1 s to
+    /// [`MOST_BACKOFF`]), so a connector that cannot be had costs one STS call per wait, not one
+    /// per request or per second.
+    failed: std::sync::Mutex<Option<Failed>>,
+}
+
+/// A refresh that failed.
+struct Failed {
+    /// When it may be tried again.
+    until: std::time::Instant,
+    /// How many failed in a row.
+    times: u32,
+    /// Why, as requests are told.
+    reason: String,
 }
 
 impl Slot {
@@ -84,7 +102,17 @@ impl Slot {
             source,
             current: tokio::sync::Mutex::new(None),
             used: AtomicBool::new(false),
+            failed: std::sync::Mutex::new(None),
         })
+    }
+
+    /// The reason of a failed refresh whose wait is not over.
+    fn waiting(&self) -> Option<String> {
+        let failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+        failed
+            .as_ref()
+            .filter(|f| std::time::Instant::now() < f.until)
+            .map(|f| f.reason.clone())
     }
 
     /// The credentials to serve: the current ones while they have more than `margin` left,
@@ -95,23 +123,46 @@ impl Slot {
         if let Some(c) = current.as_ref().filter(|c| left(c) > margin_secs(margin)) {
             return Ok(c.clone());
         }
+        if let Some(reason) = self.waiting() {
+            anyhow::bail!("{reason}");
+        }
         let source = self.source.clone();
         // A panic's message may hold a secret: the error says only that it happened.
-        let issued = tokio::task::spawn_blocking(move || source())
+        let obtained = tokio::task::spawn_blocking(move || source())
             .await
-            .map_err(|_| anyhow::anyhow!("obtaining credentials failed inside fedaws (a bug)"))??;
-        *current = Some(issued.clone());
-        self.used.store(false, Ordering::Relaxed);
-        Ok(issued)
+            .map_err(|_| anyhow::anyhow!("obtaining credentials failed inside fedaws (a bug)"))
+            .and_then(|r| r);
+        let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+        match obtained {
+            Ok(issued) => {
+                *failed = None;
+                *current = Some(issued.clone());
+                self.used.store(false, Ordering::Relaxed);
+                Ok(issued)
+            }
+            Err(e) => {
+                let times = failed.as_ref().map_or(1, |f| f.times.saturating_add(1));
+                let wait = Duration::from_secs(1u64 << (times - 1).min(5)).min(MOST_BACKOFF);
+                *failed = Some(Failed {
+                    until: std::time::Instant::now() + wait,
+                    times,
+                    reason: format!("{e:#}"),
+                });
+                Err(e)
+            }
+        }
     }
 
     /// Whether the credentials are in use and will be within `margin` of expiring by the next
-    /// look: then they are refreshed now, before a request has to wait for it.
-    async fn due(&self, margin: Duration) -> bool {
-        if !self.used.load(Ordering::Relaxed) {
+    /// look: then they are refreshed now, before a request has to wait for it. Not while a
+    /// refresh is under way (the look does not wait for it), nor while a failed one waits.
+    fn due(&self, margin: Duration) -> bool {
+        if !self.used.load(Ordering::Relaxed) || self.waiting().is_some() {
             return false;
         }
-        let current = self.current.lock().await;
+        let Ok(current) = self.current.try_lock() else {
+            return false;
+        };
         current
             .as_ref()
             .is_some_and(|c| left(c) <= margin_secs(margin + 2 * LOOK_EVERY))
@@ -265,7 +316,8 @@ impl Server {
 
     /// Refresh, each on a task of its own, the credentials in use that are about to come within
     /// the margin, so that no request waits for STS; a refresh that fails leaves the current
-    /// ones (a request within the margin then tries again, and is told why).
+    /// ones (a request within the margin is told why, and tries again once the wait is over).
+    /// It never waits itself: the accept loop runs it.
     async fn refresh_ahead(self: &Arc<Self>) {
         let slots: Vec<Arc<Slot>> = self
             .slots
@@ -275,7 +327,7 @@ impl Server {
             .cloned()
             .collect();
         for slot in slots {
-            if slot.due(self.margin).await {
+            if slot.due(self.margin) {
                 let margin = self.margin + 2 * LOOK_EVERY;
                 tokio::spawn(async move {
                     let _ = slot.credentials(margin).await;
@@ -783,6 +835,66 @@ mod tests {
         );
         server.forget("b");
         assert_eq!(server.slots.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_failing_refresh_waits_longer_each_time_and_never_holds_up_the_look() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let source: Arc<Source> = Arc::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(300));
+            anyhow::bail!("STS is down")
+        });
+        let server = Server::new(
+            SecretString::from("x".to_string()),
+            Duration::from_secs(300),
+            Serves::One(source),
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            server.prime(issued("old", 200)).await;
+            let (_, slot) = server.slot("/").unwrap();
+            slot.used.store(true, Ordering::Relaxed);
+            // The look starts a refresh and does not wait for it, nor does the next look.
+            let started = std::time::Instant::now();
+            server.refresh_ahead().await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            server.refresh_ahead().await;
+            assert!(
+                started.elapsed() < Duration::from_millis(250),
+                "the look waited"
+            );
+            // Requests meanwhile wait for that one refresh and are told why it failed; so are
+            // those until its wait is over, without another call.
+            let mut asked = Vec::new();
+            for _ in 0..20 {
+                let s = slot.clone();
+                asked.push(tokio::spawn(async move {
+                    s.credentials(Duration::from_secs(300)).await
+                }));
+            }
+            for a in asked {
+                let e = a.await.unwrap().unwrap_err();
+                assert!(format!("{e:#}").contains("STS is down"), "{e:#}");
+            }
+            server.refresh_ahead().await;
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            assert_eq!(calls.load(Ordering::SeqCst), 1);
+            // After the first wait (1 s), one more; then the wait is 2 s.
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            server.refresh_ahead().await;
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            assert_eq!(calls.load(Ordering::SeqCst), 2);
+            tokio::time::sleep(Duration::from_millis(1000)).await;
+            server.refresh_ahead().await;
+            assert!(slot.credentials(Duration::from_secs(300)).await.is_err());
+            assert_eq!(calls.load(Ordering::SeqCst), 2, "asked again within 2 s");
+        });
     }
 
     #[test]
