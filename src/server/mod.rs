@@ -690,6 +690,14 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    fn two_threads() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
     #[test]
     fn a_web_pages_requests_are_told_by_their_host_and_origin() {
         let with = |pairs: &[(&str, &str)]| {
@@ -756,11 +764,7 @@ mod tests {
             })
         });
         let slot = Slot::new(source);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = two_threads();
         runtime.block_on(async {
             let mut tasks = Vec::new();
             for _ in 0..50 {
@@ -851,11 +855,7 @@ mod tests {
             Duration::from_secs(300),
             Serves::One(source),
         );
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = two_threads();
         runtime.block_on(async {
             server.prime(issued("old", 200)).await;
             let (_, slot) = server.slot("/").unwrap();

@@ -178,43 +178,31 @@ fn aws_profile_remove_gives_back_the_hand_written_file() {
 /// Each config's sections as botocore reads them (`raw_config_parse`), or the error it raises,
 /// as JSON, one line per file.
 fn botocore_reads(paths: &[PathBuf]) -> Vec<serde_json::Value> {
-    let script = r#"
-import json, sys
-from botocore.configloader import raw_config_parse
-for path in sys.argv[1:]:
-    try:
-        print(json.dumps(raw_config_parse(path, parse_subsections=True)))
-    except Exception as e:
-        print(json.dumps({"error": type(e).__name__}))
-"#;
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(paths)
-        .output()
-        .expect("run python3 with botocore");
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect()
+    botocore_parse(paths, true)
 }
 
 /// Each config's sections, keys and values as botocore reads them before it splits nested
 /// blocks (`raw_config_parse` without subsections), or the error it raises, as JSON.
 fn botocore_values(paths: &[PathBuf]) -> Vec<serde_json::Value> {
+    botocore_parse(paths, false)
+}
+
+/// `raw_config_parse` of each path, with or without `subsections`.
+fn botocore_parse(paths: &[PathBuf], subsections: bool) -> Vec<serde_json::Value> {
     let script = r#"
 import json, sys
 from botocore.configloader import raw_config_parse
-for path in sys.argv[1:]:
+subsections = sys.argv[1] == "1"
+for path in sys.argv[2:]:
     try:
-        print(json.dumps(raw_config_parse(path, parse_subsections=False)))
+        print(json.dumps(raw_config_parse(path, parse_subsections=subsections)))
     except Exception as e:
         print(json.dumps({"error": type(e).__name__}))
 "#;
     let out = std::process::Command::new("python3")
         .arg("-c")
         .arg(script)
+        .arg(if subsections { "1" } else { "0" })
         .args(paths)
         .output()
         .expect("run python3 with botocore");
