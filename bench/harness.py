@@ -10,12 +10,13 @@ HOME.
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from throwaway import start_moto
 
 FEDAWS = sys.argv[1]
 RUNS = int(sys.argv[2])
@@ -39,26 +40,9 @@ base_env = {
 }
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-port = free_port()
 moto_log = open(os.path.join(work, "moto.log"), "w")
-moto = subprocess.Popen(
-    ["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=moto_log, stderr=moto_log
-)
+moto, port = start_moto(moto_log)
 MOTO = f"http://127.0.0.1:{port}"
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", port), 1).close()
-        break
-    except OSError:
-        time.sleep(0.05)
 
 
 def sts_requests():

@@ -5,14 +5,15 @@ its account's keys put there through fedaws itself."""
 import os, socket, subprocess, time
 
 
-def start_moto():
-    """moto_server on a free loopback port, once it accepts connections: the process and port."""
+def start_moto(log=subprocess.DEVNULL):
+    """moto_server on a free loopback port, once it accepts connections, its output (its access
+    log) to LOG: the process and port."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
     moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log, stderr=log)
     for _ in range(200):
         try:
             socket.create_connection(("127.0.0.1", port), 1).close()
